@@ -1,0 +1,119 @@
+// Package detectors defines findings and the Detector interface; its
+// sub-packages turn content into findings (secrets, Go analyzers, code
+// patterns, config checks).
+package detectors
+
+import (
+	"context"
+	"time"
+
+	"github.com/sprawl-dev/sprawl/scanners"
+)
+
+// Location is where a finding is. Lines and columns are 1-based; EndColumn
+// is the column after the last character (as in SARIF).
+type Location struct {
+	Repo        string           `json:"repo,omitempty"`
+	Path        string           `json:"path"`
+	StartLine   int              `json:"startLine"`
+	StartColumn int              `json:"startColumn"`
+	EndLine     int              `json:"endLine"`
+	EndColumn   int              `json:"endColumn"`
+	Commit      *scanners.Commit `json:"commit,omitempty"`
+}
+
+// SecretFacts describes a detected secret without revealing it.
+type SecretFacts struct {
+	// Fingerprint is hex HMAC-SHA256 of the secret under the emitted key.
+	Fingerprint string `json:"fingerprint"`
+	// Link is HMAC-SHA256 under a per-run key: it links copies of one
+	// secret across repositories scanned in one run. Never written out.
+	Link string `json:"-"`
+	// Preview shows at most the first four characters.
+	Preview string `json:"preview"`
+	// Kind is the credential kind id from rules/credentials.toml.
+	Kind string `json:"kind,omitempty"`
+	// IdentityKey names the identity behind the secret when the content
+	// says so (an AWS access key id, user@host, a service-account e-mail).
+	IdentityKey string `json:"identityKey,omitempty"`
+	// IssuedAt and ExpiresAt come from token claims (JWT iat/exp, SAS st/se).
+	IssuedAt  *time.Time `json:"issuedAt,omitempty"`
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
+	// NoExpiry is true when the token carries claims but no expiry.
+	NoExpiry bool `json:"noExpiry,omitempty"`
+	// Entropy is the Shannon entropy of the secret.
+	Entropy float64 `json:"entropy,omitempty"`
+}
+
+// WorkloadFacts describes the workload that uses a credential, as seen by
+// config and code detectors; the correlator uses it for the verdict.
+type WorkloadFacts struct {
+	// Kind is ephemeral, persistent, agentic or shared.
+	Kind string `json:"kind"`
+	// Platform is where it runs: github-actions, gitlab-ci, kubernetes,
+	// terraform, compose, vault, mcp, application.
+	Platform string `json:"platform,omitempty"`
+	// Name is a readable label, e.g. "job deploy in .github/workflows/deploy.yml".
+	Name string `json:"name,omitempty"`
+	// CurrentControl is how the credential is managed today: static-secret,
+	// rotation, dynamic-secret, workload-identity.
+	CurrentControl string `json:"currentControl,omitempty"`
+	// Federation is true when the platform offers workload identity
+	// federation for this credential.
+	Federation bool `json:"federation,omitempty"`
+	// Credential names the credential used (e.g. "secrets.AWS_ACCESS_KEY_ID",
+	// an env var name or resource address), never its value.
+	Credential string `json:"credential,omitempty"`
+	// CredentialKind is the kind id of that credential when known.
+	CredentialKind string `json:"credentialKind,omitempty"`
+}
+
+// HistoryFacts places a finding in git history.
+type HistoryFacts struct {
+	FirstSeen *scanners.Commit `json:"firstSeen,omitempty"`
+	LastSeen  *scanners.Commit `json:"lastSeen,omitempty"`
+	RemovedIn *scanners.Commit `json:"removedIn,omitempty"`
+	InHead    bool             `json:"inHead"`
+}
+
+// Finding is one thing a detector reports. It never holds a secret value.
+type Finding struct {
+	// RuleID is the SARIF rule id, e.g. "secret/aws-access-token".
+	RuleID   string   `json:"ruleId"`
+	Message  string   `json:"message"`
+	Location Location `json:"location"`
+	// Related lists other places that belong to this finding.
+	Related []Location `json:"related,omitempty"`
+	// Secret is set for secret findings.
+	Secret *SecretFacts `json:"secret,omitempty"`
+	// Workload is set by detectors that classify the workload.
+	Workload *WorkloadFacts `json:"workload,omitempty"`
+	// History is set for findings from history scans.
+	History *HistoryFacts `json:"history,omitempty"`
+	// Properties carries extra facts for SARIF result properties.
+	Properties map[string]any `json:"properties,omitempty"`
+}
+
+// Input is what a detector examines: content and the path it sits at.
+type Input struct {
+	// Path is slash-separated and relative to the repository root.
+	Path    string
+	Content []byte
+	// Hasher computes fingerprints of secrets found in Content.
+	Hasher *Hasher
+}
+
+// Detector turns content into findings. Implementations must be safe for
+// concurrent use. Findings carry Path and positions; the engine fills in the
+// repository, commit and history facts.
+type Detector interface {
+	// Name identifies the detector in notes and timings.
+	Name() string
+	// PathClass groups paths the detector treats alike: for the same
+	// content, two paths of the same class give the same findings, so the
+	// engine runs Detect once per class and copies the results. Return ""
+	// when the detector has nothing to say about files at path.
+	PathClass(path string) string
+	// Detect returns the findings in in.Content.
+	Detect(ctx context.Context, in Input) []Finding
+}

@@ -1,0 +1,58 @@
+package detectors
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"unicode/utf8"
+)
+
+// Hasher turns secret values into keyed fingerprints. The emitted key makes
+// fingerprints stable for a repository (or an organisation, when shared);
+// the link key is per run and only links copies in memory.
+type Hasher struct {
+	emitKey []byte
+	linkKey []byte
+}
+
+// NewHasher returns a Hasher with the given emitted and link keys.
+func NewHasher(emitKey, linkKey []byte) *Hasher {
+	return &Hasher{emitKey: append([]byte(nil), emitKey...), linkKey: append([]byte(nil), linkKey...)}
+}
+
+// Fingerprint is hex HMAC-SHA256 of secret under the emitted key.
+func (h *Hasher) Fingerprint(secret string) string {
+	return mac(h.emitKey, secret)
+}
+
+// Link is hex HMAC-SHA256 of secret under the per-run link key.
+func (h *Hasher) Link(secret string) string {
+	return mac(h.linkKey, secret)
+}
+
+// Facts fills the fingerprint, link and preview of a secret.
+func (h *Hasher) Facts(secret string) *SecretFacts {
+	return &SecretFacts{Fingerprint: h.Fingerprint(secret), Link: h.Link(secret), Preview: Preview(secret)}
+}
+
+func mac(key []byte, secret string) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(secret))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// Preview redacts a secret to at most its first four characters followed by
+// an ellipsis; secrets of eight characters or fewer show nothing.
+func Preview(secret string) string {
+	if utf8.RuneCountInString(secret) <= 8 {
+		return "****"
+	}
+	n := 0
+	for i := range secret {
+		if n == 4 {
+			return secret[:i] + "…"
+		}
+		n++
+	}
+	return "****"
+}
