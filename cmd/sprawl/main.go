@@ -1,0 +1,64 @@
+// Command sprawl finds hard-coded, duplicated and long-lived secrets in
+// working trees, staged changes and git history, flags code that caches
+// tokens past their lifetime and config whose credential control misfits
+// its workload, and decides per non-human identity between workload
+// identity, dynamic secrets and rotation. See README.md.
+//
+// Exit codes: 0 nothing found, 1 findings, 2 usage or fatal error.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Version is sprawl's semantic version.
+const Version = "0.1.0"
+
+// Exit codes.
+const (
+	ExitClean    = 0
+	ExitFindings = 1
+	ExitError    = 2
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+const usage = `sprawl finds secret sprawl and misfit credential controls.
+
+Usage:
+  sprawl scan [flags] [PATH ...]   scan folders (or "-" for standard input)
+  sprawl scan --history [PATH ...] scan every commit of git repositories
+  sprawl version                   print the version
+
+Run "sprawl scan -h" for the scan flags.
+Exit codes: 0 nothing found, 1 findings, 2 usage or fatal error.
+`
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return ExitError
+	}
+	switch args[0] {
+	case "scan":
+		return runScan(ctx, args[1:], stdin, stdout, stderr)
+	case "version", "--version", "-v":
+		fmt.Fprintln(stdout, "sprawl", Version)
+		return ExitClean
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return ExitClean
+	default:
+		fmt.Fprintf(stderr, "sprawl: unknown command %q\n\n%s", args[0], usage)
+		return ExitError
+	}
+}

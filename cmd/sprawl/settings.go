@@ -1,0 +1,83 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// settings come from a project's .sprawl.toml: a [sprawl] table of options
+// plus, at top level, extra detection rules and allowlists in gitleaks'
+// format ([[rules]], [[allowlists]]).
+type settings struct {
+	Exclude []string      `toml:"exclude"`
+	MaxAge  time.Duration `toml:"-"`
+	MaxAgeS string        `toml:"max-age"`
+
+	path      string
+	rulesTOML string
+}
+
+type settingsFile struct {
+	Sprawl     settings         `toml:"sprawl"`
+	Rules      []map[string]any `toml:"rules"`
+	Allowlists []map[string]any `toml:"allowlists"`
+}
+
+// loadSettings reads explicit (when given) or the .sprawl.toml of the first
+// folder in paths. A missing default file is not an error.
+func loadSettings(explicit string, paths []string) (settings, error) {
+	path := explicit
+	if path == "" {
+		for _, p := range paths {
+			if p == "-" {
+				continue
+			}
+			if st, err := os.Stat(p); err == nil && st.IsDir() {
+				path = filepath.Join(p, ".sprawl.toml")
+			}
+			break
+		}
+	}
+	if path == "" {
+		return settings{}, nil
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		if explicit == "" && errors.Is(err, fs.ErrNotExist) {
+			return settings{}, nil
+		}
+		return settings{}, fmt.Errorf("cannot read config %s: %w", path, err)
+	}
+	var f settingsFile
+	if _, err := toml.Decode(string(raw), &f); err != nil {
+		return settings{}, fmt.Errorf("config %s: %w", path, err)
+	}
+	s := f.Sprawl
+	s.path = path
+	if s.MaxAgeS != "" {
+		d, err := parseAge(s.MaxAgeS)
+		if err != nil {
+			return settings{}, fmt.Errorf("config %s: max-age: %w", path, err)
+		}
+		s.MaxAge = d
+	}
+	if len(f.Rules) > 0 || len(f.Allowlists) > 0 {
+		s.rulesTOML = string(raw)
+	}
+	return s, nil
+}
+
+// parseAge accepts Go durations and whole days ("90d").
+func parseAge(v string) (time.Duration, error) {
+	var days int
+	if _, err := fmt.Sscanf(v, "%dd", &days); err == nil && fmt.Sprintf("%dd", days) == v {
+		return time.Duration(days) * 24 * time.Hour, nil
+	}
+	return time.ParseDuration(v)
+}

@@ -1,0 +1,79 @@
+package secrets
+
+import (
+	"regexp"
+	"strings"
+)
+
+// placeholderPatterns match values that stand for a secret rather than
+// being one: template and environment references, angle-bracket hints,
+// masked values and well-known dummy words.
+var placeholderPatterns = []*regexp.Regexp{
+	regexp.MustCompile(`^\$\{[^}]*\}$`),                    // ${VAR}, ${VAR:-default}
+	regexp.MustCompile(`^\$\(?[A-Za-z_][A-Za-z0-9_]*\)?$`), // $VAR, $(VAR)
+	regexp.MustCompile(`^\{\{.*\}\}$`),                     // {{ .Value }}, {{ secret }}
+	regexp.MustCompile(`^\$\{\{.*\}\}$`),                   // ${{ secrets.X }}
+	regexp.MustCompile(`^%\([A-Za-z_][\w]*\)[sd]$`),        // %(password)s
+	regexp.MustCompile(`^%[A-Za-z_][\w]*%$`),               // %VAR%
+	regexp.MustCompile(`^<[^<>]+>$`),                       // <your-token>
+	regexp.MustCompile(`^\[[A-Za-z_ -]+\]$`),               // [PASSWORD]
+	regexp.MustCompile(`^#\{[^}]*\}$`),                     // #{var}
+	regexp.MustCompile(`^@[A-Za-z_][\w]*@$`),               // @VAR@
+	regexp.MustCompile(`(?i)^(?:x{3,}|\*{3,}|\.{3,})`),
+}
+
+// placeholderWords are whole values (case-insensitive, separators ignored)
+// that are never real secrets.
+var placeholderWords = map[string]bool{
+	"changeme": true, "changeit": true, "password": true, "passwd": true, "secret": true,
+	"yourpassword": true, "yoursecret": true, "yourtoken": true, "yourapikey": true, "yourkey": true,
+	"mypassword": true, "mysecret": true, "mytoken": true, "placeholder": true, "dummy": true,
+	"example": true, "sample": true, "redacted": true, "removed": true, "hidden": true, "none": true,
+	"null": true, "nil": true, "undefined": true, "todo": true, "fixme": true, "replaceme": true,
+	"insertkeyhere": true, "apikeyhere": true, "tokenhere": true, "secrethere": true, "passwordhere": true,
+	"notasecret": true, "notreal": true, "fake": true, "fakepassword": true, "faketoken": true,
+}
+
+// placeholderMarkers inside a value mark it as a stand-in.
+var placeholderMarkers = []string{
+	"your_", "your-", "yourapi", "insert_", "insert-", "replace_", "replace-", "replace_me", "change_me",
+	"changeme", "placeholder", "dummy", "<", ">", "${", "{{", "}}", "xxxxx", "*****", "example_", "_example",
+	"-example", "example-", "examplekey", "fakefake", "notarealtoken", "not_a_real",
+}
+
+// isPlaceholder reports whether secret is a stand-in, not a credential.
+func isPlaceholder(secret string) bool {
+	s := strings.TrimSpace(secret)
+	if s == "" {
+		return true
+	}
+	for _, re := range placeholderPatterns {
+		if re.MatchString(s) {
+			return true
+		}
+	}
+	if sameChar(s) {
+		return true // xxxxxxxx, ********, 00000000
+	}
+	lower := strings.ToLower(s)
+	norm := strings.NewReplacer("_", "", "-", "", " ", "", ".", "").Replace(lower)
+	if placeholderWords[norm] {
+		return true
+	}
+	for _, m := range placeholderMarkers {
+		if strings.Contains(lower, m) {
+			return true
+		}
+	}
+	// AWS documents AKIAIOSFODNN7EXAMPLE and wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY.
+	return strings.HasSuffix(s, "EXAMPLE") || strings.HasSuffix(s, "EXAMPLEKEY")
+}
+
+func sameChar(s string) bool {
+	for i := 1; i < len(s); i++ {
+		if s[i] != s[0] {
+			return false
+		}
+	}
+	return true
+}

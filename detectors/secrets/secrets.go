@@ -1,0 +1,264 @@
+// Package secrets finds hard-coded secrets with gitleaks' default rules and
+// sprawl's own (rules/secrets.toml), through the gitleaks library: its
+// keyword prefilter, entropy checks, allowlists and decoding stay intact.
+// On top it drops placeholders and template references, honours
+// "sprawl:allow", computes exact positions, and describes each secret by its
+// credential kind, identity and token claims — never by its value.
+package secrets
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+
+	"github.com/rs/zerolog"
+	"github.com/zricethezav/gitleaks/v8/config"
+	"github.com/zricethezav/gitleaks/v8/detect"
+	"github.com/zricethezav/gitleaks/v8/logging"
+	"github.com/zricethezav/gitleaks/v8/regexp"
+	glreport "github.com/zricethezav/gitleaks/v8/report"
+
+	"github.com/sprawl-dev/sprawl/detectors"
+	"github.com/sprawl-dev/sprawl/rules"
+)
+
+func init() {
+	// gitleaks logs matched secrets at trace level; sprawl never logs them.
+	logging.Logger = zerolog.Nop()
+}
+
+// AllowComment silences a finding when it appears on the same line.
+const AllowComment = "sprawl:allow"
+
+// RulePrefix starts every secret rule id in sprawl's output.
+const RulePrefix = "secret/"
+
+// Options configure the detector.
+type Options struct {
+	// Extra are gitleaks-format rule documents added after the defaults
+	// (sprawl's own rules are always loaded first).
+	Extra []NamedTOML
+	// MaxDecodeDepth is how many rounds of base64/hex/percent decoding are
+	// rescanned (gitleaks' CLI default is 5).
+	MaxDecodeDepth int
+}
+
+// Detector finds hard-coded secrets.
+type Detector struct {
+	gl    *detect.Detector
+	cfg   config.Config
+	kinds *rules.Credentials
+	// skipPaths are global allowlists that only list paths: files there are
+	// not scanned at all.
+	skipPaths []*regexp.Regexp
+	// classPaths are path patterns that change results (rule paths, path
+	// allowlists with other conditions); PathClass encodes which match.
+	classPaths []*regexp.Regexp
+}
+
+// New builds a detector from gitleaks' defaults, sprawl's rules and opts.
+func New(opts Options) (*Detector, error) {
+	extras := append([]NamedTOML{{Name: "rules/secrets.toml", TOML: rules.SecretsTOML}}, opts.Extra...)
+	cfg, err := LoadConfig(extras...)
+	if err != nil {
+		return nil, err
+	}
+	kinds, err := rules.DefaultCredentials()
+	if err != nil {
+		return nil, err
+	}
+	gl := detect.NewDetector(cfg)
+	gl.MaxDecodeDepth = opts.MaxDecodeDepth
+	d := &Detector{gl: gl, cfg: cfg, kinds: kinds}
+	for _, a := range cfg.Allowlists {
+		if len(a.Paths) > 0 && len(a.Regexes) == 0 && len(a.StopWords) == 0 && len(a.Commits) == 0 {
+			d.skipPaths = append(d.skipPaths, a.Paths...)
+		} else {
+			d.classPaths = append(d.classPaths, a.Paths...)
+		}
+	}
+	for _, id := range cfg.OrderedRules {
+		r := cfg.Rules[id]
+		if r.Path != nil {
+			d.classPaths = append(d.classPaths, r.Path)
+		}
+		for _, a := range r.Allowlists {
+			d.classPaths = append(d.classPaths, a.Paths...)
+		}
+	}
+	return d, nil
+}
+
+// Config returns the merged gitleaks configuration in use.
+func (d *Detector) Config() config.Config { return d.cfg }
+
+// Name implements detectors.Detector.
+func (d *Detector) Name() string { return "secrets" }
+
+// PathClass implements detectors.Detector: "" for paths every rule
+// allowlists, else a class naming which path-dependent patterns match.
+func (d *Detector) PathClass(path string) string {
+	for _, re := range d.skipPaths {
+		if re.MatchString(path) {
+			return ""
+		}
+	}
+	var b strings.Builder
+	b.WriteString("s")
+	for i, re := range d.classPaths {
+		if re.MatchString(path) {
+			b.WriteByte('.')
+			b.WriteString(strconv.Itoa(i))
+		}
+	}
+	return b.String()
+}
+
+// Detect implements detectors.Detector.
+func (d *Detector) Detect(ctx context.Context, in detectors.Input) []detectors.Finding {
+	if len(in.Content) == 0 {
+		return nil
+	}
+	raw := string(in.Content)
+	found := d.gl.DetectContext(ctx, detect.Fragment{Raw: raw, FilePath: in.Path})
+	if len(found) == 0 {
+		return nil
+	}
+	lines := newLineIndex(raw)
+	out := make([]detectors.Finding, 0, len(found))
+	for _, f := range found {
+		if f.Secret == "" || isPlaceholder(f.Secret) {
+			continue
+		}
+		if strings.Contains(f.Line, AllowComment) {
+			continue
+		}
+		out = append(out, d.finding(in, raw, lines, f))
+	}
+	return out
+}
+
+func (d *Detector) finding(in detectors.Input, raw string, lines lineIndex, f glreport.Finding) detectors.Finding {
+	facts := in.Hasher.Facts(f.Secret)
+	facts.Entropy = float64(f.Entropy)
+	kind, ok := d.kinds.Match(f.RuleID, f.Secret)
+	if ok {
+		facts.Kind = kind.ID
+	}
+	describeToken(facts, f.RuleID, f.Secret)
+	facts.IdentityKey = identityKey(f.RuleID, f.Match, f.Secret, facts)
+	if facts.IdentityKey == "" {
+		prefix := facts.Kind
+		if prefix == "" {
+			prefix = f.RuleID
+		}
+		facts.IdentityKey = prefix + ":" + facts.Fingerprint[:16]
+	}
+	loc := locate(raw, lines, f)
+	loc.Path = in.Path
+	desc := strings.TrimSuffix(f.Description, ".")
+	msg := desc + " (" + facts.Preview + ")"
+	if ok && kind.Fix != "" {
+		msg += ". " + kind.Fix
+	}
+	out := detectors.Finding{
+		RuleID:   RulePrefix + f.RuleID,
+		Message:  msg,
+		Location: loc,
+		Secret:   facts,
+	}
+	for _, t := range f.Tags {
+		if strings.HasPrefix(t, "decoded:") {
+			if out.Properties == nil {
+				out.Properties = map[string]any{}
+			}
+			out.Properties["encoding"] = strings.TrimPrefix(t, "decoded:")
+		}
+	}
+	return out
+}
+
+// lineIndex holds the byte offset at which each line starts.
+type lineIndex []int
+
+func newLineIndex(s string) lineIndex {
+	idx := lineIndex{0}
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\n' {
+			idx = append(idx, i+1)
+		}
+	}
+	return idx
+}
+
+func (l lineIndex) line(s string, n int) string {
+	if n < 1 || n > len(l) {
+		return ""
+	}
+	end := len(s)
+	if n < len(l) {
+		end = l[n] - 1
+	}
+	return strings.TrimSuffix(s[l[n-1]:end], "\r")
+}
+
+// locate computes the secret's region: 1-based lines, 1-based columns in
+// UTF-16 code units (GitHub's columnKind), EndColumn exclusive. gitleaks'
+// own columns are off by one after the first line, so positions are found
+// again in the text: the match on its reported line, the secret in the match.
+func locate(raw string, lines lineIndex, f glreport.Finding) detectors.Location {
+	start := f.StartLine + 1
+	if start < 1 {
+		start = 1
+	}
+	text := lines.line(raw, start)
+	loc := detectors.Location{StartLine: start, EndLine: start, StartColumn: 1, EndColumn: utf16Len(text) + 1}
+	first := f.Match
+	if i := strings.IndexByte(first, '\n'); i >= 0 {
+		first = first[:i]
+	}
+	mi := strings.Index(text, strings.TrimRight(first, "\r"))
+	if mi < 0 || first == "" {
+		// Decoded content: the secret is not in the text as is; point at
+		// the whole line.
+		if loc.EndColumn <= loc.StartColumn {
+			loc.EndColumn = loc.StartColumn + 1
+		}
+		return loc
+	}
+	secretAt := mi
+	if si := strings.Index(f.Match, f.Secret); si >= 0 && f.Secret != "" {
+		secretAt = mi + si
+	} else {
+		// The secret lies outside the match's first line; report the match.
+		si = 0
+	}
+	secret := f.Secret
+	if !strings.Contains(f.Match, f.Secret) {
+		secret = f.Match
+	}
+	loc.StartColumn = utf16Len(text[:min(secretAt, len(text))]) + 1
+	if nl := strings.Count(secret, "\n"); nl > 0 {
+		loc.EndLine = start + nl
+		last := secret[strings.LastIndexByte(secret, '\n')+1:]
+		loc.EndColumn = utf16Len(strings.TrimRight(last, "\r")) + 1
+	} else {
+		loc.EndColumn = loc.StartColumn + utf16Len(secret)
+	}
+	if loc.EndLine == loc.StartLine && loc.EndColumn <= loc.StartColumn {
+		loc.EndColumn = loc.StartColumn + 1
+	}
+	if loc.EndColumn < 1 {
+		loc.EndColumn = 1
+	}
+	return loc
+}
+
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}

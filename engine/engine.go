@@ -1,0 +1,360 @@
+// Package engine wires sources to detectors: it runs every detector on each
+// fragment (once per distinct content and path class), places findings at
+// every occurrence, merges a secret's copies across the versions of one
+// path in history, and collects notes and statistics. It knows nothing of
+// rules or output formats.
+package engine
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"fmt"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/sprawl-dev/sprawl/detectors"
+	"github.com/sprawl-dev/sprawl/scanners"
+)
+
+// MaxNotesPerKind bounds the notes kept per repository and kind; the rest
+// are only counted.
+const MaxNotesPerKind = 200
+
+// Options configure a run.
+type Options struct {
+	Detectors []detectors.Detector
+	// FingerprintKey, when set, keys every emitted fingerprint (an org-wide
+	// key shared across CI and sweeps). Otherwise each repository's key is
+	// derived from its root commit, so fingerprints are stable per repo.
+	FingerprintKey []byte
+	// Progress, when set, is called about once a second while scanning.
+	Progress func(Progress)
+}
+
+// Progress is a snapshot of a running scan.
+type Progress struct {
+	Repo      string
+	Fragments int64
+	Bytes     int64
+	Findings  int64
+	Elapsed   time.Duration
+}
+
+// RepoResult is what one source produced.
+type RepoResult struct {
+	Repo  *scanners.Repo `json:"repo"`
+	Stats scanners.Stats `json:"stats"`
+	// History is true when the source was a git history.
+	History bool `json:"history"`
+	// Err is a fatal error for this repository; other repositories go on.
+	Err string `json:"error,omitempty"`
+	// KeySource says how fingerprints were keyed: env, root-commit or name.
+	KeySource string `json:"keySource"`
+}
+
+// Result is everything a run found, before correlation.
+type Result struct {
+	Repos    []RepoResult        `json:"repos"`
+	Findings []detectors.Finding `json:"findings"`
+	Notes    []scanners.Note     `json:"notes,omitempty"`
+	Dropped  map[string]int64    `json:"droppedNotes,omitempty"`
+	Started  time.Time           `json:"started"`
+	Duration time.Duration       `json:"duration"`
+}
+
+// HistorySource is implemented by sources that read git history.
+type HistorySource interface{ IsHistory() bool }
+
+// Run scans every source in turn and returns the combined result. A source
+// that fails is recorded in its RepoResult and the run goes on; Run returns
+// an error only when ctx is cancelled.
+func Run(ctx context.Context, sources []scanners.Source, opts Options) (*Result, error) {
+	res := &Result{Started: time.Now(), Dropped: map[string]int64{}}
+	linkKey := make([]byte, 32)
+	if _, err := rand.Read(linkKey); err != nil {
+		return nil, fmt.Errorf("engine: no randomness for the link key: %w", err)
+	}
+	for _, src := range sources {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		repo := src.Repo()
+		emitKey, keySource := FingerprintKey(opts.FingerprintKey, repo)
+		hasher := detectors.NewHasher(emitKey, linkKey)
+		hist := false
+		if h, ok := src.(HistorySource); ok {
+			hist = h.IsHistory()
+		}
+		s := &sink{ctx: ctx, repo: repo, hasher: hasher, detectors: opts.Detectors, noteCount: map[scanners.NoteKind]int{}}
+		stop := s.startProgress(opts.Progress)
+		stats, err := src.Scan(ctx, s)
+		stop()
+		rr := RepoResult{Repo: repo, Stats: stats, History: hist, KeySource: keySource}
+		if err != nil {
+			rr.Err = err.Error()
+		}
+		res.Repos = append(res.Repos, rr)
+		findings := s.findings
+		if hist {
+			findings = MergeHistory(findings)
+		}
+		res.Findings = append(res.Findings, findings...)
+		res.Notes = append(res.Notes, s.notes...)
+		for k, n := range s.dropped {
+			res.Dropped[k] += n
+		}
+	}
+	SortFindings(res.Findings)
+	res.Duration = time.Since(res.Started)
+	return res, ctx.Err()
+}
+
+// FingerprintKey returns the key for emitted fingerprints in repo and how it
+// was chosen: the shared key when given; else one derived from the root
+// commit id; else (a plain folder) one derived from the folder's name.
+func FingerprintKey(shared []byte, repo *scanners.Repo) ([]byte, string) {
+	if len(shared) > 0 {
+		return shared, "env"
+	}
+	if repo.RootCommit != "" {
+		k := sha256.Sum256([]byte("sprawl-fingerprint-v1:root:" + repo.RootCommit))
+		return k[:], "root-commit"
+	}
+	k := sha256.Sum256([]byte("sprawl-fingerprint-v1:name:" + repo.Name))
+	return k[:], "name"
+}
+
+type sink struct {
+	ctx       context.Context
+	repo      *scanners.Repo
+	hasher    *detectors.Hasher
+	detectors []detectors.Detector
+
+	fragments, bytes, nfindings atomic.Int64
+
+	mu        sync.Mutex
+	findings  []detectors.Finding
+	notes     []scanners.Note
+	noteCount map[scanners.NoteKind]int
+	dropped   map[string]int64
+}
+
+func (s *sink) startProgress(report func(Progress)) (stop func()) {
+	if report == nil {
+		return func() {}
+	}
+	start := time.Now()
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				report(Progress{Repo: s.repo.Name, Fragments: s.fragments.Load(), Bytes: s.bytes.Load(),
+					Findings: s.nfindings.Load(), Elapsed: time.Since(start)})
+			}
+		}
+	}()
+	return func() { close(done); wg.Wait() }
+}
+
+// Note implements scanners.Sink.
+func (s *sink) Note(n scanners.Note) {
+	if n.Repo == "" {
+		n.Repo = s.repo.Name
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.noteCount[n.Kind] >= MaxNotesPerKind {
+		if s.dropped == nil {
+			s.dropped = map[string]int64{}
+		}
+		s.dropped[string(n.Kind)]++
+		return
+	}
+	s.noteCount[n.Kind]++
+	s.notes = append(s.notes, n)
+}
+
+// Fragment implements scanners.Sink: it runs the detectors on the fragment.
+func (s *sink) Fragment(f scanners.Fragment) error {
+	if err := s.ctx.Err(); err != nil {
+		return err
+	}
+	s.fragments.Add(1)
+	s.bytes.Add(int64(len(f.Content)))
+	found := Detect(s.ctx, f, s.detectors, s.hasher)
+	if len(found) == 0 {
+		return nil
+	}
+	for i := range found {
+		found[i].Location.Repo = s.repo.Name
+		for j := range found[i].Related {
+			if found[i].Related[j].Repo == "" {
+				found[i].Related[j].Repo = s.repo.Name
+			}
+		}
+	}
+	s.nfindings.Add(int64(len(found)))
+	s.mu.Lock()
+	s.findings = append(s.findings, found...)
+	s.mu.Unlock()
+	return nil
+}
+
+// Detect runs detectors on one fragment and returns a finding per
+// occurrence. Each detector runs once per path class among the occurrences.
+func Detect(ctx context.Context, f scanners.Fragment, dets []detectors.Detector, h *detectors.Hasher) []detectors.Finding {
+	var out []detectors.Finding
+	for _, d := range dets {
+		byClass := map[string][]scanners.Occurrence{}
+		var order []string
+		for _, occ := range f.Occurrences {
+			c := d.PathClass(occ.Path)
+			if c == "" {
+				continue
+			}
+			if _, seen := byClass[c]; !seen {
+				order = append(order, c)
+			}
+			byClass[c] = append(byClass[c], occ)
+		}
+		for _, c := range order {
+			occs := byClass[c]
+			found := safeDetect(ctx, d, detectors.Input{Path: occs[0].Path, Content: f.Content, Hasher: h})
+			for _, fd := range found {
+				for _, occ := range occs {
+					out = append(out, place(fd, occ, occs[0].Path))
+				}
+			}
+		}
+	}
+	return out
+}
+
+// safeDetect runs one detector and turns a panic into no findings, so one
+// hostile file cannot stop a scan.
+func safeDetect(ctx context.Context, d detectors.Detector, in detectors.Input) (out []detectors.Finding) {
+	defer func() {
+		if r := recover(); r != nil {
+			out = nil
+		}
+	}()
+	return d.Detect(ctx, in)
+}
+
+// place copies a finding detected at firstPath to occurrence occ.
+func place(fd detectors.Finding, occ scanners.Occurrence, firstPath string) detectors.Finding {
+	fd.Location.Path = occ.Path
+	if len(fd.Related) > 0 {
+		rel := make([]detectors.Location, len(fd.Related))
+		copy(rel, fd.Related)
+		for i := range rel {
+			if rel[i].Path == firstPath {
+				rel[i].Path = occ.Path
+			}
+			rel[i].Commit = occ.Commit
+		}
+		fd.Related = rel
+	}
+	if fd.Secret != nil {
+		s := *fd.Secret
+		fd.Secret = &s
+	}
+	if occ.Commit != nil {
+		fd.Location.Commit = occ.Commit
+		fd.History = &detectors.HistoryFacts{FirstSeen: occ.Commit, LastSeen: occ.LastSeen, RemovedIn: occ.RemovedIn, InHead: occ.InHead}
+		if fd.History.LastSeen == nil {
+			fd.History.LastSeen = occ.Commit
+		}
+	}
+	return fd
+}
+
+// MergeHistory keeps one finding per (rule, secret or message, path): the
+// one from the oldest introducing commit, with LastSeen the newest commit
+// that still had it and InHead true when any version at HEAD has it.
+func MergeHistory(in []detectors.Finding) []detectors.Finding {
+	type key struct{ rule, what, path string }
+	idx := map[key]int{}
+	var out []detectors.Finding
+	for _, f := range in {
+		what := f.Message
+		if f.Secret != nil {
+			what = f.Secret.Link
+		}
+		k := key{f.RuleID, what, f.Location.Path}
+		i, ok := idx[k]
+		if !ok {
+			idx[k] = len(out)
+			out = append(out, f)
+			continue
+		}
+		out[i] = mergeTwo(out[i], f)
+	}
+	return out
+}
+
+func mergeTwo(a, b detectors.Finding) detectors.Finding {
+	if a.History == nil || b.History == nil {
+		return a
+	}
+	first, other := a, b
+	if older(b.History.FirstSeen, a.History.FirstSeen) {
+		first, other = b, a
+	}
+	h := *first.History
+	if older(h.LastSeen, other.History.LastSeen) {
+		h.LastSeen = other.History.LastSeen
+		h.RemovedIn = other.History.RemovedIn
+	}
+	h.InHead = a.History.InHead || b.History.InHead
+	if h.InHead {
+		h.RemovedIn = nil
+	}
+	first.History = &h
+	return first
+}
+
+// older reports whether commit a is older than b (nil is newest).
+func older(a, b *scanners.Commit) bool {
+	if a == nil {
+		return false
+	}
+	if b == nil {
+		return true
+	}
+	if !a.Time.Equal(b.Time) {
+		return a.Time.Before(b.Time)
+	}
+	return a.Hash < b.Hash
+}
+
+// SortFindings orders findings by repository, path, position and rule.
+func SortFindings(fs []detectors.Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i].Location, fs[j].Location
+		if a.Repo != b.Repo {
+			return a.Repo < b.Repo
+		}
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		if a.StartLine != b.StartLine {
+			return a.StartLine < b.StartLine
+		}
+		if a.StartColumn != b.StartColumn {
+			return a.StartColumn < b.StartColumn
+		}
+		return fs[i].RuleID < fs[j].RuleID
+	})
+}

@@ -1,0 +1,206 @@
+// Package text writes the terminal summary: findings grouped by file with
+// redacted previews, severity colour on a terminal, notes about what was
+// skipped, and a one-line total.
+package text
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/sprawl-dev/sprawl/correlator"
+	"github.com/sprawl-dev/sprawl/rules"
+	"github.com/sprawl-dev/sprawl/scanners"
+)
+
+// Options configure the summary.
+type Options struct {
+	Color bool
+	Rules *rules.Resolver
+	// MaxNotes bounds the notes listed one by one (0 = 10).
+	MaxNotes int
+}
+
+const (
+	red    = "\x1b[31m"
+	yellow = "\x1b[33m"
+	cyan   = "\x1b[36m"
+	bold   = "\x1b[1m"
+	dim    = "\x1b[2m"
+	reset  = "\x1b[0m"
+)
+
+// Write writes the summary of r to w.
+func Write(w io.Writer, r *correlator.Report, opts Options) error {
+	p := &printer{w: w, color: opts.Color}
+	var file string
+	for _, f := range r.Findings {
+		where := f.Location.Path
+		if len(r.Repos) > 1 {
+			where = f.Location.Repo + ": " + where
+		}
+		if where != file {
+			file = where
+			p.printf("\n%s\n", p.paint(bold, where))
+		}
+		level, sev := "warning", 5.0
+		if opts.Rules != nil {
+			rule := opts.Rules.Rule(f.RuleID)
+			level, sev = rule.Level, rule.Severity
+		}
+		colour := yellow
+		if sev >= 7 || level == "error" {
+			colour = red
+		}
+		p.printf("  %s %s %s\n", p.paint(dim, fmt.Sprintf("%d:%d", f.Location.StartLine, f.Location.StartColumn)),
+			p.paint(colour, f.RuleID), f.Message)
+		if c := f.Location.Commit; c != nil {
+			extra := ""
+			if h := f.History; h != nil && !h.InHead {
+				extra = ", no longer at HEAD"
+				if h.RemovedIn != nil {
+					extra += " (removed in " + short(h.RemovedIn.Hash) + ")"
+				}
+			}
+			p.printf("      %s\n", p.paint(dim, fmt.Sprintf("introduced in %s by %s on %s%s", short(c.Hash), c.Author, c.Time.Format("2006-01-02"), extra)))
+		}
+	}
+	if len(r.Identities) > 0 {
+		p.printf("\n%s\n", p.paint(bold, "Identities"))
+		for _, id := range r.Identities {
+			mis := ""
+			if id.Misfit {
+				mis = p.paint(red, " misfit")
+			}
+			p.printf("  %s %s → %s%s\n", id.Kind, id.Key, p.paint(cyan, id.Recommendation), mis)
+		}
+	}
+	p.notes(r, opts.MaxNotes)
+	p.total(r)
+	return p.err
+}
+
+type printer struct {
+	w     io.Writer
+	color bool
+	err   error
+}
+
+func (p *printer) printf(format string, args ...any) {
+	if p.err == nil {
+		_, p.err = fmt.Fprintf(p.w, format, args...)
+	}
+}
+
+func (p *printer) paint(code, s string) string {
+	if !p.color {
+		return s
+	}
+	return code + s + reset
+}
+
+func (p *printer) notes(r *correlator.Report, max int) {
+	if max <= 0 {
+		max = 10
+	}
+	counts := map[scanners.NoteKind]int64{}
+	var errs []scanners.Note
+	for _, n := range r.Notes {
+		counts[n.Kind]++
+		if n.Kind == scanners.NoteError || n.Kind == scanners.NoteLimit {
+			errs = append(errs, n)
+		}
+	}
+	for k, n := range r.Dropped {
+		counts[scanners.NoteKind(k)] += n
+	}
+	for _, rr := range r.Repos {
+		if rr.Err != "" {
+			p.printf("\n%s %s: %s\n", p.paint(red, "error:"), rr.Repo.Name, rr.Err)
+		}
+	}
+	if len(errs) > 0 {
+		p.printf("\n%s\n", p.paint(bold, "Problems"))
+		for i, n := range errs {
+			if i == max {
+				p.printf("  … and %d more (see --format json)\n", len(errs)-max)
+				break
+			}
+			p.printf("  %s %s: %s\n", n.Kind, n.Path, n.Detail)
+		}
+	}
+	var parts []string
+	for _, k := range []scanners.NoteKind{scanners.NoteSkippedLarge, scanners.NoteSkippedBinary, scanners.NoteSkippedExclude, scanners.NoteSkippedLink} {
+		if counts[k] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[k], strings.TrimPrefix(string(k), "skipped-")))
+		}
+	}
+	if len(parts) > 0 {
+		p.printf("\n%s %s\n", p.paint(dim, "skipped:"), strings.Join(parts, ", "))
+	}
+}
+
+func (p *printer) total(r *correlator.Report) {
+	var files, bytes, commits, blobs int64
+	for _, rr := range r.Repos {
+		files += rr.Stats.Files
+		bytes += rr.Stats.Bytes
+		commits += rr.Stats.Commits
+		blobs += rr.Stats.Blobs
+	}
+	byFamily := map[string]int{}
+	secrets, atHead, historyOnly := map[string]bool{}, 0, 0
+	for _, f := range r.Findings {
+		family, _, _ := strings.Cut(f.RuleID, "/")
+		byFamily[family]++
+		if f.Secret != nil && strings.HasPrefix(f.RuleID, "secret/") {
+			secrets[f.Secret.Fingerprint] = true
+			if f.History != nil {
+				if f.History.InHead {
+					atHead++
+				} else {
+					historyOnly++
+				}
+			}
+		}
+	}
+	var fam []string
+	for k, n := range byFamily {
+		fam = append(fam, fmt.Sprintf("%d %s", n, k))
+	}
+	sort.Strings(fam)
+	scanned := fmt.Sprintf("%d files, %s", files, human(bytes))
+	if commits > 0 {
+		scanned = fmt.Sprintf("%d commits, %d blobs, %s", commits, blobs, human(bytes))
+	}
+	if len(r.Findings) == 0 {
+		p.printf("\n%s no findings (%s scanned in %s)\n", p.paint(bold, "sprawl:"), scanned, r.Duration.Round(1e6))
+		return
+	}
+	line := fmt.Sprintf("%d findings (%s), %d distinct secrets", len(r.Findings), strings.Join(fam, ", "), len(secrets))
+	if atHead+historyOnly > 0 {
+		line += fmt.Sprintf(" — %d at HEAD, %d only in history", atHead, historyOnly)
+	}
+	p.printf("\n%s %s; %s scanned in %s\n", p.paint(bold, "sprawl:"), line, scanned, r.Duration.Round(1e6))
+}
+
+func short(h string) string {
+	if len(h) > 10 {
+		return h[:10]
+	}
+	return h
+}
+
+func human(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+

@@ -1,0 +1,100 @@
+// Package repoinfo describes a local repository for reports: its name,
+// remote URL (credentials stripped), HEAD, branch and root commit. It reads
+// git metadata as data with go-git and never runs git or the repo's config.
+package repoinfo
+
+import (
+	"errors"
+	"net/url"
+	"path/filepath"
+	"strings"
+
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/sprawl-dev/sprawl/scanners"
+)
+
+// maxRootWalk bounds the first-parent walk that finds the root commit.
+const maxRootWalk = 2_000_000
+
+// Describe returns what is known about the folder at root. A folder that is
+// not in a git repository gets only Name and Root.
+func Describe(root string) *scanners.Repo {
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		abs = root
+	}
+	repo := &scanners.Repo{Name: filepath.Base(abs), Root: root}
+	r, err := git.PlainOpenWithOptions(abs, &git.PlainOpenOptions{DetectDotGit: true})
+	if err != nil {
+		return repo
+	}
+	Fill(repo, r)
+	return repo
+}
+
+// Fill sets URI, Head, Branch and RootCommit of repo from an open repository.
+func Fill(repo *scanners.Repo, r *git.Repository) {
+	if cfg, err := r.Config(); err == nil {
+		if rem, ok := cfg.Remotes["origin"]; ok && len(rem.URLs) > 0 {
+			repo.URI = CleanURL(rem.URLs[0])
+			if n := nameFromURL(repo.URI); n != "" {
+				repo.Name = n
+			}
+		}
+	}
+	head, err := r.Head()
+	if err != nil {
+		return
+	}
+	repo.Head = head.Hash().String()
+	if head.Name().IsBranch() {
+		repo.Branch = head.Name().Short()
+	}
+	repo.RootCommit = rootCommit(r, head.Hash())
+}
+
+// rootCommit follows first parents from h to the root.
+func rootCommit(r *git.Repository, h plumbing.Hash) string {
+	c, err := r.CommitObject(h)
+	for i := 0; err == nil && i < maxRootWalk; i++ {
+		if c.NumParents() == 0 {
+			return c.Hash.String()
+		}
+		var p *object.Commit
+		p, err = c.Parent(0)
+		if errors.Is(err, plumbing.ErrObjectNotFound) {
+			// Shallow clone: the oldest commit we have stands in.
+			return c.Hash.String()
+		}
+		c = p
+	}
+	return ""
+}
+
+// CleanURL removes user info (tokens, passwords) from a remote URL.
+func CleanURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme == "" {
+		// scp-like git@host:owner/repo.git keeps its form; drop "user@".
+		if i := strings.Index(raw, "@"); i >= 0 && !strings.Contains(raw[:i], "/") {
+			return raw[i+1:]
+		}
+		return raw
+	}
+	u.User = nil
+	return u.String()
+}
+
+// nameFromURL returns "owner/name" for a remote URL.
+func nameFromURL(u string) string {
+	u = strings.TrimSuffix(strings.TrimSuffix(u, "/"), ".git")
+	u = strings.ReplaceAll(u, ":", "/")
+	parts := strings.Split(u, "/")
+	if len(parts) < 2 || parts[len(parts)-1] == "" || parts[len(parts)-2] == "" {
+		return ""
+	}
+	return parts[len(parts)-2] + "/" + parts[len(parts)-1]
+}
