@@ -235,4 +235,3 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 	})
 	return set
 }
-
