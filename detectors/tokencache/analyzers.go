@@ -1,0 +1,17 @@
+package tokencache
+
+import (
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/sprawl-dev/sprawl/detectors/tokencache/heldtoken"
+)
+
+// RuleID is the SARIF rule every finding of this package carries.
+const RuleID = "code/token-cache-outlives-ttl"
+
+// Analyzers returns the Go analyzers, for cmd/sprawl-vet and RunGoFile.
+func Analyzers() []*analysis.Analyzer {
+	return []*analysis.Analyzer{
+		heldtoken.Analyzer,
+	}
+}
