@@ -37,6 +37,9 @@ const usage = `sprawl finds secret sprawl and misfit credential controls.
 Usage:
   sprawl scan [flags] [PATH ...]   scan folders (or "-" for standard input)
   sprawl scan --history [PATH ...] scan every commit of git repositories
+  sprawl scan --staged             scan what is staged (pre-commit)
+  sprawl baseline create [PATH]    record today's findings; later scans use --baseline
+  sprawl install-hook [REPO]       install a git pre-commit hook running sprawl
   sprawl version                   print the version
 
 Run "sprawl scan -h" for the scan flags.
@@ -51,6 +54,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	switch args[0] {
 	case "scan":
 		return runScan(ctx, args[1:], stdin, stdout, stderr)
+	case "baseline":
+		return runBaseline(ctx, args[1:], stdin, stdout, stderr)
+	case "install-hook":
+		return runInstallHook(args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "sprawl", Version)
 		return ExitClean

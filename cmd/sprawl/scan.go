@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"golang.org/x/term"
 
+	"github.com/sprawl-dev/sprawl/baseline"
 	"github.com/sprawl-dev/sprawl/correlator"
 	"github.com/sprawl-dev/sprawl/detectors"
 	"github.com/sprawl-dev/sprawl/detectors/secrets"
@@ -22,6 +24,7 @@ import (
 	"github.com/sprawl-dev/sprawl/rules"
 	"github.com/sprawl-dev/sprawl/scanners"
 	"github.com/sprawl-dev/sprawl/scanners/filetree"
+	"github.com/sprawl-dev/sprawl/scanners/staged"
 	"github.com/sprawl-dev/sprawl/scanners/stdin"
 )
 
@@ -31,10 +34,15 @@ type stringList []string
 func (s *stringList) String() string     { return strings.Join(*s, ",") }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
+// scanFlags are the flags shared by "scan" and "baseline create".
 type scanFlags struct {
 	format      string
 	out         string
 	history     bool
+	since       string
+	rangeSpec   string
+	branches    stringList
+	staged      bool
 	exclude     stringList
 	maxFileSize int64
 	quiet       bool
@@ -42,78 +50,184 @@ type scanFlags struct {
 	config      string
 	category    string
 	maxAge      time.Duration
+	baseline    string
+	ignoreFile  string
+	failOn      string
+	paths       []string
+	fs          *flag.FlagSet
+}
+
+func (f *scanFlags) register(fs *flag.FlagSet) {
+	f.fs = fs
+	fs.StringVar(&f.format, "format", "text", "output `format`: text, json or sarif")
+	fs.StringVar(&f.out, "out", "", "write the report to `FILE` (default standard output); a text summary still goes to standard output")
+	fs.BoolVar(&f.history, "history", false, "scan every commit reachable from branches and tags")
+	fs.StringVar(&f.since, "since", "", "with --history: scan only commits not reachable from `REV`")
+	fs.StringVar(&f.rangeSpec, "range", "", "with --history: scan only the commits in `A..B`")
+	fs.Var(&f.branches, "branch", "with --history: scan only this `BRANCH` (repeatable)")
+	fs.BoolVar(&f.staged, "staged", false, "scan what is staged for the next commit (pre-commit); reports only secrets new to each file")
+	fs.Var(&f.exclude, "exclude", "skip paths matching `GLOB` (doublestar syntax, e.g. '**/testdata/**'); repeatable")
+	fs.Int64Var(&f.maxFileSize, "max-file-size", filetree.DefaultMaxFileSize, "skip files larger than `BYTES`")
+	fs.BoolVar(&f.quiet, "quiet", false, "print nothing but the report and errors")
+	fs.BoolVar(&f.noColor, "no-color", false, "never colour the terminal output")
+	fs.StringVar(&f.config, "config", "", "read settings and extra rules from `FILE` (default: .sprawl.toml in the first PATH)")
+	fs.StringVar(&f.category, "category", "sprawl", "SARIF automationDetails `category`, so that several uploads do not replace each other")
+	fs.DurationVar(&f.maxAge, "max-age", 90*24*time.Hour, "`age` past which a secret counts as long-lived")
+	fs.StringVar(&f.baseline, "baseline", "", "report only findings not in the baseline `FILE` (see: sprawl baseline create)")
+	fs.StringVar(&f.ignoreFile, "ignore-file", "", "ignore `FILE` of finding keys, fingerprints and path globs (default: .sprawlignore in the first PATH)")
+	fs.StringVar(&f.failOn, "fail-on", "any", "exit 1 when a finding reaches this `level`: any, warning, error, high (severity >= 7), critical (>= 9) or never")
+}
+
+// parse parses args; it returns false with the exit code when done.
+func (f *scanFlags) parse(args []string) (int, bool) {
+	if err := f.fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitClean, false
+		}
+		return ExitError, false
+	}
+	stderr := f.fs.Output()
+	switch f.format {
+	case "text", "json", "sarif":
+	default:
+		fmt.Fprintf(stderr, "%s: unknown --format %q: use text, json or sarif\n", f.fs.Name(), f.format)
+		return ExitError, false
+	}
+	if _, ok := failThresholds[f.failOn]; !ok {
+		fmt.Fprintf(stderr, "%s: unknown --fail-on %q: use any, warning, error, high, critical or never\n", f.fs.Name(), f.failOn)
+		return ExitError, false
+	}
+	if f.staged && f.history {
+		fmt.Fprintf(stderr, "%s: --staged and --history cannot be combined\n", f.fs.Name())
+		return ExitError, false
+	}
+	if (f.since != "" || f.rangeSpec != "" || len(f.branches) > 0) && !f.history {
+		fmt.Fprintf(stderr, "%s: --since, --range and --branch need --history\n", f.fs.Name())
+		return ExitError, false
+	}
+	f.paths = f.fs.Args()
+	if len(f.paths) == 0 {
+		f.paths = []string{"."}
+	}
+	return ExitClean, true
+}
+
+func scanUsage(fs *flag.FlagSet, synopsis string) func() {
+	return func() {
+		w := fs.Output()
+		fmt.Fprintf(w, "Usage: %s\n\nScans each PATH (default \".\"); \"-\" reads standard input.\n\nFlags:\n", synopsis)
+		fs.PrintDefaults()
+		fmt.Fprint(w, `
+Environment:
+  SPRAWL_FINGERPRINT_KEY  key for fingerprints, shared across an organisation
+                          (default: derived from each repository's root commit)
+
+Exit codes: 0 nothing found, 1 findings, 2 usage or fatal error.
+`)
+	}
 }
 
 func runScan(ctx context.Context, args []string, in io.Reader, stdout, stderr io.Writer) int {
 	var f scanFlags
 	fs := flag.NewFlagSet("sprawl scan", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&f.format, "format", "text", "output format: text, json or sarif")
-	fs.StringVar(&f.out, "out", "", "write the report to `FILE` (default standard output); the text summary still goes to standard output")
-	fs.BoolVar(&f.history, "history", false, "scan every commit reachable from branches and tags")
-	fs.Var(&f.exclude, "exclude", "skip paths matching `GLOB` (doublestar syntax, e.g. '**/testdata/**'); repeatable")
-	fs.Int64Var(&f.maxFileSize, "max-file-size", filetree.DefaultMaxFileSize, "skip files larger than `BYTES`")
-	fs.BoolVar(&f.quiet, "quiet", false, "print nothing but the report")
-	fs.BoolVar(&f.noColor, "no-color", false, "never colour the terminal output")
-	fs.StringVar(&f.config, "config", "", "read settings and extra rules from `FILE` (default: .sprawl.toml in the first PATH)")
-	fs.StringVar(&f.category, "category", "sprawl", "SARIF automationDetails category, so several uploads do not replace each other")
-	fs.DurationVar(&f.maxAge, "max-age", 90*24*time.Hour, "age past which a secret counts as long-lived")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: sprawl scan [flags] [PATH ...]\n\nScans each PATH (default \".\"); \"-\" reads standard input.\n\nFlags:\n")
-		fs.PrintDefaults()
-		fmt.Fprintf(stderr, "\nEnvironment:\n  SPRAWL_FINGERPRINT_KEY  key for fingerprints, shared across an organisation (default: derived per repository)\n\nExit codes: 0 nothing found, 1 findings, 2 usage or fatal error.\n")
+	f.register(fs)
+	fs.Usage = scanUsage(fs, "sprawl scan [flags] [PATH ...]")
+	if code, ok := f.parse(args); !ok {
+		return code
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitClean
-		}
-		return ExitError
+	out, code := scan(ctx, &f, in, stderr)
+	if out == nil {
+		return code
 	}
-	switch f.format {
-	case "text", "json", "sarif":
-	default:
-		fmt.Fprintf(stderr, "sprawl scan: unknown --format %q: use text, json or sarif\n", f.format)
-		return ExitError
+	if code := writeReport(out, &f, stdout, stderr); code != ExitClean {
+		return code
 	}
-	paths := fs.Args()
-	if len(paths) == 0 {
-		paths = []string{"."}
-	}
+	return out.exitCode(f.failOn)
+}
 
-	settings, err := loadSettings(f.config, paths)
+// outcome is a finished scan.
+type outcome struct {
+	rep       *correlator.Report
+	resolver  *rules.Resolver
+	baselined int
+	ignored   int
+	failed    int
+}
+
+// scan runs sources, detectors and the correlator for f. It returns nil and
+// an exit code when it cannot go on.
+func scan(ctx context.Context, f *scanFlags, in io.Reader, stderr io.Writer) (*outcome, int) {
+	fail := func(format string, args ...any) (*outcome, int) {
+		fmt.Fprintf(stderr, "sprawl: "+format+"\n", args...)
+		return nil, ExitError
+	}
+	settings, err := loadSettings(f.config, f.paths)
 	if err != nil {
-		fmt.Fprintf(stderr, "sprawl scan: %v\n", err)
-		return ExitError
+		return fail("%v", err)
 	}
 	exclude := append(append([]string{}, settings.Exclude...), f.exclude...)
-
-	var sources []scanners.Source
-	for _, p := range paths {
-		if p == "-" {
-			sources = append(sources, stdin.New(in, "stdin", f.maxFileSize))
-			continue
+	for _, g := range exclude {
+		if !scanners.ValidGlob(g) {
+			return fail("invalid exclude pattern %q", g)
 		}
-		if f.history {
+	}
+	known := map[string]bool{}
+	if f.baseline != "" {
+		b, err := baseline.Read(f.baseline)
+		if err != nil {
+			return fail("%v", err)
+		}
+		known = b.Keys()
+	}
+	ignorePath := f.ignoreFile
+	if ignorePath == "" {
+		if root := firstDir(f.paths); root != "" {
+			ignorePath = filepath.Join(root, ".sprawlignore")
+		}
+	}
+	var ignore baseline.Ignore
+	if ignorePath != "" {
+		if ignore, err = baseline.LoadIgnore(ignorePath); err != nil {
+			return fail("%v", err)
+		}
+		if !f.quiet {
+			for _, w := range ignore.Warnings {
+				fmt.Fprintf(stderr, "sprawl: warning: %s\n", w)
+			}
+		}
+	}
+
+	var sources, previous []scanners.Source
+	for _, p := range f.paths {
+		switch {
+		case p == "-":
+			sources = append(sources, stdin.New(in, "stdin", f.maxFileSize))
+		case f.history:
 			src, err := newHistorySource(p, f, exclude)
 			if err != nil {
-				fmt.Fprintf(stderr, "sprawl scan: %v\n", err)
-				return ExitError
+				return fail("%v", err)
 			}
 			sources = append(sources, src)
-			continue
+		case f.staged:
+			src, err := staged.New(p, staged.Options{MaxFileSize: f.maxFileSize, Exclude: exclude})
+			if err != nil {
+				return fail("%v", err)
+			}
+			sources = append(sources, src)
+			previous = append(previous, src.Previous())
+		default:
+			src, err := filetree.New(p, filetree.Options{MaxFileSize: f.maxFileSize, Exclude: exclude})
+			if err != nil {
+				return fail("%v (check that the path exists and is readable)", err)
+			}
+			sources = append(sources, src)
 		}
-		src, err := filetree.New(p, filetree.Options{MaxFileSize: f.maxFileSize, Exclude: exclude})
-		if err != nil {
-			fmt.Fprintf(stderr, "sprawl scan: %v (check the path exists and is readable)\n", err)
-			return ExitError
-		}
-		sources = append(sources, src)
 	}
 
 	dets, secretDet, err := buildDetectors(settings)
 	if err != nil {
-		fmt.Fprintf(stderr, "sprawl scan: %v\n", err)
-		return ExitError
+		return fail("%v", err)
 	}
 	resolver, err := rules.NewResolver(func(id string) string {
 		if r, ok := secretDet.Config().Rules[id]; ok {
@@ -122,8 +236,7 @@ func runScan(ctx context.Context, args []string, in io.Reader, stdout, stderr io
 		return ""
 	})
 	if err != nil {
-		fmt.Fprintf(stderr, "sprawl scan: %v\n", err)
-		return ExitError
+		return fail("%v", err)
 	}
 
 	opts := engine.Options{Detectors: dets}
@@ -142,54 +255,81 @@ func runScan(ctx context.Context, args []string, in io.Reader, stdout, stderr io
 		fmt.Fprint(stderr, "\r\x1b[K")
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "sprawl scan: interrupted: %v\n", err)
-		return ExitError
+		return fail("interrupted: %v", err)
+	}
+	if len(previous) > 0 {
+		// Secrets already committed in the same file are not new.
+		prev, err := engine.Run(ctx, previous, engine.Options{Detectors: dets, FingerprintKey: opts.FingerprintKey})
+		if err != nil {
+			return fail("interrupted: %v", err)
+		}
+		for _, fd := range prev.Findings {
+			known[fd.Key()] = true
+		}
 	}
 	maxAge := f.maxAge
-	if settings.MaxAge > 0 && !flagSet(fs, "max-age") {
+	if settings.MaxAge > 0 && !flagSet(f.fs, "max-age") {
 		maxAge = settings.MaxAge
 	}
 	rep := correlator.Correlate(res, correlator.Options{MaxAge: maxAge})
-
-	if code := writeReport(rep, f, resolver, stdout, stderr); code != ExitClean {
-		return code
-	}
-	failed := 0
+	out := &outcome{rep: rep, resolver: resolver}
+	rep.Findings, out.baselined, out.ignored = baseline.Filter(rep.Findings, known, ignore)
 	for _, rr := range res.Repos {
 		if rr.Err != "" {
-			failed++
-			fmt.Fprintf(stderr, "sprawl scan: %s: %s\n", rr.Repo.Name, rr.Err)
+			out.failed++
+			fmt.Fprintf(stderr, "sprawl: %s: %s\n", rr.Repo.Name, rr.Err)
 		}
 	}
-	if failed == len(res.Repos) && failed > 0 {
-		return ExitError
+	if out.failed == len(res.Repos) && out.failed > 0 {
+		return nil, ExitError
 	}
-	if len(rep.Findings) > 0 {
-		return ExitFindings
+	return out, ExitClean
+}
+
+// failThresholds map --fail-on values to a test on a finding's rule.
+var failThresholds = map[string]func(rules.Rule) bool{
+	"any":      func(rules.Rule) bool { return true },
+	"warning":  func(r rules.Rule) bool { return r.Level == "warning" || r.Level == "error" },
+	"error":    func(r rules.Rule) bool { return r.Level == "error" },
+	"high":     func(r rules.Rule) bool { return r.Severity >= 7 },
+	"critical": func(r rules.Rule) bool { return r.Severity >= 9 },
+	"never":    func(rules.Rule) bool { return false },
+}
+
+func (o *outcome) exitCode(failOn string) int {
+	test := failThresholds[failOn]
+	for _, fd := range o.rep.Findings {
+		if test(o.resolver.Rule(fd.RuleID)) {
+			return ExitFindings
+		}
 	}
 	return ExitClean
 }
 
-func writeReport(rep *correlator.Report, f scanFlags, resolver *rules.Resolver, stdout, stderr io.Writer) int {
+func writeReport(o *outcome, f *scanFlags, stdout, stderr io.Writer) int {
 	w := stdout
 	var file *os.File
 	if f.out != "" && f.out != "-" {
 		var err error
-		file, err = os.Create(f.out)
-		if err != nil {
-			fmt.Fprintf(stderr, "sprawl scan: cannot write report: %v\n", err)
+		if file, err = os.Create(f.out); err != nil {
+			fmt.Fprintf(stderr, "sprawl: cannot write the report: %v\n", err)
 			return ExitError
 		}
 		w = file
 	}
+	textOpts := text.Options{Color: !f.noColor && isTerminal(stdout), Rules: o.resolver,
+		Baselined: o.baselined, Ignored: o.ignored}
 	var err error
 	switch f.format {
 	case "json":
-		err = jsonreport.Write(w, rep, Version)
+		err = jsonreport.Write(w, o.rep, Version)
 	case "sarif":
-		err = sarif.Write(w, rep, sarif.Options{ToolVersion: Version, Category: f.category, Rules: resolver})
+		err = sarif.Write(w, o.rep, sarif.Options{ToolVersion: Version, Category: f.category, Rules: o.resolver})
 	default:
-		err = text.Write(w, rep, text.Options{Color: !f.noColor && file == nil && isTerminal(stdout), Rules: resolver})
+		if file != nil {
+			textOpts.Color = false
+		}
+		err = text.Write(w, o.rep, textOpts)
 	}
 	if file != nil {
 		if cerr := file.Close(); err == nil {
@@ -197,11 +337,11 @@ func writeReport(rep *correlator.Report, f scanFlags, resolver *rules.Resolver, 
 		}
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "sprawl scan: writing the %s report: %v\n", f.format, err)
+		fmt.Fprintf(stderr, "sprawl: writing the %s report: %v\n", f.format, err)
 		return ExitError
 	}
 	if file != nil && f.format != "text" && !f.quiet {
-		if err := text.Write(stdout, rep, text.Options{Color: !f.noColor && isTerminal(stdout), Rules: resolver}); err != nil {
+		if err := text.Write(stdout, o.rep, textOpts); err != nil {
 			return ExitError
 		}
 		fmt.Fprintf(stdout, "%s report written to %s\n", f.format, f.out)
@@ -219,6 +359,24 @@ func buildDetectors(s settings) ([]detectors.Detector, *secrets.Detector, error)
 		return nil, nil, err
 	}
 	return []detectors.Detector{sd}, sd, nil
+}
+
+// firstDir returns the first path that is a directory (or a file's folder).
+func firstDir(paths []string) string {
+	for _, p := range paths {
+		if p == "-" {
+			continue
+		}
+		st, err := os.Stat(p)
+		if err != nil {
+			return ""
+		}
+		if st.IsDir() {
+			return p
+		}
+		return filepath.Dir(p)
+	}
+	return ""
 }
 
 func isTerminal(w io.Writer) bool {

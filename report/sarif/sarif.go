@@ -8,8 +8,6 @@ package sarif
 import (
 	"bytes"
 	"compress/gzip"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -314,22 +312,9 @@ func location(l detectors.Location, id *uint) *gosarif.Location {
 	return loc
 }
 
-// LineHash is the primaryLocationLineHash of a finding: for secrets, a hash
-// of the keyed fingerprint, rule and path — alerts stay put when lines move;
-// for other findings, rule, path and message.
-func LineHash(f detectors.Finding) string {
-	h := sha256.New()
-	h.Write([]byte(f.RuleID))
-	h.Write([]byte{0})
-	h.Write([]byte(f.Location.Path))
-	h.Write([]byte{0})
-	if f.Secret != nil {
-		h.Write([]byte(f.Secret.Fingerprint))
-	} else {
-		h.Write([]byte(f.Message))
-	}
-	return hex.EncodeToString(h.Sum(nil))[:32] + ":1"
-}
+// LineHash is the primaryLocationLineHash of a finding: its Key, which
+// does not move with line numbers.
+func LineHash(f detectors.Finding) string { return f.Key() + ":1" }
 
 // EscapePath turns a repo-relative path into a URI reference: each segment
 // percent-encoded, slashes kept.

@@ -20,6 +20,9 @@ type Options struct {
 	Rules *rules.Resolver
 	// MaxNotes bounds the notes listed one by one (0 = 10).
 	MaxNotes int
+	// Baselined and Ignored count findings left out by a baseline and by
+	// .sprawlignore.
+	Baselined, Ignored int
 }
 
 const (
@@ -78,6 +81,9 @@ func Write(w io.Writer, r *correlator.Report, opts Options) error {
 	}
 	p.notes(r, opts.MaxNotes)
 	p.total(r)
+	if opts.Baselined+opts.Ignored > 0 {
+		p.printf("%s\n", p.paint(dim, fmt.Sprintf("left out: %d in the baseline, %d ignored by .sprawlignore", opts.Baselined, opts.Ignored)))
+	}
 	return p.err
 }
 

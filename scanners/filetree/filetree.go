@@ -18,8 +18,6 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/bmatcuk/doublestar/v4"
-
 	"github.com/sprawl-dev/sprawl/scanners"
 	"github.com/sprawl-dev/sprawl/scanners/repoinfo"
 )
@@ -61,7 +59,7 @@ func New(root string, opts Options) (*Source, error) {
 		opts.Workers = runtime.NumCPU()
 	}
 	for _, g := range opts.Exclude {
-		if !doublestar.ValidatePattern(g) {
+		if !scanners.ValidGlob(g) {
 			return nil, fmt.Errorf("invalid --exclude pattern %q", g)
 		}
 	}
@@ -182,7 +180,7 @@ func (s *Source) walk(ctx context.Context, jobs chan<- job, note func(scanners.N
 			}
 			return nil
 		}
-		if s.excluded(rel, d.IsDir()) {
+		if scanners.Excluded(s.opts.Exclude, rel, d.IsDir()) {
 			if d.IsDir() {
 				return fs.SkipDir
 			}
@@ -218,20 +216,6 @@ func (s *Source) walk(ctx context.Context, jobs chan<- job, note func(scanners.N
 		}
 		return nil
 	})
-}
-
-func (s *Source) excluded(rel string, dir bool) bool {
-	for _, g := range s.opts.Exclude {
-		if ok, _ := doublestar.Match(g, rel); ok {
-			return true
-		}
-		if dir {
-			if ok, _ := doublestar.Match(g, rel+"/"); ok {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 func readFile(path string, limit int64) ([]byte, error) {
