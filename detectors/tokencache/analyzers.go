@@ -4,6 +4,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/sprawl-dev/sprawl/detectors/tokencache/heldtoken"
+	"github.com/sprawl-dev/sprawl/detectors/tokencache/staticsource"
 )
 
 // RuleID is the SARIF rule every finding of this package carries.
@@ -13,5 +14,6 @@ const RuleID = "code/token-cache-outlives-ttl"
 func Analyzers() []*analysis.Analyzer {
 	return []*analysis.Analyzer{
 		heldtoken.Analyzer,
+		staticsource.Analyzer,
 	}
 }

@@ -1,0 +1,12 @@
+package staticsource_test
+
+import (
+	"testing"
+
+	"github.com/sprawl-dev/sprawl/detectors/tokencache/internal/vettest"
+	"github.com/sprawl-dev/sprawl/detectors/tokencache/staticsource"
+)
+
+func TestAnalyzer(t *testing.T) {
+	vettest.Run(t, staticsource.Analyzer, "a")
+}
