@@ -19,6 +19,7 @@ import (
 	"github.com/sprawl-dev/sprawl/detectors/secrets"
 	"github.com/sprawl-dev/sprawl/engine"
 	"github.com/sprawl-dev/sprawl/report/jsonreport"
+	"github.com/sprawl-dev/sprawl/report/markdown"
 	"github.com/sprawl-dev/sprawl/report/sarif"
 	"github.com/sprawl-dev/sprawl/report/text"
 	"github.com/sprawl-dev/sprawl/rules"
@@ -53,6 +54,7 @@ type scanFlags struct {
 	baseline    string
 	ignoreFile  string
 	failOn      string
+	summary     string
 	paths       []string
 	fs          *flag.FlagSet
 }
@@ -75,6 +77,7 @@ func (f *scanFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&f.maxAge, "max-age", 90*24*time.Hour, "`age` past which a secret counts as long-lived")
 	fs.StringVar(&f.baseline, "baseline", "", "report only findings not in the baseline `FILE` (see: sprawl baseline create)")
 	fs.StringVar(&f.ignoreFile, "ignore-file", "", "ignore `FILE` of finding keys, fingerprints and path globs (default: .sprawlignore in the first PATH)")
+	fs.StringVar(&f.summary, "summary", "", "also write a markdown summary to `FILE` (e.g. $GITHUB_STEP_SUMMARY; appended to)")
 	fs.StringVar(&f.failOn, "fail-on", "any", "exit 1 when a finding reaches this `level`: any, warning, error, high (severity >= 7), critical (>= 9) or never")
 }
 
@@ -339,6 +342,19 @@ func writeReport(o *outcome, f *scanFlags, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "sprawl: writing the %s report: %v\n", f.format, err)
 		return ExitError
+	}
+	if f.summary != "" {
+		sf, err := os.OpenFile(f.summary, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+		if err == nil {
+			err = markdown.Write(sf, o.rep, markdown.Options{Rules: o.resolver})
+			if cerr := sf.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "sprawl: writing the summary: %v\n", err)
+			return ExitError
+		}
 	}
 	if file != nil && f.format != "text" && !f.quiet {
 		if err := text.Write(stdout, o.rep, textOpts); err != nil {

@@ -77,7 +77,8 @@ func TestScanNeverWritesSecrets(t *testing.T) {
 			assertNoSecrets(t, format+" stderr", []byte(stderr), secrets)
 
 			out := filepath.Join(t.TempDir(), "report."+format)
-			code, stdout, stderr = runCLI(t, "scan", "--format", format, "--out", out, root)
+			summary := filepath.Join(t.TempDir(), "summary.md")
+			code, stdout, stderr = runCLI(t, "scan", "--format", format, "--out", out, "--summary", summary, root)
 			if code != ExitFindings {
 				t.Fatalf("exit code %d with --out; stderr: %s", code, stderr)
 			}
@@ -86,6 +87,11 @@ func TestScanNeverWritesSecrets(t *testing.T) {
 				t.Fatal(err)
 			}
 			assertNoSecrets(t, format+" file", data, secrets)
+			md, err := os.ReadFile(summary)
+			if err != nil || !strings.Contains(string(md), "secret/github-pat") {
+				t.Errorf("markdown summary missing or incomplete: %v", err)
+			}
+			assertNoSecrets(t, format+" markdown summary", md, secrets)
 			assertNoSecrets(t, format+" summary", []byte(stdout+stderr), secrets)
 			if format == "sarif" {
 				if err := sarifcheck.Validate(data); err != nil {
