@@ -3,6 +3,7 @@ package tokencache
 import (
 	"golang.org/x/tools/go/analysis"
 
+	"github.com/sprawl-dev/sprawl/detectors/tokencache/cachettl"
 	"github.com/sprawl-dev/sprawl/detectors/tokencache/heldtoken"
 	"github.com/sprawl-dev/sprawl/detectors/tokencache/staticsource"
 )
@@ -14,6 +15,7 @@ const RuleID = "code/token-cache-outlives-ttl"
 func Analyzers() []*analysis.Analyzer {
 	return []*analysis.Analyzer{
 		heldtoken.Analyzer,
+		cachettl.Analyzer,
 		staticsource.Analyzer,
 	}
 }

@@ -329,7 +329,8 @@ func (in *Info) traceCall(call *ast.CallExpr, index, depth int) Origin {
 		pkg := cred.PkgPath(fn.Pkg())
 		switch {
 		case (pkg == "strings" || pkg == "bytes") && strings.HasPrefix(fn.Name(), "Trim"),
-			pkg == cred.AWS && (fn.Name() == "ToString" || fn.Name() == "ToTime"):
+			pkg == cred.AWS && (fn.Name() == "ToString" || fn.Name() == "ToTime"),
+			pkg == "encoding/json" && (fn.Name() == "Marshal" || fn.Name() == "MarshalIndent"):
 			return in.trace(call.Args[0], 0, depth+1)
 		case (pkg == "os" || pkg == "io/ioutil") && fn.Name() == "ReadFile":
 			if s, ok := in.constString(call.Args[0]); ok && saTokenRE.MatchString(s) {
