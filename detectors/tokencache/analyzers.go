@@ -6,6 +6,7 @@ import (
 	"github.com/sprawl-dev/sprawl/detectors/tokencache/cachettl"
 	"github.com/sprawl-dev/sprawl/detectors/tokencache/heldtoken"
 	"github.com/sprawl-dev/sprawl/detectors/tokencache/staticsource"
+	"github.com/sprawl-dev/sprawl/detectors/tokencache/tokenfile"
 )
 
 // RuleID is the SARIF rule every finding of this package carries.
@@ -17,5 +18,6 @@ func Analyzers() []*analysis.Analyzer {
 		heldtoken.Analyzer,
 		cachettl.Analyzer,
 		staticsource.Analyzer,
+		tokenfile.Analyzer,
 	}
 }
