@@ -192,7 +192,10 @@ func (s *sink) Fragment(f scanners.Fragment) error {
 	}
 	s.fragments.Add(1)
 	s.bytes.Add(int64(len(f.Content)))
-	found := Detect(s.ctx, f, s.detectors, s.hasher)
+	found, notes := Detect(s.ctx, f, s.detectors, s.hasher)
+	for _, n := range notes {
+		s.Note(n)
+	}
 	if len(found) == 0 {
 		return nil
 	}
@@ -213,8 +216,10 @@ func (s *sink) Fragment(f scanners.Fragment) error {
 
 // Detect runs detectors on one fragment and returns a finding per
 // occurrence. Each detector runs once per path class among the occurrences.
-func Detect(ctx context.Context, f scanners.Fragment, dets []detectors.Detector, h *detectors.Hasher) []detectors.Finding {
+// A detector that panics yields a note instead of findings.
+func Detect(ctx context.Context, f scanners.Fragment, dets []detectors.Detector, h *detectors.Hasher) ([]detectors.Finding, []scanners.Note) {
 	var out []detectors.Finding
+	var notes []scanners.Note
 	for _, d := range dets {
 		byClass := map[string][]scanners.Occurrence{}
 		var order []string
@@ -230,7 +235,11 @@ func Detect(ctx context.Context, f scanners.Fragment, dets []detectors.Detector,
 		}
 		for _, c := range order {
 			occs := byClass[c]
-			found := safeDetect(ctx, d, detectors.Input{Path: occs[0].Path, Content: f.Content, Hasher: h})
+			found, ok := safeDetect(ctx, d, detectors.Input{Path: occs[0].Path, Content: f.Content, Hasher: h})
+			if !ok {
+				notes = append(notes, scanners.Note{Path: occs[0].Path, Kind: scanners.NoteError,
+					Detail: "detector " + d.Name() + " failed on this file (internal error); other detectors still ran"})
+			}
 			for _, fd := range found {
 				for _, occ := range occs {
 					out = append(out, place(fd, occ, occs[0].Path))
@@ -238,18 +247,18 @@ func Detect(ctx context.Context, f scanners.Fragment, dets []detectors.Detector,
 			}
 		}
 	}
-	return out
+	return out, notes
 }
 
-// safeDetect runs one detector and turns a panic into no findings, so one
-// hostile file cannot stop a scan.
-func safeDetect(ctx context.Context, d detectors.Detector, in detectors.Input) (out []detectors.Finding) {
+// safeDetect runs one detector and turns a panic into no findings and
+// ok=false, so one hostile file cannot stop a scan.
+func safeDetect(ctx context.Context, d detectors.Detector, in detectors.Input) (out []detectors.Finding, ok bool) {
 	defer func() {
 		if r := recover(); r != nil {
-			out = nil
+			out, ok = nil, false
 		}
 	}()
-	return d.Detect(ctx, in)
+	return d.Detect(ctx, in), true
 }
 
 // place copies a finding detected at firstPath to occurrence occ.

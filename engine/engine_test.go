@@ -1,0 +1,168 @@
+package engine
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sprawl-dev/sprawl/detectors"
+	"github.com/sprawl-dev/sprawl/scanners"
+)
+
+// countingDetector reports "SECRET" tokens; its path class is the file
+// extension, and it counts calls.
+type countingDetector struct{ calls int }
+
+func (d *countingDetector) Name() string { return "counting" }
+func (d *countingDetector) PathClass(p string) string {
+	if strings.HasSuffix(p, ".skip") {
+		return ""
+	}
+	if i := strings.LastIndex(p, "."); i >= 0 {
+		return p[i:]
+	}
+	return "none"
+}
+func (d *countingDetector) Detect(_ context.Context, in detectors.Input) []detectors.Finding {
+	d.calls++
+	if !strings.Contains(string(in.Content), "SECRET") {
+		return nil
+	}
+	return []detectors.Finding{{RuleID: "secret/test", Location: detectors.Location{Path: in.Path, StartLine: 1, StartColumn: 1, EndLine: 1, EndColumn: 7},
+		Secret: in.Hasher.Facts("SECRET-" + in.Path[strings.LastIndex(in.Path, "."):])}}
+}
+
+func commit(h string, day int) *scanners.Commit {
+	return &scanners.Commit{Hash: h, Time: time.Date(2026, 1, day, 0, 0, 0, 0, time.UTC)}
+}
+
+func TestDetectRunsOncePerPathClass(t *testing.T) {
+	d := &countingDetector{}
+	frag := scanners.Fragment{Content: []byte("SECRET"), Occurrences: []scanners.Occurrence{
+		{Path: "a.env", Commit: commit("c1", 1)},
+		{Path: "b.env", Commit: commit("c2", 2), InHead: true},
+		{Path: "c.yaml", Commit: commit("c3", 3)},
+		{Path: "d.skip", Commit: commit("c4", 4)},
+	}}
+	h := detectors.NewHasher([]byte("k"), []byte("l"))
+	got, _ := Detect(context.Background(), frag, []detectors.Detector{d}, h)
+	if d.calls != 2 {
+		t.Errorf("Detect ran %d times, want 2 (one per class; .skip excluded)", d.calls)
+	}
+	want := map[string]string{"a.env": "c1", "b.env": "c2", "c.yaml": "c3"}
+	if len(got) != len(want) {
+		t.Fatalf("got %d findings, want %d", len(got), len(want))
+	}
+	for _, f := range got {
+		if want[f.Location.Path] != f.Location.Commit.Hash || f.History == nil || f.History.FirstSeen.Hash != f.Location.Commit.Hash {
+			t.Errorf("finding at %s attributed to %v", f.Location.Path, f.Location.Commit)
+		}
+	}
+	// Copies must not share the SecretFacts pointer.
+	got[0].Secret.Preview = "changed"
+	if got[1].Secret.Preview == "changed" {
+		t.Error("placed findings share SecretFacts")
+	}
+}
+
+func TestMergeHistory(t *testing.T) {
+	mk := func(path, link string, first, last *scanners.Commit, removed *scanners.Commit, inHead bool) detectors.Finding {
+		return detectors.Finding{RuleID: "secret/x", Location: detectors.Location{Path: path, Commit: first},
+			Secret:  &detectors.SecretFacts{Link: link},
+			History: &detectors.HistoryFacts{FirstSeen: first, LastSeen: last, RemovedIn: removed, InHead: inHead}}
+	}
+	tests := []struct {
+		name      string
+		in        []detectors.Finding
+		wantN     int
+		wantFirst string
+		wantLast  string
+		wantHead  bool
+		wantRem   string
+	}{
+		{
+			name: "two versions of one file, removed later",
+			in: []detectors.Finding{
+				mk("a.env", "L", commit("v2", 5), commit("v2b", 6), commit("rm", 7), false),
+				mk("a.env", "L", commit("v1", 2), commit("v1b", 4), commit("v2", 5), false),
+			},
+			wantN: 1, wantFirst: "v1", wantLast: "v2b", wantRem: "rm",
+		},
+		{
+			name: "still at HEAD in the newest version",
+			in: []detectors.Finding{
+				mk("a.env", "L", commit("v1", 2), commit("v1", 2), commit("v2", 5), false),
+				mk("a.env", "L", commit("v2", 5), commit("v3", 9), nil, true),
+			},
+			wantN: 1, wantFirst: "v1", wantLast: "v3", wantHead: true,
+		},
+		{
+			name: "different paths stay apart",
+			in: []detectors.Finding{
+				mk("a.env", "L", commit("v1", 2), nil, nil, true),
+				mk("b.env", "L", commit("v1", 2), nil, nil, true),
+			},
+			wantN: 2, wantFirst: "v1", wantHead: true,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := MergeHistory(tt.in)
+			if len(got) != tt.wantN {
+				t.Fatalf("got %d findings, want %d", len(got), tt.wantN)
+			}
+			h := got[0].History
+			if h.FirstSeen.Hash != tt.wantFirst || h.InHead != tt.wantHead {
+				t.Errorf("first=%s head=%v, want %s %v", h.FirstSeen.Hash, h.InHead, tt.wantFirst, tt.wantHead)
+			}
+			if tt.wantLast != "" && h.LastSeen.Hash != tt.wantLast {
+				t.Errorf("last=%s, want %s", h.LastSeen.Hash, tt.wantLast)
+			}
+			gotRem := ""
+			if h.RemovedIn != nil {
+				gotRem = h.RemovedIn.Hash
+			}
+			if gotRem != tt.wantRem {
+				t.Errorf("removedIn=%q, want %q", gotRem, tt.wantRem)
+			}
+			if got[0].Location.Commit.Hash != tt.wantFirst {
+				t.Errorf("location commit %s, want the introducing %s", got[0].Location.Commit.Hash, tt.wantFirst)
+			}
+		})
+	}
+}
+
+func TestFingerprintKeyIsStablePerRepo(t *testing.T) {
+	a, srcA := FingerprintKey(nil, &scanners.Repo{Name: "x", RootCommit: "abc"})
+	b, _ := FingerprintKey(nil, &scanners.Repo{Name: "y", RootCommit: "abc"})
+	c, _ := FingerprintKey(nil, &scanners.Repo{Name: "x", RootCommit: "def"})
+	s, srcS := FingerprintKey([]byte("org"), &scanners.Repo{Name: "x", RootCommit: "abc"})
+	if string(a) != string(b) || string(a) == string(c) || srcA != "root-commit" {
+		t.Error("root-commit keys must depend on the root commit only")
+	}
+	if string(s) != "org" || srcS != "env" {
+		t.Error("a shared key must win")
+	}
+}
+
+// panicky detectors must not stop a scan.
+type panicky struct{}
+
+func (panicky) Name() string            { return "panicky" }
+func (panicky) PathClass(string) string { return "x" }
+func (panicky) Detect(context.Context, detectors.Input) []detectors.Finding {
+	panic("boom")
+}
+
+func TestDetectorPanicIsContained(t *testing.T) {
+	d := &countingDetector{}
+	frag := scanners.Fragment{Content: []byte("SECRET"), Occurrences: []scanners.Occurrence{{Path: "a.env", InHead: true}}}
+	got, notes := Detect(context.Background(), frag, []detectors.Detector{panicky{}, d}, detectors.NewHasher(nil, nil))
+	if len(got) != 1 {
+		t.Errorf("got %d findings after a panicking detector, want 1", len(got))
+	}
+	if len(notes) != 1 || notes[0].Kind != scanners.NoteError || !strings.Contains(notes[0].Detail, "panicky") {
+		t.Errorf("panic not noted: %+v", notes)
+	}
+}
