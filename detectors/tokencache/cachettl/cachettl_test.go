@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/sprawl-dev/sprawl/detectors/tokencache/cachettl"
-	"github.com/sprawl-dev/sprawl/detectors/tokencache/internal/vettest"
+	"github.com/sprawl-dev/sprawl/detectors/tokencache/vettest"
 )
 
 func TestAnalyzer(t *testing.T) {

@@ -3,7 +3,7 @@ package staticsource_test
 import (
 	"testing"
 
-	"github.com/sprawl-dev/sprawl/detectors/tokencache/internal/vettest"
+	"github.com/sprawl-dev/sprawl/detectors/tokencache/vettest"
 	"github.com/sprawl-dev/sprawl/detectors/tokencache/staticsource"
 )
 
