@@ -1,0 +1,615 @@
+package githistory
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"github.com/klauspost/compress/zlib"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// This file reads git objects straight from a repository's object folder:
+// pack index v2 files, packfiles (with OFS_DELTA and REF_DELTA chains) and
+// loose objects. It never runs git and never reads the repository's config.
+// go-git's object decoding allocates per object and locks on every index
+// lookup; reading the formats directly is several times faster and lets the
+// emit phase resolve delta chains in pack order (see emit.go).
+
+// oid is a SHA-1 object id.
+type oid [20]byte
+
+func (o oid) String() string { return hex.EncodeToString(o[:]) }
+
+func (o oid) isZero() bool { return o == oid{} }
+
+func parseOID(s string) (oid, bool) {
+	var o oid
+	if len(s) != 40 {
+		return o, false
+	}
+	if _, err := hex.Decode(o[:], []byte(s)); err != nil {
+		return o, false
+	}
+	return o, true
+}
+
+// Object types as numbered in packfiles.
+const (
+	typeCommit   = 1
+	typeTree     = 2
+	typeBlob     = 3
+	typeTag      = 4
+	typeOfsDelta = 6
+	typeRefDelta = 7
+)
+
+var errNotFound = errors.New("object not found")
+
+// maxObjectSize caps any single allocation made from a size field read from
+// the repository, so a corrupt or hostile header cannot ask for terabytes.
+const maxObjectSize = 1 << 31
+
+// packFile is one .pack with its parsed .idx.
+type packFile struct {
+	name    string
+	f       *os.File
+	size    int64
+	count   int
+	fanout  [256]uint32
+	names   []byte  // count*20
+	off32   []byte  // count*4
+	off64   []byte  // 8 per large offset
+	sorted  []int64 // object offsets ascending, for object extents
+	idxData []byte
+	data    []byte // the mapped pack, or nil (then ReadAt is used)
+}
+
+func openPack(idxPath string) (*packFile, error) {
+	data, err := os.ReadFile(idxPath)
+	if err != nil {
+		return nil, err
+	}
+	if len(data) < 8+256*4 || !bytes.Equal(data[:4], []byte{0xff, 't', 'O', 'c'}) ||
+		binary.BigEndian.Uint32(data[4:8]) != 2 {
+		return nil, fmt.Errorf("%s: not a version 2 pack index", filepath.Base(idxPath))
+	}
+	p := &packFile{name: strings.TrimSuffix(filepath.Base(idxPath), ".idx"), idxData: data}
+	for i := range 256 {
+		p.fanout[i] = binary.BigEndian.Uint32(data[8+i*4:])
+	}
+	n := int(p.fanout[255])
+	pos := 8 + 256*4
+	if len(data) < pos+n*(20+4+4)+40 {
+		return nil, fmt.Errorf("%s: truncated pack index", filepath.Base(idxPath))
+	}
+	p.count = n
+	p.names = data[pos : pos+n*20]
+	pos += n * 20
+	pos += n * 4 // CRC32s
+	p.off32 = data[pos : pos+n*4]
+	pos += n * 4
+	p.off64 = data[pos : len(data)-40]
+	f, err := os.Open(strings.TrimSuffix(idxPath, ".idx") + ".pack")
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	p.f, p.size = f, st.Size()
+	p.data = mapFile(f, p.size)
+	p.sorted = make([]int64, n)
+	for i := range n {
+		p.sorted[i] = p.offsetAt(i)
+	}
+	sort.Slice(p.sorted, func(i, j int) bool { return p.sorted[i] < p.sorted[j] })
+	return p, nil
+}
+
+func (p *packFile) offsetAt(i int) int64 {
+	v := binary.BigEndian.Uint32(p.off32[i*4:])
+	if v&0x80000000 == 0 {
+		return int64(v)
+	}
+	k := int(v&0x7fffffff) * 8
+	if k+8 > len(p.off64) {
+		return -1
+	}
+	return int64(binary.BigEndian.Uint64(p.off64[k:]))
+}
+
+// find returns the pack offset of id.
+func (p *packFile) find(id oid) (int64, bool) {
+	lo := 0
+	if id[0] > 0 {
+		lo = int(p.fanout[id[0]-1])
+	}
+	hi := int(p.fanout[id[0]])
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		c := bytes.Compare(p.names[m*20:m*20+20], id[:])
+		switch {
+		case c == 0:
+			return p.offsetAt(m), true
+		case c < 0:
+			lo = m + 1
+		default:
+			hi = m
+		}
+	}
+	return 0, false
+}
+
+// end returns where the object starting at off ends (the next object's
+// offset, or the pack trailer).
+func (p *packFile) end(off int64) int64 {
+	i := sort.Search(len(p.sorted), func(i int) bool { return p.sorted[i] > off })
+	if i < len(p.sorted) {
+		return p.sorted[i]
+	}
+	return p.size - 20
+}
+
+// entryHeader is a pack entry's header.
+type entryHeader struct {
+	typ     int
+	size    int64 // inflated size (of the delta for delta entries)
+	dataOff int64 // where the zlib stream starts
+	baseOff int64 // OFS_DELTA base
+	baseID  oid   // REF_DELTA base
+}
+
+func (p *packFile) header(off int64) (entryHeader, error) {
+	var buf [32]byte
+	var b []byte
+	if p.data != nil {
+		if off < 0 || off >= int64(len(p.data)) {
+			return entryHeader{}, io.ErrUnexpectedEOF
+		}
+		b = p.data[off:min(off+32, int64(len(p.data)))]
+	} else {
+		n, err := p.f.ReadAt(buf[:], off)
+		if n == 0 && err != nil {
+			return entryHeader{}, err
+		}
+		b = buf[:n]
+	}
+	var h entryHeader
+	if len(b) == 0 {
+		return h, io.ErrUnexpectedEOF
+	}
+	c := b[0]
+	h.typ = int(c>>4) & 7
+	h.size = int64(c & 15)
+	shift := 4
+	i := 1
+	for c&0x80 != 0 {
+		if i >= len(b) || shift > 56 {
+			return h, fmt.Errorf("bad object header at offset %d", off)
+		}
+		c = b[i]
+		i++
+		h.size |= int64(c&0x7f) << shift
+		shift += 7
+	}
+	switch h.typ {
+	case typeOfsDelta:
+		if i >= len(b) {
+			return h, io.ErrUnexpectedEOF
+		}
+		c = b[i]
+		i++
+		rel := int64(c & 0x7f)
+		for c&0x80 != 0 {
+			if i >= len(b) || rel > 1<<55 {
+				return h, fmt.Errorf("bad delta offset at %d", off)
+			}
+			c = b[i]
+			i++
+			rel = ((rel + 1) << 7) | int64(c&0x7f)
+		}
+		h.baseOff = off - rel
+		if h.baseOff < 12 || h.baseOff >= off {
+			return h, fmt.Errorf("bad delta base offset at %d", off)
+		}
+	case typeRefDelta:
+		if i+20 > len(b) {
+			return h, io.ErrUnexpectedEOF
+		}
+		copy(h.baseID[:], b[i:i+20])
+		i += 20
+	case typeCommit, typeTree, typeBlob, typeTag:
+	default:
+		return h, fmt.Errorf("bad object type %d at offset %d", h.typ, off)
+	}
+	if h.size > maxObjectSize {
+		return h, fmt.Errorf("object at offset %d claims %d bytes", off, h.size)
+	}
+	h.dataOff = off + int64(i)
+	return h, nil
+}
+
+// inflater reuses a zlib reader and a read buffer. One per goroutine.
+type inflater struct {
+	zr  io.ReadCloser
+	br  bytes.Reader
+	buf []byte
+}
+
+// inflate reads the entry's zlib stream into a new slice of h.size bytes.
+func (z *inflater) inflate(p *packFile, off int64, h entryHeader) ([]byte, error) {
+	n := p.end(off) - h.dataOff
+	if n <= 0 || n > p.size || h.dataOff+n > p.size {
+		return nil, fmt.Errorf("bad object extent at offset %d", off)
+	}
+	if p.data != nil {
+		return z.inflateBytes(p.data[h.dataOff:h.dataOff+n], h.size)
+	}
+	if int64(cap(z.buf)) < n {
+		z.buf = make([]byte, n)
+	}
+	src := z.buf[:n]
+	if _, err := p.f.ReadAt(src, h.dataOff); err != nil && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	return z.inflateBytes(src, h.size)
+}
+
+func (z *inflater) inflateBytes(src []byte, size int64) ([]byte, error) {
+	z.br.Reset(src)
+	if z.zr == nil {
+		zr, err := zlib.NewReader(&z.br)
+		if err != nil {
+			return nil, err
+		}
+		z.zr = zr
+	} else if err := z.zr.(zlib.Resetter).Reset(&z.br, nil); err != nil {
+		return nil, err
+	}
+	out := make([]byte, size)
+	if _, err := io.ReadFull(z.zr, out); err != nil {
+		return nil, fmt.Errorf("inflate: %w", err)
+	}
+	return out, nil
+}
+
+// deltaSizes reads the source and target sizes at the start of a delta.
+func deltaSizes(d []byte) (src, dst int64, rest []byte, err error) {
+	src, d, err = deltaVarint(d)
+	if err != nil {
+		return
+	}
+	dst, d, err = deltaVarint(d)
+	return src, dst, d, err
+}
+
+func deltaVarint(d []byte) (int64, []byte, error) {
+	var v int64
+	shift := 0
+	for i, c := range d {
+		if shift > 56 {
+			break
+		}
+		v |= int64(c&0x7f) << shift
+		shift += 7
+		if c&0x80 == 0 {
+			return v, d[i+1:], nil
+		}
+	}
+	return 0, nil, errors.New("bad delta header")
+}
+
+var errBadDelta = errors.New("corrupt delta")
+
+// patch applies a git delta to base.
+func patch(base, delta []byte) ([]byte, error) {
+	srcSize, dstSize, d, err := deltaSizes(delta)
+	if err != nil {
+		return nil, err
+	}
+	if srcSize != int64(len(base)) || dstSize > maxObjectSize {
+		return nil, errBadDelta
+	}
+	out := make([]byte, 0, dstSize)
+	for len(d) > 0 {
+		op := d[0]
+		d = d[1:]
+		if op&0x80 != 0 {
+			var off, n uint64
+			for i := range 4 {
+				if op&(1<<i) != 0 {
+					if len(d) == 0 {
+						return nil, errBadDelta
+					}
+					off |= uint64(d[0]) << (8 * i)
+					d = d[1:]
+				}
+			}
+			for i := range 3 {
+				if op&(0x10<<i) != 0 {
+					if len(d) == 0 {
+						return nil, errBadDelta
+					}
+					n |= uint64(d[0]) << (8 * i)
+					d = d[1:]
+				}
+			}
+			if n == 0 {
+				n = 0x10000
+			}
+			if off+n > uint64(len(base)) || int64(len(out))+int64(n) > dstSize {
+				return nil, errBadDelta
+			}
+			out = append(out, base[off:off+n]...)
+		} else if op != 0 {
+			n := int(op)
+			if n > len(d) || int64(len(out)+n) > dstSize {
+				return nil, errBadDelta
+			}
+			out = append(out, d[:n]...)
+			d = d[n:]
+		} else {
+			return nil, errBadDelta
+		}
+	}
+	if int64(len(out)) != dstSize {
+		return nil, errBadDelta
+	}
+	return out, nil
+}
+
+// objStore finds and reads objects by id.
+type objStore struct {
+	dir   string // the objects folder
+	packs []*packFile
+
+	mu    sync.Mutex
+	cache baseCache
+	inf   inflater // used under mu
+}
+
+func openStore(objDir string) (*objStore, error) {
+	s := &objStore{dir: objDir, cache: newBaseCache(96 << 20)}
+	idxs, err := filepath.Glob(filepath.Join(objDir, "pack", "pack-*.idx"))
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(idxs)
+	var bad []string
+	for _, idx := range idxs {
+		p, err := openPack(idx)
+		if err != nil {
+			bad = append(bad, err.Error())
+			continue
+		}
+		s.packs = append(s.packs, p)
+	}
+	if len(bad) > 0 && len(s.packs) == 0 {
+		if _, err := os.Stat(filepath.Join(objDir)); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+func (s *objStore) close() {
+	for _, p := range s.packs {
+		unmapFile(p.data)
+		p.data = nil
+		p.f.Close()
+	}
+}
+
+// loc is where an object lives: pack index and offset, or pack -1 for a
+// loose object.
+type loc struct {
+	pack int32
+	off  int64
+}
+
+func (s *objStore) locate(id oid) (loc, bool) {
+	for i, p := range s.packs {
+		if off, ok := p.find(id); ok {
+			return loc{int32(i), off}, true
+		}
+	}
+	if _, err := os.Stat(s.loosePath(id)); err == nil {
+		return loc{pack: -1}, true
+	}
+	return loc{}, false
+}
+
+func (s *objStore) loosePath(id oid) string {
+	h := id.String()
+	return filepath.Join(s.dir, h[:2], h[2:])
+}
+
+// readLoose reads a loose object. With maxSize > 0 an object larger than
+// that returns its type and size but no content.
+func (s *objStore) readLoose(z *inflater, id oid, maxSize int64) (int, int64, []byte, error) {
+	data, err := os.ReadFile(s.loosePath(id))
+	if err != nil {
+		if os.IsNotExist(err) {
+			return 0, 0, nil, errNotFound
+		}
+		return 0, 0, nil, err
+	}
+	z.br.Reset(data)
+	if z.zr == nil {
+		if z.zr, err = zlib.NewReader(&z.br); err != nil {
+			return 0, 0, nil, err
+		}
+	} else if err := z.zr.(zlib.Resetter).Reset(&z.br, nil); err != nil {
+		return 0, 0, nil, err
+	}
+	var hdr [64]byte
+	n := 0
+	for n < len(hdr) {
+		if _, err := io.ReadFull(z.zr, hdr[n:n+1]); err != nil {
+			return 0, 0, nil, fmt.Errorf("loose object header: %w", err)
+		}
+		if hdr[n] == 0 {
+			break
+		}
+		n++
+	}
+	kind, sz, ok := strings.Cut(string(hdr[:n]), " ")
+	size, err := strconv.ParseInt(sz, 10, 64)
+	if !ok || err != nil || size < 0 || size > maxObjectSize {
+		return 0, 0, nil, errors.New("bad loose object header")
+	}
+	typ := map[string]int{"commit": typeCommit, "tree": typeTree, "blob": typeBlob, "tag": typeTag}[kind]
+	if typ == 0 {
+		return 0, 0, nil, errors.New("bad loose object type")
+	}
+	if maxSize > 0 && size > maxSize {
+		return typ, size, nil, nil
+	}
+	out := make([]byte, size)
+	if _, err := io.ReadFull(z.zr, out); err != nil {
+		return 0, 0, nil, fmt.Errorf("inflate: %w", err)
+	}
+	return typ, size, out, nil
+}
+
+// read returns an object's type and content. The content may be shared
+// with the cache: callers must not modify it. Safe for concurrent use.
+func (s *objStore) read(id oid) (int, []byte, error) {
+	for i, p := range s.packs {
+		if off, ok := p.find(id); ok {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			return s.readPacked(int32(i), off, 0)
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	typ, _, data, err := s.readLoose(&s.inf, id, 0)
+	return typ, data, err
+}
+
+// readPacked resolves the entry at (pi, off), caching delta bases. Called
+// with s.mu held.
+func (s *objStore) readPacked(pi int32, off int64, depth int) (int, []byte, error) {
+	if depth > 10000 {
+		return 0, nil, errors.New("delta chain too deep")
+	}
+	p := s.packs[pi]
+	type link struct {
+		off int64
+		h   entryHeader
+	}
+	var chain []link
+	var base []byte
+	typ := 0
+	cur := off
+	for {
+		if t, data, ok := s.cache.get(loc{pi, cur}); ok {
+			typ, base = t, data
+			break
+		}
+		h, err := p.header(cur)
+		if err != nil {
+			return 0, nil, err
+		}
+		if h.typ == typeOfsDelta {
+			chain = append(chain, link{cur, h})
+			cur = h.baseOff
+			if len(chain) > 10000 {
+				return 0, nil, errors.New("delta chain too deep")
+			}
+			continue
+		}
+		if h.typ == typeRefDelta {
+			chain = append(chain, link{cur, h})
+			// The base may live in another pack or loose.
+			var err error
+			found := false
+			for j, q := range s.packs {
+				if boff, ok := q.find(h.baseID); ok {
+					typ, base, err = s.readPacked(int32(j), boff, depth+1)
+					found = true
+					break
+				}
+			}
+			if !found {
+				typ, _, base, err = s.readLoose(&s.inf, h.baseID, 0)
+			}
+			if err != nil {
+				return 0, nil, fmt.Errorf("delta base %s: %w", h.baseID, err)
+			}
+			break
+		}
+		data, err := s.inf.inflate(p, cur, h)
+		if err != nil {
+			return 0, nil, err
+		}
+		typ, base = h.typ, data
+		if len(chain) > 0 {
+			s.cache.put(loc{pi, cur}, typ, base)
+		}
+		break
+	}
+	for i := len(chain) - 1; i >= 0; i-- {
+		delta, err := s.inf.inflate(p, chain[i].off, chain[i].h)
+		if err != nil {
+			return 0, nil, err
+		}
+		if base, err = patch(base, delta); err != nil {
+			return 0, nil, fmt.Errorf("object at offset %d: %w", chain[i].off, err)
+		}
+		if i > 0 {
+			s.cache.put(loc{pi, chain[i].off}, typ, base)
+		}
+	}
+	return typ, base, nil
+}
+
+// baseCache keeps recently used delta bases under a byte budget. It keeps two
+// generations: when the young one fills, the old one is dropped.
+type baseCache struct {
+	budget     int64
+	young, old map[loc]cached
+	youngBytes int64
+}
+
+type cached struct {
+	typ  int
+	data []byte
+}
+
+func newBaseCache(budget int64) baseCache {
+	return baseCache{budget: budget, young: map[loc]cached{}, old: map[loc]cached{}}
+}
+
+func (c *baseCache) get(k loc) (int, []byte, bool) {
+	if v, ok := c.young[k]; ok {
+		return v.typ, v.data, true
+	}
+	if v, ok := c.old[k]; ok {
+		c.put(k, v.typ, v.data)
+		return v.typ, v.data, true
+	}
+	return 0, nil, false
+}
+
+func (c *baseCache) put(k loc, typ int, data []byte) {
+	if int64(len(data)) > c.budget/4 {
+		return
+	}
+	if c.youngBytes+int64(len(data)) > c.budget/2 {
+		c.old, c.young, c.youngBytes = c.young, make(map[loc]cached, len(c.young)), 0
+	}
+	c.young[k] = cached{typ, data}
+	c.youngBytes += int64(len(data))
+}

@@ -1,0 +1,207 @@
+package githistory
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	gitconfig "github.com/go-git/go-git/v5/config"
+
+	"github.com/sprawl-dev/sprawl/scanners/repoinfo"
+)
+
+// gitDirs are the folders of a repository: gitDir holds HEAD; commonDir
+// holds objects, refs, packed-refs, config and shallow (they differ only
+// for linked worktrees).
+type gitDirs struct {
+	gitDir, commonDir string
+}
+
+// findGitDir accepts a worktree (with a .git folder or .git file) or a bare
+// repository.
+func findGitDir(root string) (gitDirs, error) {
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return gitDirs{}, err
+	}
+	dot := filepath.Join(abs, ".git")
+	st, err := os.Stat(dot)
+	var gd string
+	switch {
+	case err == nil && st.IsDir():
+		gd = dot
+	case err == nil:
+		// A .git file: "gitdir: <path>" (worktrees, submodules).
+		b, rerr := os.ReadFile(dot)
+		if rerr != nil {
+			return gitDirs{}, rerr
+		}
+		line, _, _ := strings.Cut(string(b), "\n")
+		p, ok := strings.CutPrefix(strings.TrimSpace(line), "gitdir:")
+		if !ok {
+			return gitDirs{}, fmt.Errorf("%s: not a gitdir file", dot)
+		}
+		p = strings.TrimSpace(p)
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(abs, p)
+		}
+		gd = p
+	default:
+		if isGitDir(abs) {
+			gd = abs
+		} else {
+			return gitDirs{}, fmt.Errorf("%s is not a git repository", root)
+		}
+	}
+	if !isGitDir(gd) {
+		return gitDirs{}, fmt.Errorf("%s is not a git repository", root)
+	}
+	d := gitDirs{gitDir: gd, commonDir: gd}
+	if b, err := os.ReadFile(filepath.Join(gd, "commondir")); err == nil {
+		p := strings.TrimSpace(string(b))
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(gd, p)
+		}
+		d.commonDir = p
+	}
+	return d, nil
+}
+
+func isGitDir(d string) bool {
+	if _, err := os.Stat(filepath.Join(d, "HEAD")); err != nil {
+		return false
+	}
+	if st, err := os.Stat(filepath.Join(d, "objects")); err == nil && st.IsDir() {
+		return true
+	}
+	_, err := os.Stat(filepath.Join(d, "commondir"))
+	return err == nil
+}
+
+// ref is a name and the object it points to.
+type ref struct {
+	name string
+	id   oid
+}
+
+// readRefs lists refs under refs/ (loose refs win over packed ones),
+// sorted by name. Symbolic refs other than HEAD are skipped.
+func readRefs(d gitDirs) ([]ref, error) {
+	m := map[string]oid{}
+	if b, err := os.ReadFile(filepath.Join(d.commonDir, "packed-refs")); err == nil {
+		sc := bufio.NewScanner(bytes.NewReader(b))
+		sc.Buffer(make([]byte, 64<<10), 1<<20)
+		for sc.Scan() {
+			line := sc.Text()
+			if line == "" || line[0] == '#' || line[0] == '^' {
+				continue
+			}
+			h, name, ok := strings.Cut(line, " ")
+			if id, good := parseOID(h); ok && good && strings.HasPrefix(name, "refs/") {
+				m[name] = id
+			}
+		}
+	}
+	refsDir := filepath.Join(d.commonDir, "refs")
+	_ = filepath.WalkDir(refsDir, func(p string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() || !e.Type().IsRegular() {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil
+		}
+		rel, err := filepath.Rel(d.commonDir, p)
+		if err != nil {
+			return nil
+		}
+		if id, ok := parseOID(strings.TrimSpace(string(b))); ok {
+			m[filepath.ToSlash(rel)] = id
+		}
+		return nil
+	})
+	refs := make([]ref, 0, len(m))
+	for n, id := range m {
+		refs = append(refs, ref{n, id})
+	}
+	sort.Slice(refs, func(i, j int) bool { return refs[i].name < refs[j].name })
+	return refs, nil
+}
+
+// readHead returns HEAD's commit id (zero when unborn) and the branch it
+// names, if any.
+func readHead(d gitDirs, refs []ref) (oid, string, error) {
+	b, err := os.ReadFile(filepath.Join(d.gitDir, "HEAD"))
+	if err != nil {
+		return oid{}, "", err
+	}
+	s := strings.TrimSpace(string(b))
+	if target, ok := strings.CutPrefix(s, "ref:"); ok {
+		target = strings.TrimSpace(target)
+		for _, r := range refs {
+			if r.name == target {
+				return r.id, strings.TrimPrefix(target, "refs/heads/"), nil
+			}
+		}
+		// A linked worktree keeps its own refs only for HEAD-like names;
+		// branch refs live in the common dir, already read.
+		return oid{}, strings.TrimPrefix(target, "refs/heads/"), nil
+	}
+	if id, ok := parseOID(s); ok {
+		return id, "", nil
+	}
+	return oid{}, "", errors.New("unreadable HEAD")
+}
+
+// readShallow lists the shallow boundary commits.
+func readShallow(d gitDirs) map[oid]bool {
+	b, err := os.ReadFile(filepath.Join(d.commonDir, "shallow"))
+	if err != nil {
+		return nil
+	}
+	m := map[oid]bool{}
+	for _, line := range strings.Split(string(b), "\n") {
+		if id, ok := parseOID(strings.TrimSpace(line)); ok {
+			m[id] = true
+		}
+	}
+	return m
+}
+
+// originURL reads remote "origin" from the repository's config file as data
+// (no includes are followed, nothing is run) and strips credentials.
+func originURL(d gitDirs) string {
+	f, err := os.Open(filepath.Join(d.commonDir, "config"))
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	cfg, err := gitconfig.ReadConfig(f)
+	if err != nil {
+		return ""
+	}
+	if rem, ok := cfg.Remotes["origin"]; ok && len(rem.URLs) > 0 {
+		return repoinfo.CleanURL(rem.URLs[0])
+	}
+	return ""
+}
+
+// repoName is the label for reports: the folder name without ".git" (the
+// parent folder for a ".git" dir).
+func repoName(root string, d gitDirs) string {
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		abs = root
+	}
+	name := filepath.Base(abs)
+	if name == ".git" {
+		name = filepath.Base(filepath.Dir(abs))
+	}
+	return strings.TrimSuffix(name, ".git")
+}
