@@ -119,7 +119,7 @@ func Check(src *document.Source, h *detectors.Hasher, t *workload.Table, o Optio
 		case dbPasswordAttr[typ] != "":
 			c.dbPassword(b, typ, addr)
 		case strings.HasPrefix(typ, "vault_"):
-			c.vaultTTLs(b.Body, addr, "resource "+addr, 0)
+			c.vaultTTLs(b.Body, addr, "resource "+addr+" in "+src.Path, 0)
 			if typ == "vault_approle_auth_backend_role" {
 				c.secretIDTTL(b, addr)
 			}
