@@ -2,6 +2,7 @@ package tokencache
 
 import (
 	"context"
+	"fmt"
 	"go/scanner"
 	"go/token"
 	"os"
@@ -166,5 +167,28 @@ func TestDriverConcurrent(t *testing.T) {
 	sort.Ints(counts)
 	if counts[0] != counts[len(counts)-1] || counts[0] == 0 {
 		t.Errorf("inconsistent counts %v", counts)
+	}
+}
+
+func TestDetectorOtherLanguages(t *testing.T) {
+	for path, lines := range map[string][]int{
+		"patterns/testdata/python/positive.py":     {9, 15, 22, 33, 37, 39},
+		"patterns/testdata/java/Negative.java":     nil,
+		"patterns/testdata/javascript/positive.ts": {7, 24},
+	} {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []int
+		for _, f := range New().Detect(context.Background(), detectors.Input{Path: path, Content: src}) {
+			if f.RuleID != RuleID || f.Location.Path != path || f.Location.EndColumn <= f.Location.StartColumn {
+				t.Errorf("bad finding %+v", f)
+			}
+			got = append(got, f.Location.StartLine)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(lines) {
+			t.Errorf("%s: lines %v, want %v", path, got, lines)
+		}
 	}
 }

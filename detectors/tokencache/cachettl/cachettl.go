@@ -53,7 +53,7 @@ func (c *checker) readersCheckExpiry(v *types.Var) bool {
 		if scope == nil {
 			scope = r.Func
 		}
-		if scope != nil && cred.ChecksExpiry(c.pass.TypesInfo, scope) {
+		if scope != nil && c.in.ChecksExpiry(scope) {
 			return true
 		}
 	}

@@ -71,7 +71,7 @@ func checkHolder(pass *analysis.Pass, in *flow.Info, v *types.Var) {
 		if scope == nil {
 			scope = r.Func
 		}
-		if scope != nil && cred.ChecksExpiry(pass.TypesInfo, scope) {
+		if scope != nil && in.ChecksExpiry(scope) {
 			return
 		}
 		for _, st := range fetched {

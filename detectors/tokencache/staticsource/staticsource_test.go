@@ -3,8 +3,8 @@ package staticsource_test
 import (
 	"testing"
 
-	"github.com/sprawl-dev/sprawl/detectors/tokencache/vettest"
 	"github.com/sprawl-dev/sprawl/detectors/tokencache/staticsource"
+	"github.com/sprawl-dev/sprawl/detectors/tokencache/vettest"
 )
 
 func TestAnalyzer(t *testing.T) {

@@ -7,7 +7,6 @@ import (
 	"go/ast"
 	"go/constant"
 	"go/types"
-	"regexp"
 	"strings"
 	"time"
 
@@ -35,11 +34,13 @@ const (
 )
 
 // ImportHints are byte strings at least one of which appears in any Go file
-// the analyzers can report on; files with none are skipped unparsed.
+// the analyzers can report on; files with none are skipped unparsed. Besides
+// the credential and cache packages, a call to a token-fetching function
+// ("...Token(", "...token(", "...JWT(") can yield a reportable JWT string.
 var ImportHints = []string{
 	"golang.org/x/oauth2", "github.com/aws/aws-sdk-go-v2", "github.com/Azure/azure-sdk-for-go",
 	"/var/run/secrets", "serviceaccount/token",
-	"Token", "token", "Credentials", "credentials",
+	"oken(", "OKEN(", "JWT(", "Jwt(", "redentials(", "reds(",
 }
 
 // PkgPath returns p without a vendor prefix.
@@ -131,12 +132,20 @@ func Of(t types.Type) (Kind, bool) {
 	return Kind{}, false
 }
 
-// expiryWords are members and names that show code looking at expiry.
-var expiryRE = regexp.MustCompile(`(?i)expir|^valid$|^exp$|refreshon|refreshat|^ttl$|deadline|^isvalid$|fresh|stale`)
-
 // IsExpiryName reports whether an identifier names an expiry member or an
 // expiry companion variable.
-func IsExpiryName(name string) bool { return expiryRE.MatchString(name) }
+func IsExpiryName(name string) bool {
+	if len(name) < 3 {
+		return false
+	}
+	l := strings.ToLower(name)
+	switch l {
+	case "valid", "exp", "ttl", "isvalid":
+		return true
+	}
+	return strings.Contains(l, "expir") || strings.Contains(l, "refreshon") || strings.Contains(l, "refreshat") ||
+		strings.Contains(l, "deadline") || strings.Contains(l, "fresh") || strings.Contains(l, "stale")
+}
 
 // ChecksExpiry reports whether n refers to an expiry member or variable, or
 // compares times (time.Until, time.Since, Time.Before/After).

@@ -76,11 +76,23 @@ type Info struct {
 	Order []*types.Var
 	info  *types.Info
 	pkg   *types.Package
+	// expiry memoises ChecksExpiry per function.
+	expiry map[ast.Node]bool
+}
+
+// ChecksExpiry is cred.ChecksExpiry, memoised per node.
+func (in *Info) ChecksExpiry(n ast.Node) bool {
+	if v, ok := in.expiry[n]; ok {
+		return v
+	}
+	v := cred.ChecksExpiry(in.info, n)
+	in.expiry[n] = v
+	return v
 }
 
 func run(pass *analysis.Pass) (any, error) {
 	ins := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
-	in := &Info{Stores: map[*types.Var][]*Store{}, Reads: map[*types.Var][]*Read{}, info: pass.TypesInfo, pkg: pass.Pkg}
+	in := &Info{Stores: map[*types.Var][]*Store{}, Reads: map[*types.Var][]*Read{}, info: pass.TypesInfo, pkg: pass.Pkg, expiry: map[ast.Node]bool{}}
 	ins.WithStack([]ast.Node{(*ast.Ident)(nil)}, func(n ast.Node, push bool, stack []ast.Node) bool {
 		if !push {
 			return true
