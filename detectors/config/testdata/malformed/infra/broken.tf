@@ -1,0 +1,3 @@
+# want-note: not valid HCL
+resource "aws_iam_access_key" "ci" {
+  user = "ci"
