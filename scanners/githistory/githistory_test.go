@@ -1,0 +1,402 @@
+package githistory_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/sprawl-dev/sprawl/fixtures/gitgen"
+	"github.com/sprawl-dev/sprawl/scanners"
+	"github.com/sprawl-dev/sprawl/scanners/githistory"
+)
+
+// memSink keeps every fragment by blob id and counts repeats.
+type memSink struct {
+	mu      sync.Mutex
+	frags   map[string]scanners.Fragment
+	repeats int
+	notes   []scanners.Note
+}
+
+func (m *memSink) Fragment(f scanners.Fragment) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.frags == nil {
+		m.frags = map[string]scanners.Fragment{}
+	}
+	if _, dup := m.frags[f.BlobID]; dup {
+		m.repeats++
+	}
+	m.frags[f.BlobID] = f
+	return nil
+}
+
+func (m *memSink) Note(n scanners.Note) {
+	m.mu.Lock()
+	m.notes = append(m.notes, n)
+	m.mu.Unlock()
+}
+
+// fake returns a made-up credential line, different on every run.
+func fake(t *testing.T, key string) string {
+	t.Helper()
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return key + " = \"" + hex.EncodeToString(b) + "\"\n"
+}
+
+// history is the shared scenario: the ground truth sits in the assertions
+// of TestAttribution.
+type history struct {
+	ids                                       map[string]string
+	secret, readme, readme2, feature, mergeOn string
+	tagOnly                                   string
+}
+
+func buildHistory(t *testing.T, dir string, s gitgen.Script) history {
+	h := history{
+		secret:  fake(t, "api_key"),
+		readme:  "hello\n",
+		readme2: "hello again\n",
+		feature: "feature work\n",
+		mergeOn: fake(t, "db_password"),
+		tagOnly: fake(t, "release_token"),
+	}
+	s.Origin = "https://someone:notatoken@example.com/acme/app.git"
+	s.Steps = []gitgen.Step{
+		gitgen.Commit{Label: "add", Author: "Ann <ann@example.com>", Files: map[string]string{
+			"config/app.yml": h.secret, "README": h.readme}},
+		gitgen.Commit{Label: "copy", Files: map[string]string{"config/other.yml": h.secret}},
+		gitgen.Commit{Label: "edit", Files: map[string]string{"README": h.readme2}},
+		gitgen.Branch{Name: "feature", From: "edit"},
+		gitgen.Commit{Label: "f1", Branch: "feature", Files: map[string]string{"feature.txt": h.feature}},
+		gitgen.Commit{Label: "remove", Author: "Bob <bob@example.com>", Delete: []string{"config/app.yml"}},
+		gitgen.Commit{Label: "rename", Rename: map[string]string{"config/other.yml": "config/moved.yml"}},
+		gitgen.Merge{Label: "merge", Into: "main", From: []string{"feature"},
+			Files: map[string]string{"resolved.env": h.mergeOn}},
+		gitgen.Commit{Label: "orphan", From: "add", Detached: true,
+			Files: map[string]string{"release.txt": h.tagOnly}},
+		gitgen.Tag{Name: "v0.1", Target: "orphan", Annotated: true},
+	}
+	h.ids = gitgen.Build(t, dir, s)
+	return h
+}
+
+func scan(t *testing.T, dir string, opts githistory.Options) (*memSink, scanners.Stats, *scanners.Repo) {
+	t.Helper()
+	src, err := githistory.New(dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink := &memSink{}
+	stats, err := src.Scan(context.Background(), sink)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sink.repeats > 0 {
+		t.Errorf("%d blobs emitted more than once", sink.repeats)
+	}
+	return sink, stats, src.Repo()
+}
+
+func hash(c *scanners.Commit) string {
+	if c == nil {
+		return "<nil>"
+	}
+	return c.Hash
+}
+
+// want is one expected occurrence, by commit label ("" for none).
+type want struct {
+	path, intro, last, removed string
+	inHead                     bool
+}
+
+func checkFragment(t *testing.T, sink *memSink, ids map[string]string, content string, wants ...want) {
+	t.Helper()
+	id := gitgen.BlobID(content)
+	f, ok := sink.frags[id]
+	if !ok {
+		t.Errorf("blob of %q not emitted", strings.TrimSpace(content)[:min(12, len(strings.TrimSpace(content)))])
+		return
+	}
+	if string(f.Content) != content {
+		t.Errorf("blob %s: content differs", id)
+	}
+	label := func(c *scanners.Commit) string {
+		for l, h := range ids {
+			if c != nil && h == c.Hash {
+				return l
+			}
+		}
+		if c == nil {
+			return ""
+		}
+		return c.Hash
+	}
+	var got []want
+	for _, o := range f.Occurrences {
+		got = append(got, want{o.Path, label(o.Commit), label(o.LastSeen), label(o.RemovedIn), o.InHead})
+	}
+	if len(got) != len(wants) {
+		t.Errorf("blob %s: occurrences\n got %+v\nwant %+v", id, got, wants)
+		return
+	}
+	for i := range wants {
+		if got[i] != wants[i] {
+			t.Errorf("blob %s occurrence %d:\n got %+v\nwant %+v", id, i, got[i], wants[i])
+		}
+	}
+}
+
+func TestAttribution(t *testing.T) {
+	variants := []struct {
+		name   string
+		script gitgen.Script
+	}{
+		{"loose", gitgen.Script{}},
+		{"packed", gitgen.Script{Pack: true}},
+		{"packed-ref-deltas", gitgen.Script{Pack: true, RefDeltas: true}},
+		{"bare", gitgen.Script{Bare: true, Pack: true}},
+	}
+	for _, v := range variants {
+		t.Run(v.name, func(t *testing.T) {
+			dir := t.TempDir()
+			h := buildHistory(t, dir, v.script)
+			sink, stats, repo := scan(t, dir, githistory.Options{Workers: 3})
+			ids := h.ids
+
+			// Timeline (one hour apart): add, copy, edit, f1 (feature),
+			// remove, rename, merge (HEAD), orphan (tag v0.1 only).
+			//
+			// The same content in two files, one removed and one renamed:
+			// one fragment, an occurrence per (path, introducing commit),
+			// oldest first. app.yml is still in the tag-only commit
+			// "orphan" (it descends from "add"), the newest holder.
+			checkFragment(t, sink, ids, h.secret,
+				want{"config/app.yml", "add", "orphan", "remove", false},
+				want{"config/other.yml", "copy", "remove", "rename", false},
+				want{"config/moved.yml", "rename", "merge", "", true},
+			)
+			checkFragment(t, sink, ids, h.readme, want{"README", "add", "orphan", "edit", false})
+			checkFragment(t, sink, ids, h.readme2, want{"README", "edit", "merge", "", true})
+			// Brought in by the merge unchanged: still f1's.
+			checkFragment(t, sink, ids, h.feature, want{"feature.txt", "f1", "merge", "", true})
+			// Content only the merge introduces.
+			checkFragment(t, sink, ids, h.mergeOn, want{"resolved.env", "merge", "merge", "", true})
+			// A commit only a tag reaches.
+			checkFragment(t, sink, ids, h.tagOnly, want{"release.txt", "orphan", "orphan", "", false})
+
+			if len(sink.frags) != 6 {
+				t.Errorf("got %d fragments, want 6", len(sink.frags))
+			}
+			if stats.Commits != 8 || stats.Blobs != 6 || stats.ShallowDepth != 0 {
+				t.Errorf("stats = %+v, want 8 commits, 6 blobs", stats)
+			}
+			var bytes int64
+			for _, f := range sink.frags {
+				bytes += int64(len(f.Content))
+			}
+			if stats.Bytes != bytes {
+				t.Errorf("stats.Bytes = %d, want %d", stats.Bytes, bytes)
+			}
+			wantRepo := scanners.Repo{Name: "acme/app", Root: dir, URI: "https://example.com/acme/app.git",
+				Head: ids["merge"], Branch: "main", RootCommit: ids["add"]}
+			if *repo != wantRepo {
+				t.Errorf("repo = %+v\nwant %+v", *repo, wantRepo)
+			}
+			f := sink.frags[gitgen.BlobID(h.secret)]
+			if c := f.Occurrences[0].Commit; c.Author != "Ann" || c.Time.Unix() != 1577836800 {
+				t.Errorf("introducing commit = %+v, want Ann at 2020-01-01T00:00Z", c)
+			}
+			if c := f.Occurrences[0].RemovedIn; c.Author != "Bob" {
+				t.Errorf("removing commit = %+v, want Bob's", c)
+			}
+			for _, n := range sink.notes {
+				t.Errorf("unexpected note %+v", n)
+			}
+		})
+	}
+}
+
+func TestSinceRangeBranches(t *testing.T) {
+	dir := t.TempDir()
+	h := buildHistory(t, dir, gitgen.Script{Pack: true})
+	ids := h.ids
+
+	t.Run("since", func(t *testing.T) {
+		sink, stats, _ := scan(t, dir, githistory.Options{Since: ids["edit"]})
+		if stats.Commits != 5 || len(sink.frags) != 4 {
+			t.Errorf("commits %d fragments %d, want 5 and 4", stats.Commits, len(sink.frags))
+		}
+		checkFragment(t, sink, ids, h.secret, want{"config/moved.yml", "rename", "merge", "", true})
+		checkFragment(t, sink, ids, h.feature, want{"feature.txt", "f1", "merge", "", true})
+		checkFragment(t, sink, ids, h.mergeOn, want{"resolved.env", "merge", "merge", "", true})
+		checkFragment(t, sink, ids, h.tagOnly, want{"release.txt", "orphan", "orphan", "", false})
+	})
+	t.Run("since-ref-syntax", func(t *testing.T) {
+		// main~2 is "remove": rename and merge are new, and everything
+		// the merge brings from feature (f1) too.
+		sink, stats, _ := scan(t, dir, githistory.Options{Since: "main~2", Branches: []string{"main"}})
+		if stats.Commits != 3 {
+			t.Errorf("commits %d, want 3 (rename, merge, f1)", stats.Commits)
+		}
+		if len(sink.frags) != 3 {
+			t.Errorf("fragments %d, want 3", len(sink.frags))
+		}
+	})
+	t.Run("range", func(t *testing.T) {
+		sink, stats, _ := scan(t, dir, githistory.Options{Range: ids["edit"][:10] + ".." + ids["rename"]})
+		if stats.Commits != 2 || len(sink.frags) != 1 {
+			t.Errorf("commits %d fragments %d, want 2 and 1", stats.Commits, len(sink.frags))
+		}
+		checkFragment(t, sink, ids, h.secret, want{"config/moved.yml", "rename", "rename", "", true})
+	})
+	t.Run("branches", func(t *testing.T) {
+		sink, stats, _ := scan(t, dir, githistory.Options{Branches: []string{"feature"}})
+		if stats.Commits != 4 || len(sink.frags) != 4 {
+			t.Errorf("commits %d fragments %d, want 4 and 4", stats.Commits, len(sink.frags))
+		}
+		checkFragment(t, sink, ids, h.secret,
+			want{"config/app.yml", "add", "f1", "", false},
+			want{"config/other.yml", "copy", "f1", "", false},
+		)
+	})
+	t.Run("bad-options", func(t *testing.T) {
+		for _, o := range []githistory.Options{
+			{Range: "a..b", Since: "x"},
+			{Range: "nodots"},
+		} {
+			if _, err := githistory.New(dir, o); err == nil {
+				t.Errorf("New(%+v) succeeded", o)
+			}
+		}
+		src, err := githistory.New(dir, githistory.Options{Since: "no-such-ref"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := src.Scan(context.Background(), &memSink{}); err == nil {
+			t.Error("unknown Since revision: no error")
+		}
+	})
+}
+
+func TestShallow(t *testing.T) {
+	dir := t.TempDir()
+	a, b := fake(t, "token"), fake(t, "token")
+	ids := gitgen.Build(t, dir, gitgen.Script{Pack: true, Shallow: []string{"c2"}, Steps: []gitgen.Step{
+		gitgen.Commit{Label: "c1", Files: map[string]string{"a.txt": a}},
+		gitgen.Commit{Label: "c2", Files: map[string]string{"b.txt": b}},
+		gitgen.Commit{Label: "c3", Files: map[string]string{"c.txt": "c\n"}},
+		gitgen.Commit{Label: "c4", Files: map[string]string{"d.txt": "d\n"}},
+	}})
+	sink, stats, repo := scan(t, dir, githistory.Options{})
+	if stats.ShallowDepth != 3 || stats.Commits != 3 {
+		t.Errorf("stats = %+v, want depth 3, 3 commits", stats)
+	}
+	// The boundary commit stands in for everything before it.
+	checkFragment(t, sink, ids, a, want{"a.txt", "c2", "c4", "", true})
+	checkFragment(t, sink, ids, b, want{"b.txt", "c2", "c4", "", true})
+	if repo.RootCommit != ids["c2"] {
+		t.Errorf("root commit %s, want the shallow boundary c2 %s", repo.RootCommit, ids["c2"])
+	}
+}
+
+func TestHostileContent(t *testing.T) {
+	dir := t.TempDir()
+	big := strings.Repeat("x", 5000) + "\n"
+	bin := "PK\x00\x03binary"
+	gone := fake(t, "secret")
+	ok := fake(t, "secret")
+	gitgen.Build(t, dir, gitgen.Script{Steps: []gitgen.Step{
+		gitgen.Commit{Label: "c1", Files: map[string]string{"big.txt": big, "a.bin": bin, "gone.txt": gone, "ok.txt": ok}},
+	}})
+	gitgen.RemoveObject(t, dir, gitgen.BlobID(gone))
+	sink, stats, _ := scan(t, dir, githistory.Options{MaxBlobSize: 4096})
+	if len(sink.frags) != 1 || stats.Blobs != 1 {
+		t.Fatalf("got %d fragments, want only ok.txt", len(sink.frags))
+	}
+	if _, found := sink.frags[gitgen.BlobID(ok)]; !found {
+		t.Error("ok.txt not emitted")
+	}
+	if stats.Skipped[scanners.NoteSkippedLarge] != 1 || stats.Skipped[scanners.NoteSkippedBinary] != 1 {
+		t.Errorf("skipped = %v", stats.Skipped)
+	}
+	kinds := map[scanners.NoteKind]string{}
+	for _, n := range sink.notes {
+		kinds[n.Kind] = n.Path + ": " + n.Detail
+	}
+	if d := kinds[scanners.NoteError]; !strings.Contains(d, gitgen.BlobID(gone)) || !strings.HasPrefix(d, "gone.txt") {
+		t.Errorf("missing-object note = %q", d)
+	}
+	if d := kinds[scanners.NoteSkippedLarge]; !strings.HasPrefix(d, "big.txt") {
+		t.Errorf("large note = %q", d)
+	}
+	if _, found := kinds[scanners.NoteSkippedBinary]; !found {
+		t.Error("no binary note")
+	}
+}
+
+func TestNotARepository(t *testing.T) {
+	if _, err := githistory.New(t.TempDir(), githistory.Options{}); err == nil {
+		t.Error("New on an empty folder succeeded")
+	}
+}
+
+// stopSink fails on the first fragment.
+type stopSink struct{ memSink }
+
+func (s *stopSink) Fragment(scanners.Fragment) error { return errors.New("stop") }
+
+func TestSinkErrorStops(t *testing.T) {
+	dir := t.TempDir()
+	buildHistory(t, dir, gitgen.Script{Pack: true})
+	src, err := githistory.New(filepath.Join(dir, ".git"), githistory.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.Scan(context.Background(), &stopSink{}); err == nil || err.Error() != "stop" {
+		t.Errorf("err = %v, want the sink's", err)
+	}
+}
+
+// TestDeltaChains edits a large file many times so packs hold delta chains
+// (OFS_DELTA and REF_DELTA); every version must come out intact, once.
+func TestDeltaChains(t *testing.T) {
+	var lines []string
+	for i := range 400 {
+		lines = append(lines, "line "+strings.Repeat("abc", i%7)+" "+hex.EncodeToString([]byte{byte(i), byte(i >> 8)}))
+	}
+	var versions []string
+	var steps []gitgen.Step
+	for v := range 12 {
+		lines[v*30] = fake(t, "key")[:40]
+		content := strings.Join(lines, "\n") + "\n"
+		versions = append(versions, content)
+		steps = append(steps, gitgen.Commit{Label: "v" + string(rune('a'+v)), Files: map[string]string{"data/big.txt": content}})
+	}
+	for _, refDeltas := range []bool{false, true} {
+		dir := t.TempDir()
+		gitgen.Build(t, dir, gitgen.Script{Pack: true, RefDeltas: refDeltas, Steps: steps})
+		sink, stats, _ := scan(t, dir, githistory.Options{Workers: 2})
+		if stats.Blobs != int64(len(versions)) {
+			t.Errorf("refDeltas=%v: %d blobs, want %d", refDeltas, stats.Blobs, len(versions))
+		}
+		for i, c := range versions {
+			f, ok := sink.frags[gitgen.BlobID(c)]
+			if !ok || string(f.Content) != c {
+				t.Errorf("refDeltas=%v: version %d missing or corrupt", refDeltas, i)
+			}
+		}
+		if t.Failed() {
+			t.Logf("pack in %s", dir)
+		}
+	}
+}
