@@ -143,7 +143,7 @@ func ParseIgnore(path string, r io.Reader) (Ignore, error) {
 			if id, glob, ok := strings.Cut(pattern, ":"); ok && strings.Contains(id, "/") && !strings.Contains(id, "*") {
 				rule.RuleID, pattern = id, glob
 			}
-			if !scanners.ValidGlob(pattern) {
+			if pattern == "" || !scanners.ValidGlob(pattern) {
 				return ig, fmt.Errorf("%s:%d: %q is neither a finding key, a fingerprint nor a valid path glob", path, n, pattern)
 			}
 			rule.Glob = pattern
