@@ -117,3 +117,9 @@ type Detector interface {
 	// Detect returns the findings in in.Content.
 	Detect(ctx context.Context, in Input) []Finding
 }
+
+// Checker is a Detector that can also say why it could not examine a file
+// (a config file that does not parse, say). The engine prefers Check.
+type Checker interface {
+	Check(ctx context.Context, in Input) ([]Finding, []scanners.Note)
+}

@@ -235,7 +235,8 @@ func Detect(ctx context.Context, f scanners.Fragment, dets []detectors.Detector,
 		}
 		for _, c := range order {
 			occs := byClass[c]
-			found, ok := safeDetect(ctx, d, detectors.Input{Path: occs[0].Path, Content: f.Content, Hasher: h})
+			found, detNotes, ok := safeDetect(ctx, d, detectors.Input{Path: occs[0].Path, Content: f.Content, Hasher: h})
+			notes = append(notes, detNotes...)
 			if !ok {
 				notes = append(notes, scanners.Note{Path: occs[0].Path, Kind: scanners.NoteError,
 					Detail: "detector " + d.Name() + " failed on this file (internal error); other detectors still ran"})
@@ -252,13 +253,17 @@ func Detect(ctx context.Context, f scanners.Fragment, dets []detectors.Detector,
 
 // safeDetect runs one detector and turns a panic into no findings and
 // ok=false, so one hostile file cannot stop a scan.
-func safeDetect(ctx context.Context, d detectors.Detector, in detectors.Input) (out []detectors.Finding, ok bool) {
+func safeDetect(ctx context.Context, d detectors.Detector, in detectors.Input) (out []detectors.Finding, notes []scanners.Note, ok bool) {
 	defer func() {
 		if r := recover(); r != nil {
-			out, ok = nil, false
+			out, notes, ok = nil, nil, false
 		}
 	}()
-	return d.Detect(ctx, in), true
+	if c, isChecker := d.(detectors.Checker); isChecker {
+		out, notes = c.Check(ctx, in)
+		return out, notes, true
+	}
+	return d.Detect(ctx, in), nil, true
 }
 
 // place copies a finding detected at firstPath to occurrence occ.

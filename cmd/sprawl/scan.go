@@ -16,7 +16,9 @@ import (
 	"github.com/sprawl-dev/sprawl/baseline"
 	"github.com/sprawl-dev/sprawl/correlator"
 	"github.com/sprawl-dev/sprawl/detectors"
+	configcheck "github.com/sprawl-dev/sprawl/detectors/config"
 	"github.com/sprawl-dev/sprawl/detectors/secrets"
+	"github.com/sprawl-dev/sprawl/detectors/tokencache"
 	"github.com/sprawl-dev/sprawl/engine"
 	"github.com/sprawl-dev/sprawl/report/jsonreport"
 	"github.com/sprawl-dev/sprawl/report/markdown"
@@ -374,7 +376,7 @@ func buildDetectors(s settings) ([]detectors.Detector, *secrets.Detector, error)
 	if err != nil {
 		return nil, nil, err
 	}
-	return []detectors.Detector{sd}, sd, nil
+	return []detectors.Detector{sd, configcheck.New(), tokencache.New()}, sd, nil
 }
 
 // firstDir returns the first path that is a directory (or a file's folder).

@@ -13,9 +13,16 @@ import (
 var viperMu sync.Mutex
 
 // parseConfig translates one gitleaks-format TOML document.
-func parseConfig(name, src string) (config.Config, error) {
+func parseConfig(name, src string) (cfg config.Config, err error) {
 	viperMu.Lock()
 	defer viperMu.Unlock()
+	// gitleaks compiles rule regexes with MustCompile: a bad regex in a
+	// user's rules panics. Turn that into an error naming the file.
+	defer func() {
+		if r := recover(); r != nil {
+			cfg, err = config.Config{}, fmt.Errorf("secrets: %s: invalid rule: %v", name, r)
+		}
+	}()
 	viper.Reset()
 	defer viper.Reset()
 	viper.SetConfigType("toml")
@@ -26,7 +33,7 @@ func parseConfig(name, src string) (config.Config, error) {
 	if err := viper.Unmarshal(&vc); err != nil {
 		return config.Config{}, fmt.Errorf("secrets: decoding %s: %w", name, err)
 	}
-	cfg, err := vc.Translate()
+	cfg, err = vc.Translate()
 	if err != nil {
 		return config.Config{}, fmt.Errorf("secrets: %s: %w", name, err)
 	}
