@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Side-by-side: sprawl vs gitleaks (built from the gitleaks module version in
+# go.mod) on a generated history and on each repository path given.
+# Prints wall time, peak RSS, their ratios, and whether sprawl found every
+# (path, secret) gitleaks found. Usage: scripts/bench.sh [REPO ...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir=${BENCH_DIR:-.bench}
+mkdir -p "$dir"
+gitleaks_version=$(go list -m -f '{{.Version}}' github.com/zricethezav/gitleaks/v8)
+echo "building sprawl and gitleaks $gitleaks_version ..."
+go build -o "$dir/sprawl" ./cmd/sprawl
+go build -o "$dir/gitleaks" github.com/zricethezav/gitleaks/v8
+go build -o "$dir/benchtool" ./scripts/benchtool
+
+gen="$dir/generated"
+if [ ! -d "$gen/.git" ]; then
+  echo "generating a history in $gen ..."
+  rm -rf "$gen" && git init -q "$gen"
+  "$dir/benchtool" gen -commits "${BENCH_COMMITS:-3000}" -files "${BENCH_FILES:-1500}" | git -C "$gen" fast-import --quiet
+  git -C "$gen" checkout -q main 2>/dev/null || git -C "$gen" reset -q --hard main
+fi
+
+measure() { # label outfile cmd...
+  local label=$1 out=$2; shift 2
+  local t0 t1
+  t0=$(date +%s.%N)
+  /usr/bin/time -f '%M' -o "$dir/rss.$label" "$@" >/dev/null 2>"$dir/err.$label" || true
+  t1=$(date +%s.%N)
+  echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}') $(cat "$dir/rss.$label")" > "$out"
+}
+
+bench_repo() {
+  local repo=$1 name
+  name=$(basename "$(cd "$repo" && pwd)")
+  echo
+  echo "== $name ($(git -C "$repo" rev-list --all --count 2>/dev/null || echo '?') commits)"
+  measure gitleaks "$dir/t.gitleaks" "$dir/gitleaks" git --no-banner -l error --report-format json --report-path "$dir/gitleaks.json" "$repo"
+  measure sprawl "$dir/t.sprawl" "$dir/sprawl" scan --history --quiet --format json --out "$dir/sprawl.json" "$repo"
+  read -r gt grss < "$dir/t.gitleaks"
+  read -r st srss < "$dir/t.sprawl"
+  awk -v gt="$gt" -v grss="$grss" -v st="$st" -v srss="$srss" 'BEGIN{
+    printf "  gitleaks git : %7.2f s  %7.1f MiB peak RSS\n", gt, grss/1024
+    printf "  sprawl       : %7.2f s  %7.1f MiB peak RSS\n", st, srss/1024
+    printf "  ratio        : sprawl is %.1fx faster, uses %.2fx the memory\n", gt/st, srss/grss }'
+  "$dir/benchtool" compare -repo "$repo" -gitleaks "$dir/gitleaks.json" -sprawl "$dir/sprawl.json" | sed 's/^/  /' || true
+  rm -f "$dir/gitleaks.json"   # holds secret values
+}
+
+bench_repo "$gen"
+for repo in "$@"; do bench_repo "$repo"; done

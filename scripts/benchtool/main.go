@@ -1,0 +1,171 @@
+// Command benchtool supports `make bench`: it generates a git history as a
+// git fast-import stream (with planted fake secrets), and compares a
+// gitleaks JSON report with a sprawl JSON report by (path, keyed
+// fingerprint) without printing any secret.
+//
+//	benchtool gen -commits N -files N -seed N | git -C repo fast-import
+//	benchtool compare -repo DIR -gitleaks gl.json -sprawl sp.json
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"time"
+
+	git "github.com/go-git/go-git/v5"
+
+	"github.com/sprawl-dev/sprawl/detectors"
+	"github.com/sprawl-dev/sprawl/engine"
+	"github.com/sprawl-dev/sprawl/fixtures/fake"
+	"github.com/sprawl-dev/sprawl/scanners"
+	"github.com/sprawl-dev/sprawl/scanners/repoinfo"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: benchtool gen|compare [flags]")
+		os.Exit(2)
+	}
+	switch os.Args[1] {
+	case "gen":
+		gen(os.Args[2:])
+	case "compare":
+		os.Exit(compare(os.Args[2:]))
+	default:
+		fmt.Fprintln(os.Stderr, "usage: benchtool gen|compare [flags]")
+		os.Exit(2)
+	}
+}
+
+var words = strings.Fields(`the quick service reads config from store retries request handler queue worker batch deploy
+cluster region bucket object stream parse encode decode timeout metric trace span cache client server token limit`)
+
+func gen(args []string) {
+	fs := flag.NewFlagSet("gen", flag.ExitOnError)
+	commits := fs.Int("commits", 3000, "number of commits")
+	files := fs.Int("files", 1500, "number of distinct files")
+	seed := fs.Uint64("seed", 1, "random seed")
+	secretEvery := fs.Int("secret-every", 60, "plant a secret every N commits")
+	fs.Parse(args)
+	r := rand.New(rand.NewPCG(*seed, 7))
+	g := fake.New(*seed)
+	w := bufio.NewWriterSize(os.Stdout, 1<<20)
+	defer w.Flush()
+	contents := make([][]string, *files)
+	when := time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)
+	for c := 1; c <= *commits; c++ {
+		when = when.Add(time.Duration(1+r.IntN(600)) * time.Minute)
+		fmt.Fprintf(w, "commit refs/heads/main\nmark :%d\ncommitter Bench <bench@example.test> %d +0000\n", c, when.Unix())
+		msg := fmt.Sprintf("change %d", c)
+		fmt.Fprintf(w, "data %d\n%s\n", len(msg), msg)
+		if c > 1 {
+			fmt.Fprintf(w, "from :%d\n", c-1)
+		}
+		for k := 0; k < 1+r.IntN(4); k++ {
+			f := r.IntN(*files)
+			lines := contents[f]
+			for n := 0; n < 1+r.IntN(20); n++ {
+				var b strings.Builder
+				for m := 0; m < 4+r.IntN(10); m++ {
+					b.WriteString(words[r.IntN(len(words))])
+					b.WriteByte(' ')
+				}
+				lines = append(lines, b.String())
+			}
+			if c%*secretEvery == k {
+				switch r.IntN(4) {
+				case 0:
+					lines = append(lines, "aws_access_key_id = "+g.AWSKeyID())
+				case 1:
+					lines = append(lines, "GITHUB_TOKEN="+g.GitHubPAT())
+				case 2:
+					lines = append(lines, "slack: "+g.SlackBot())
+				default:
+					lines = append(lines, "DATABASE_URL=postgres://app:"+g.Password(16)+"@db.internal/app")
+				}
+			}
+			if len(lines) > 400 {
+				lines = lines[len(lines)-300:]
+			}
+			contents[f] = lines
+			body := strings.Join(lines, "\n") + "\n"
+			fmt.Fprintf(w, "M 100644 inline src/pkg%02d/file%04d.txt\ndata %d\n%s\n", f%50, f, len(body), body)
+		}
+		w.WriteString("\n")
+	}
+}
+
+func compare(args []string) int {
+	fs := flag.NewFlagSet("compare", flag.ExitOnError)
+	repoDir := fs.String("repo", "", "repository both tools scanned")
+	glPath := fs.String("gitleaks", "", "gitleaks JSON report")
+	spPath := fs.String("sprawl", "", "sprawl JSON report")
+	fs.Parse(args)
+	repo := &scanners.Repo{Name: *repoDir}
+	if r, err := git.PlainOpenWithOptions(*repoDir, &git.PlainOpenOptions{DetectDotGit: true}); err == nil {
+		repoinfo.Fill(repo, r)
+	}
+	var shared []byte
+	if k := os.Getenv("SPRAWL_FINGERPRINT_KEY"); k != "" {
+		shared = []byte(k)
+	}
+	key, _ := engine.FingerprintKey(shared, repo)
+	h := detectors.NewHasher(key, nil)
+
+	var gl []struct{ File, Secret, RuleID string }
+	if err := readJSON(*glPath, &gl); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	var sp struct {
+		Findings []struct {
+			RuleID   string
+			Location struct{ Path string }
+			Secret   *struct{ Fingerprint string }
+		}
+	}
+	if err := readJSON(*spPath, &sp); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	have := map[string]bool{}
+	for _, f := range sp.Findings {
+		if f.Secret != nil {
+			have[f.Location.Path+"\x00"+f.Secret.Fingerprint] = true
+		}
+	}
+	want := map[string]string{}
+	for _, f := range gl {
+		want[f.File+"\x00"+h.Fingerprint(f.Secret)] = f.RuleID + " in " + f.File
+	}
+	missed := 0
+	for k, what := range want {
+		if !have[k] {
+			missed++
+			if missed <= 20 {
+				fmt.Printf("  missed: %s\n", what)
+			}
+		}
+	}
+	fmt.Printf("recall vs gitleaks: %d of %d distinct (path, secret) pairs found\n", len(want)-missed, len(want))
+	if missed > 0 {
+		return 1
+	}
+	return 0
+}
+
+func readJSON(path string, v any) error {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
