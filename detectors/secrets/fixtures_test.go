@@ -1,0 +1,402 @@
+package secrets
+
+import (
+	"bufio"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sprawl-dev/sprawl/detectors"
+	"github.com/sprawl-dev/sprawl/fixtures/fake"
+)
+
+// The fixture tree under testdata/tree is the specification of what the
+// detector reports. Every line that must be reported says so in the file's
+// own comment syntax:
+//
+//	password: hunter2secret   # want: secret/config-password
+//
+// Files whose format has no trailing comments (JSON, .properties, .npmrc,
+// .pypirc, .netrc, PEM) carry a sidecar "<file>.want" with one
+// "LINE secret/<rule-id>" per expected finding (LINE is the template line).
+// A want may pin the secret: "secret/config-password=hunter2secret". A file
+// with no want must produce no finding (a decoy).
+//
+// No secret-looking literal is committed: "{{gen:KIND}}" in a template is
+// replaced at test time by a random value of that kind's format (see gens);
+// "{{gen:KIND:label}}" reuses one value for every occurrence of the label in
+// the file. When a line holds generated values, each finding on it must
+// carry the fingerprint of one of them (or of what it decodes to).
+
+const treeDir = "testdata/tree"
+
+var (
+	genToken = regexp.MustCompile(`\{\{gen:([a-z0-9-]+)(?::([\w-]+))?\}\}`)
+	wantRe   = regexp.MustCompile(`want:((?:\s+secret/[\w.-]+(?:=\S+)?)+)`)
+)
+
+// generator returns the text to insert and the secret values a detector may
+// report for it.
+type generator func(g *fake.Gen, r *rand.Rand) (text string, secrets []string)
+
+var gens = map[string]generator{
+	"aws-key-id":  one(func(g *fake.Gen, _ *rand.Rand) string { return g.AWSKeyID() }),
+	"aws-temp-id": one(func(g *fake.Gen, _ *rand.Rand) string { return g.AWSTempKeyID() }),
+	"aws-secret": one(func(g *fake.Gen, _ *rand.Rand) string {
+		return g.String("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 36) + "+" + g.String("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 2) + "/"
+	}),
+	"github-pat":  one(func(g *fake.Gen, _ *rand.Rand) string { return g.GitHubPAT() }),
+	"github-app":  one(func(g *fake.Gen, _ *rand.Rand) string { return g.GitHubAppToken() }),
+	"slack-bot":   one(func(g *fake.Gen, _ *rand.Rand) string { return g.SlackBot() }),
+	"stripe-live": one(func(g *fake.Gen, _ *rand.Rand) string { return g.StripeLive() }),
+	"stripe-test": one(func(g *fake.Gen, _ *rand.Rand) string { return "sk_test_" + g.String(alnum, 24) }),
+	"npm-token":   one(func(g *fake.Gen, _ *rand.Rand) string { return "npm_" + g.String(alnum, 36) }),
+	"password":    one(func(g *fake.Gen, _ *rand.Rand) string { return g.String(alnum, 14) + "7!" }),
+	"word-pass":   one(func(g *fake.Gen, _ *rand.Rand) string { return g.String(alnum, 12) }),
+	"token32":     one(func(g *fake.Gen, _ *rand.Rand) string { return g.String(alnum, 32) }),
+	"hex40":       one(func(g *fake.Gen, _ *rand.Rand) string { return g.String("0123456789abcdef", 40) }),
+	"openai-key": one(func(g *fake.Gen, _ *rand.Rand) string {
+		return "sk-proj-" + g.String(alnum+"_-", 74) + "T3BlbkFJ" + g.String(alnum+"_-", 74)
+	}),
+	"gcp-api-key": one(func(g *fake.Gen, _ *rand.Rand) string { return "AIza" + g.String(alnum+"_-", 35) }),
+	"gitlab-pat":  one(func(g *fake.Gen, _ *rand.Rand) string { return "glpat-" + g.String(alnum, 20) }),
+	"k8s-token":   one(func(g *fake.Gen, _ *rand.Rand) string { return g.String(lower, 6) + "." + g.String(lower, 16) }),
+	"pypi-token":  one(func(g *fake.Gen, _ *rand.Rand) string { return "pypi-AgEIcHlwaS5vcmc" + g.String(alnum+"_-", 70) }),
+	"cert-b64": one(func(g *fake.Gen, r *rand.Rand) string {
+		body := make([]byte, 300)
+		randReader{r}.Read(body)
+		return base64.StdEncoding.EncodeToString(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: body}))
+	}),
+	"azure-key": one(func(g *fake.Gen, _ *rand.Rand) string { return g.String(alnum+"+/", 86) + "==" }),
+	"docker-auth": one(func(g *fake.Gen, _ *rand.Rand) string {
+		return base64.StdEncoding.EncodeToString([]byte("ci-bot:" + g.String(alnum, 20)))
+	}),
+	"npm-auth-b64": one(func(g *fake.Gen, _ *rand.Rand) string {
+		return base64.StdEncoding.EncodeToString([]byte("deploy:" + g.String(alnum, 18)))
+	}),
+	"jwt": one(func(g *fake.Gen, r *rand.Rand) string {
+		return g.JWT("https://auth.example.internal", "svc-billing", time.Unix(1767225600, 0), time.Hour)
+	}),
+	"jwt-noexp": one(func(g *fake.Gen, r *rand.Rand) string {
+		return g.JWT("https://auth.example.internal", "svc-reports", time.Unix(1767225600, 0), 0)
+	}),
+	"azure-sas": one(func(g *fake.Gen, _ *rand.Rand) string {
+		sig := g.String(alnum, 20) + "%2B" + g.String(alnum, 20) + "%2F" + g.String(alnum, 2) + "%3D"
+		return "sv=2022-11-02&ss=b&srt=sco&sp=rl&se=2031-01-01T00:00:00Z&st=2025-01-01T00:00:00Z&spr=https&sig=" + sig
+	}),
+	// A multi-line PEM block; the secret is the block without its final newline.
+	"private-key-pem": func(g *fake.Gen, _ *rand.Rand) (string, []string) {
+		k := strings.TrimRight(g.PrivateKeyPEM(), "\n")
+		return k, []string{k}
+	},
+	// A PKCS#8 key as it sits in a JSON string (escaped newlines), as in
+	// service-account key files; the text ends with the escaped final newline.
+	"private-key-json": func(g *fake.Gen, r *rand.Rand) (string, []string) {
+		k := strings.TrimRight(pkcs8PEM(r), "\n")
+		esc := strings.ReplaceAll(k, "\n", `\n`)
+		return esc + `\n`, []string{esc}
+	},
+	// base64 of a PEM key (kubeconfig client-key-data); detectors report
+	// the decoded key.
+	"private-key-b64": func(g *fake.Gen, _ *rand.Rand) (string, []string) {
+		k := g.PrivateKeyPEM()
+		return base64.StdEncoding.EncodeToString([]byte(k)), []string{strings.TrimRight(k, "\n")}
+	},
+}
+
+const (
+	alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	lower = "abcdefghijklmnopqrstuvwxyz0123456789"
+)
+
+func one(f func(g *fake.Gen, r *rand.Rand) string) generator {
+	return func(g *fake.Gen, r *rand.Rand) (string, []string) {
+		v := f(g, r)
+		return v, []string{v}
+	}
+}
+
+func pkcs8PEM(r *rand.Rand) string {
+	k, err := ecdsa.GenerateKey(elliptic.P256(), randReader{r})
+	if err != nil {
+		panic(err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(k)
+	if err != nil {
+		panic(err)
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+}
+
+type randReader struct{ r *rand.Rand }
+
+func (rr randReader) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = byte(rr.r.UintN(256))
+	}
+	return len(p), nil
+}
+
+// want is one expected finding.
+type want struct {
+	line  int    // line in the expanded file
+	rule  string // "secret/<id>"
+	value string // pinned secret, or ""
+}
+
+// fixture is one expanded fixture file.
+type fixture struct {
+	rel     string     // slash path relative to the tree root
+	content []byte     // expanded content
+	wants   []want     // expected findings
+	secrets [][]string // per expanded line: generated secret values starting there
+	starts  lineStarts // template line -> expanded line
+}
+
+// expandTree expands every template under treeDir (sidecars excluded).
+func expandTree(t *testing.T, seed uint64) []*fixture {
+	t.Helper()
+	var out []*fixture
+	err := filepath.WalkDir(treeDir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || strings.HasSuffix(p, ".want") {
+			return nil
+		}
+		rel, _ := filepath.Rel(treeDir, p)
+		rel = filepath.ToSlash(rel)
+		src, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		seed++
+		f, err := expand(rel, string(src), seed)
+		if err != nil {
+			return fmt.Errorf("%s: %w", rel, err)
+		}
+		if side, err := os.ReadFile(p + ".want"); err == nil {
+			ws, err := parseSidecar(string(side), f)
+			if err != nil {
+				return fmt.Errorf("%s.want: %w", rel, err)
+			}
+			f.wants = append(f.wants, ws...)
+		}
+		out = append(out, f)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].rel < out[j].rel })
+	return out
+}
+
+// lineStarts maps template line numbers (1-based) to expanded line numbers.
+type lineStarts []int
+
+func expand(rel, src string, seed uint64) (*fixture, error) {
+	g := fake.New(seed)
+	r := rand.New(rand.NewPCG(seed, seed*31+7))
+	labels := map[string][2]any{}
+	f := &fixture{rel: rel}
+	var b strings.Builder
+	starts := lineStarts{0}
+	cur := 1
+	var genErr error
+	lines := strings.SplitAfter(src, "\n")
+	for i, line := range lines {
+		if line == "" && i == len(lines)-1 {
+			break
+		}
+		starts = append(starts, cur)
+		var lineSecrets []string
+		text := genToken.ReplaceAllStringFunc(line, func(tok string) string {
+			m := genToken.FindStringSubmatch(tok)
+			gen, ok := gens[m[1]]
+			if !ok {
+				genErr = fmt.Errorf("unknown generator %q", m[1])
+				return tok
+			}
+			key := m[1] + ":" + m[2]
+			var v string
+			var secrets []string
+			if prev, ok := labels[key]; ok && m[2] != "" {
+				v, secrets = prev[0].(string), prev[1].([]string)
+			} else {
+				v, secrets = gen(g, r)
+				if m[2] != "" {
+					labels[key] = [2]any{v, secrets}
+				}
+			}
+			lineSecrets = append(lineSecrets, secrets...)
+			return v
+		})
+		for len(f.secrets) <= cur {
+			f.secrets = append(f.secrets, nil)
+		}
+		f.secrets[cur] = append(f.secrets[cur], lineSecrets...)
+		if m := wantRe.FindStringSubmatch(line); m != nil {
+			for _, w := range strings.Fields(m[1]) {
+				f.wants = append(f.wants, parseWant(cur, w))
+			}
+		}
+		b.WriteString(text)
+		cur += strings.Count(text, "\n")
+	}
+	if genErr != nil {
+		return nil, genErr
+	}
+	f.content = []byte(b.String())
+	f.secrets = append(f.secrets, nil)
+	f.starts = starts
+	return f, nil
+}
+
+func parseWant(line int, tok string) want {
+	w := want{line: line, rule: tok}
+	if i := strings.IndexByte(tok, '='); i >= 0 {
+		w.rule, w.value = tok[:i], tok[i+1:]
+	}
+	return w
+}
+
+func parseSidecar(src string, f *fixture) ([]want, error) {
+	starts := f.starts
+	var out []want
+	sc := bufio.NewScanner(strings.NewReader(src))
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		fields := strings.Fields(line)
+		n, err := strconv.Atoi(fields[0])
+		if err != nil || len(fields) < 2 || n < 1 || n >= len(starts) {
+			return nil, fmt.Errorf("bad line %q (want \"LINE secret/<rule>\", LINE within the file)", line)
+		}
+		for _, tok := range fields[1:] {
+			out = append(out, parseWant(starts[n], tok))
+		}
+	}
+	return out, sc.Err()
+}
+
+var (
+	detOnce sync.Once
+	det     *Detector
+	detErr  error
+)
+
+func testDetector(t *testing.T) *Detector {
+	t.Helper()
+	detOnce.Do(func() { det, detErr = New(Options{MaxDecodeDepth: 5}) })
+	if detErr != nil {
+		t.Fatal(detErr)
+	}
+	return det
+}
+
+var testHasher = detectors.NewHasher([]byte("fixture-emit-key"), []byte("fixture-link-key"))
+
+func TestFixtures(t *testing.T) {
+	d := testDetector(t)
+	files := expandTree(t, 1)
+	if len(files) == 0 {
+		t.Fatal("no fixtures under " + treeDir)
+	}
+	for _, f := range files {
+		t.Run(f.rel, func(t *testing.T) {
+			got := d.Detect(context.Background(), detectors.Input{Path: f.rel, Content: f.content, Hasher: testHasher})
+			checkFixture(t, f, got)
+		})
+	}
+}
+
+func checkFixture(t *testing.T, f *fixture, got []detectors.Finding) {
+	t.Helper()
+	type key struct {
+		line int
+		rule string
+	}
+	wantN := map[key][]want{}
+	for _, w := range f.wants {
+		k := key{w.line, w.rule}
+		wantN[k] = append(wantN[k], w)
+	}
+	gotN := map[key][]detectors.Finding{}
+	for _, g := range got {
+		k := key{g.Location.StartLine, g.RuleID}
+		gotN[k] = append(gotN[k], g)
+	}
+	for k, ws := range wantN {
+		gs := gotN[k]
+		if len(gs) < len(ws) {
+			t.Errorf("%s:%d: missed %s (want %d, got %d)", f.rel, k.line, k.rule, len(ws), len(gs))
+		}
+		for _, w := range ws {
+			if w.value == "" {
+				continue
+			}
+			fp := testHasher.Fingerprint(w.value)
+			found := false
+			for _, g := range gs {
+				found = found || g.Secret.Fingerprint == fp
+			}
+			if !found && len(gs) > 0 {
+				t.Errorf("%s:%d: %s reported a different secret than %q (preview %s)", f.rel, k.line, k.rule, w.value, gs[0].Secret.Preview)
+			}
+		}
+		if pinned(ws) {
+			continue
+		}
+		if k.line < len(f.secrets) && len(f.secrets[k.line]) > 0 {
+			for _, g := range gs {
+				if !oneOf(g.Secret.Fingerprint, f.secrets[k.line]) {
+					t.Errorf("%s:%d: %s reported a secret that is none of the generated values on the line (preview %s)", f.rel, k.line, k.rule, g.Secret.Preview)
+				}
+			}
+		}
+	}
+	for k, gs := range gotN {
+		if extra := len(gs) - len(wantN[k]); extra > 0 {
+			t.Errorf("%s:%d: unexpected %s x%d (preview %s) — add a want or fix the rule", f.rel, k.line, k.rule, extra, gs[0].Secret.Preview)
+		}
+	}
+}
+
+func pinned(ws []want) bool {
+	for _, w := range ws {
+		if w.value != "" {
+			return true
+		}
+	}
+	return false
+}
+
+func oneOf(fp string, values []string) bool {
+	for _, v := range values {
+		// Some gitleaks rules (hashicorp-tf-password) keep the quotes.
+		for _, form := range []string{v, `"` + v + `"`} {
+			if testHasher.Fingerprint(form) == fp {
+				return true
+			}
+		}
+	}
+	return false
+}
