@@ -347,13 +347,14 @@ func byRepo(findings []detectors.Finding, idx []int) [][]int {
 	return out
 }
 
-// locKey identifies a location for de-duplication.
+// locKey identifies a place for de-duplication: findings of several rules
+// on one line of one version of a file are one place.
 func locKey(l detectors.Location) string {
 	h := ""
 	if l.Commit != nil {
 		h = l.Commit.Hash
 	}
-	return fmt.Sprintf("%s\x00%s\x00%d\x00%d\x00%s", l.Repo, l.Path, l.StartLine, l.StartColumn, h)
+	return fmt.Sprintf("%s\x00%s\x00%d\x00%s", l.Repo, l.Path, l.StartLine, h)
 }
 
 // distinctLocations returns the distinct locations of findings, in order.
