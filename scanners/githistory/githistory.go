@@ -219,17 +219,16 @@ func (s *Source) Scan(ctx context.Context, sink scanners.Sink) (scanners.Stats, 
 	})
 	order := w.topoOrder(tipIdx)
 	t0 := time.Now()
-	defer func() { debugf("phase timings: commits %v", t0) }()
 	stats.Commits = int64(len(order))
 
-	for k, i := range order {
-		if k&255 == 0 {
-			if err := ctx.Err(); err != nil {
-				return stats, err
-			}
-		}
-		w.diffCommit(i)
+	workers := s.opts.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
 	}
+	if err := w.diffAll(order, workers); err != nil {
+		return stats, err
+	}
+	debugf("diffs done %v", time.Since(t0))
 	if len(w.shallow) > 0 {
 		for _, i := range order {
 			g := int32(0)
@@ -284,10 +283,6 @@ func (s *Source) Scan(ctx context.Context, sink scanners.Sink) (scanners.Stats, 
 		maxSize = DefaultMaxBlobSize
 	case maxSize < 0:
 		maxSize = maxObjectSize
-	}
-	workers := s.opts.Workers
-	if workers <= 0 {
-		workers = runtime.NumCPU()
 	}
 	ectx, cancel := context.WithCancel(ctx)
 	defer cancel()

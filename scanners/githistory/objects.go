@@ -368,14 +368,14 @@ func patch(base, delta []byte) ([]byte, error) {
 	return out, nil
 }
 
-// objStore finds and reads objects by id.
+// objStore finds and reads objects by id. It is safe for concurrent use.
 type objStore struct {
 	dir   string // the objects folder
 	packs []*packFile
 
-	mu    sync.Mutex
+	mu    sync.Mutex // guards cache
 	cache baseCache
-	inf   inflater // used under mu
+	infs  sync.Pool // *inflater
 }
 
 func openStore(objDir string) (*objStore, error) {
@@ -485,22 +485,34 @@ func (s *objStore) readLoose(z *inflater, id oid, maxSize int64) (int, int64, []
 // read returns an object's type and content. The content may be shared
 // with the cache: callers must not modify it. Safe for concurrent use.
 func (s *objStore) read(id oid) (int, []byte, error) {
+	z, _ := s.infs.Get().(*inflater)
+	if z == nil {
+		z = &inflater{}
+	}
+	defer s.infs.Put(z)
 	for i, p := range s.packs {
 		if off, ok := p.find(id); ok {
-			s.mu.Lock()
-			defer s.mu.Unlock()
-			return s.readPacked(int32(i), off, 0)
+			return s.readPacked(z, int32(i), off, 0)
 		}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	typ, _, data, err := s.readLoose(&s.inf, id, 0)
+	typ, _, data, err := s.readLoose(z, id, 0)
 	return typ, data, err
 }
 
-// readPacked resolves the entry at (pi, off), caching delta bases. Called
-// with s.mu held.
-func (s *objStore) readPacked(pi int32, off int64, depth int) (int, []byte, error) {
+func (s *objStore) cacheGet(k loc) (int, []byte, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cache.get(k)
+}
+
+func (s *objStore) cachePut(k loc, typ int, data []byte) {
+	s.mu.Lock()
+	s.cache.put(k, typ, data)
+	s.mu.Unlock()
+}
+
+// readPacked resolves the entry at (pi, off), caching delta bases.
+func (s *objStore) readPacked(z *inflater, pi int32, off int64, depth int) (int, []byte, error) {
 	if depth > 10000 {
 		return 0, nil, errors.New("delta chain too deep")
 	}
@@ -514,7 +526,7 @@ func (s *objStore) readPacked(pi int32, off int64, depth int) (int, []byte, erro
 	typ := 0
 	cur := off
 	for {
-		if t, data, ok := s.cache.get(loc{pi, cur}); ok {
+		if t, data, ok := s.cacheGet(loc{pi, cur}); ok {
 			typ, base = t, data
 			break
 		}
@@ -537,31 +549,31 @@ func (s *objStore) readPacked(pi int32, off int64, depth int) (int, []byte, erro
 			found := false
 			for j, q := range s.packs {
 				if boff, ok := q.find(h.baseID); ok {
-					typ, base, err = s.readPacked(int32(j), boff, depth+1)
+					typ, base, err = s.readPacked(z, int32(j), boff, depth+1)
 					found = true
 					break
 				}
 			}
 			if !found {
-				typ, _, base, err = s.readLoose(&s.inf, h.baseID, 0)
+				typ, _, base, err = s.readLoose(z, h.baseID, 0)
 			}
 			if err != nil {
 				return 0, nil, fmt.Errorf("delta base %s: %w", h.baseID, err)
 			}
 			break
 		}
-		data, err := s.inf.inflate(p, cur, h)
+		data, err := z.inflate(p, cur, h)
 		if err != nil {
 			return 0, nil, err
 		}
 		typ, base = h.typ, data
 		if len(chain) > 0 {
-			s.cache.put(loc{pi, cur}, typ, base)
+			s.cachePut(loc{pi, cur}, typ, base)
 		}
 		break
 	}
 	for i := len(chain) - 1; i >= 0; i-- {
-		delta, err := s.inf.inflate(p, chain[i].off, chain[i].h)
+		delta, err := z.inflate(p, chain[i].off, chain[i].h)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -569,7 +581,7 @@ func (s *objStore) readPacked(pi int32, off int64, depth int) (int, []byte, erro
 			return 0, nil, fmt.Errorf("object at offset %d: %w", chain[i].off, err)
 		}
 		if i > 0 {
-			s.cache.put(loc{pi, chain[i].off}, typ, base)
+			s.cachePut(loc{pi, chain[i].off}, typ, base)
 		}
 	}
 	return typ, base, nil

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sprawl-dev/sprawl/scanners"
@@ -358,13 +359,19 @@ func newTreeCache(budget int) treeCache {
 	return treeCache{budget: budget, young: map[oid][]treeEntry{}, old: map[oid][]treeEntry{}}
 }
 
-// tree returns the entries of tree id (nil for the zero id). An unreadable
-// tree raises a note and reads as empty.
+// tree returns the entries of tree id (nil for the zero id) through the
+// walker's own cache.
 func (w *walker) tree(id oid, path string) []treeEntry {
+	return w.readTree(&w.trees, id, path)
+}
+
+// readTree returns the entries of tree id (nil for the zero id) through
+// cache tc. An unreadable tree raises a note and reads as empty. Safe for
+// concurrent use with distinct caches.
+func (w *walker) readTree(tc *treeCache, id oid, path string) []treeEntry {
 	if id.isZero() {
 		return nil
 	}
-	tc := &w.trees
 	if es, ok := tc.young[id]; ok {
 		return es
 	}
@@ -448,17 +455,44 @@ func (w *walker) betterRemoval(a, b int32) bool {
 	return w.newer(a, b)
 }
 
+// diffEvent is one finding of a tree diff: commit c introduces (path,
+// blob) when par < 0, else c no longer has what its parent par had.
+type diffEvent struct {
+	path   string
+	blob   oid
+	c, par int32
+}
+
+// differ diffs the trees of commits. Several run at once, each with its own
+// tree cache; they only read the walker's commits and send events in
+// batches to the goroutine that owns the index.
+type differ struct {
+	w      *walker
+	trees  treeCache
+	events []diffEvent
+}
+
+func (d *differ) tree(id oid, path string) []treeEntry { return d.w.readTree(&d.trees, id, path) }
+
+func (d *differ) introduce(path string, blob oid, c int32) {
+	d.events = append(d.events, diffEvent{path, blob, c, -1})
+}
+
+func (d *differ) remove(path string, blob oid, c, par int32) {
+	d.events = append(d.events, diffEvent{path, blob, c, par})
+}
+
 // diff2 compares parent tree a with child tree b: blobs only in b are
 // introduced by c (when add), blobs only in a are removed by c.
-func (w *walker) diff2(prefix string, a, b oid, c, par int32, add bool, depth int) {
+func (d *differ) diff2(prefix string, a, b oid, c, par int32, add bool, depth int) {
 	if a == b {
 		return
 	}
-	if depth > w.maxDep {
-		w.note(scanners.NoteLimit, prefix, "tree nesting too deep; not followed")
+	if depth > d.w.maxDep {
+		d.w.note(scanners.NoteLimit, prefix, "tree nesting too deep; not followed")
 		return
 	}
-	ea, eb := w.tree(a, prefix), w.tree(b, prefix)
+	ea, eb := d.tree(a, prefix), d.tree(b, prefix)
 	i, j := 0, 0
 	for i < len(ea) || j < len(eb) {
 		var cmp int
@@ -472,11 +506,11 @@ func (w *walker) diff2(prefix string, a, b oid, c, par int32, add bool, depth in
 		}
 		switch {
 		case cmp < 0:
-			w.gone(prefix, &ea[i], c, par, depth)
+			d.gone(prefix, &ea[i], c, par, depth)
 			i++
 		case cmp > 0:
 			if add {
-				w.added(prefix, &eb[j], c, depth)
+				d.added(prefix, &eb[j], c, depth)
 			}
 			j++
 		default:
@@ -487,42 +521,42 @@ func (w *walker) diff2(prefix string, a, b oid, c, par int32, add bool, depth in
 				continue
 			}
 			if x.isTree() {
-				w.diff2(join(prefix, x.name), x.id, y.id, c, par, add, depth+1)
+				d.diff2(join(prefix, x.name), x.id, y.id, c, par, add, depth+1)
 				continue
 			}
 			if x.isFile() {
-				w.remove(join(prefix, x.name), x.id, c, par)
+				d.remove(join(prefix, x.name), x.id, c, par)
 			}
 			if add && y.isFile() {
-				w.introduce(join(prefix, y.name), y.id, c)
+				d.introduce(join(prefix, y.name), y.id, c)
 			}
 		}
 	}
 }
 
-func (w *walker) gone(prefix string, e *treeEntry, c, par int32, depth int) {
+func (d *differ) gone(prefix string, e *treeEntry, c, par int32, depth int) {
 	switch {
 	case e.isTree():
-		w.diff2(join(prefix, e.name), e.id, oid{}, c, par, false, depth+1)
+		d.diff2(join(prefix, e.name), e.id, oid{}, c, par, false, depth+1)
 	case e.isFile():
-		w.remove(join(prefix, e.name), e.id, c, par)
+		d.remove(join(prefix, e.name), e.id, c, par)
 	}
 }
 
-func (w *walker) added(prefix string, e *treeEntry, c int32, depth int) {
+func (d *differ) added(prefix string, e *treeEntry, c int32, depth int) {
 	switch {
 	case e.isTree():
-		w.diff2(join(prefix, e.name), oid{}, e.id, c, -1, true, depth+1)
+		d.diff2(join(prefix, e.name), oid{}, e.id, c, -1, true, depth+1)
 	case e.isFile():
-		w.introduce(join(prefix, e.name), e.id, c)
+		d.introduce(join(prefix, e.name), e.id, c)
 	}
 }
 
 // diffN records the blobs of tree t that differ from every parent tree
 // (zero ids for parents that lack the folder): what a merge introduces.
-func (w *walker) diffN(prefix string, t oid, parents []oid, c int32, depth int) {
-	if depth > w.maxDep {
-		w.note(scanners.NoteLimit, prefix, "tree nesting too deep; not followed")
+func (d *differ) diffN(prefix string, t oid, parents []oid, c int32, depth int) {
+	if depth > d.w.maxDep {
+		d.w.note(scanners.NoteLimit, prefix, "tree nesting too deep; not followed")
 		return
 	}
 	for _, p := range parents {
@@ -530,10 +564,10 @@ func (w *walker) diffN(prefix string, t oid, parents []oid, c int32, depth int) 
 			return
 		}
 	}
-	es := w.tree(t, prefix)
+	es := d.tree(t, prefix)
 	pes := make([][]treeEntry, len(parents))
 	for k, p := range parents {
-		pes[k] = w.tree(p, prefix)
+		pes[k] = d.tree(p, prefix)
 	}
 	pos := make([]int, len(parents))
 	for ei := range es {
@@ -568,21 +602,22 @@ func (w *walker) diffN(prefix string, t oid, parents []oid, c int32, depth int) 
 			if sub == nil {
 				sub = make([]oid, len(parents))
 			}
-			w.diffN(join(prefix, e.name), e.id, sub, c, depth+1)
+			d.diffN(join(prefix, e.name), e.id, sub, c, depth+1)
 		} else {
-			w.introduce(join(prefix, e.name), e.id, c)
+			d.introduce(join(prefix, e.name), e.id, c)
 		}
 	}
 }
 
-// diffCommit records what commit i introduces and removes.
-func (w *walker) diffCommit(i int32) {
+// diffCommit records what commit i introduces and removes. The commit's
+// parents must already be resolved.
+func (d *differ) diffCommit(i int32) {
+	w := d.w
 	c := &w.commits[i]
 	tree := c.tree
-	ps := w.parents(i)
 	var ptrees []oid
 	var pidx []int32
-	for _, p := range ps {
+	for _, p := range c.parents {
 		if p >= 0 {
 			ptrees = append(ptrees, w.commits[p].tree)
 			pidx = append(pidx, p)
@@ -590,15 +625,63 @@ func (w *walker) diffCommit(i int32) {
 	}
 	switch len(ptrees) {
 	case 0:
-		w.diff2("", oid{}, tree, i, -1, true, 0)
+		d.diff2("", oid{}, tree, i, -1, true, 0)
 	case 1:
-		w.diff2("", ptrees[0], tree, i, pidx[0], true, 0)
+		d.diff2("", ptrees[0], tree, i, pidx[0], true, 0)
 	default:
-		w.diffN("", tree, ptrees, i, 0)
+		d.diffN("", tree, ptrees, i, 0)
 		for k, pt := range ptrees {
-			w.diff2("", pt, tree, i, pidx[k], false, 0)
+			d.diff2("", pt, tree, i, pidx[k], false, 0)
 		}
 	}
+}
+
+// diffAll diffs the commits in order on several goroutines and applies
+// their events to the index. It stops early when ctx is done.
+func (w *walker) diffAll(order []int32, workers int) error {
+	const chunk = 64
+	next := make(chan int, workers)
+	batches := make(chan []diffEvent, workers*2)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d := &differ{w: w, trees: newTreeCache(2_000_000 / workers)}
+			for start := range next {
+				for _, i := range order[start:min(start+chunk, len(order))] {
+					d.diffCommit(i)
+				}
+				batches <- d.events
+				d.events = nil
+			}
+		}()
+	}
+	go func() {
+		defer close(next)
+		for start := 0; start < len(order); start += chunk {
+			select {
+			case next <- start:
+			case <-w.ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() {
+		wg.Wait()
+		close(batches)
+	}()
+	for b := range batches {
+		for k := range b {
+			e := &b[k]
+			if e.par < 0 {
+				w.introduce(e.path, e.blob, e.c)
+			} else {
+				w.remove(e.path, e.blob, e.c, e.par)
+			}
+		}
+	}
+	return w.ctx.Err()
 }
 
 // markTree calls f for each file blob in tree t, skipping (folder, tree)
