@@ -1,0 +1,72 @@
+package secrets
+
+import (
+	"testing"
+
+	"github.com/sprawl-dev/sprawl/rules"
+)
+
+// sprawl replaces gitleaks' private-key rule only to add an allowlist; the
+// detection itself must stay gitleaks'.
+func TestPrivateKeyRuleMatchesGitleaks(t *testing.T) {
+	def, err := LoadConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ours, err := parseConfig("rules/secrets.toml", rules.SecretsTOML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, o := def.Rules["private-key"], ours.Rules["private-key"]
+	if g.Regex.String() != o.Regex.String() {
+		t.Errorf("private-key regex differs from gitleaks':\n ours %s\n gitleaks %s", o.Regex, g.Regex)
+	}
+	if len(g.Keywords) != len(o.Keywords) || g.Entropy != o.Entropy || g.SecretGroup != o.SecretGroup {
+		t.Errorf("private-key keywords/entropy/secretGroup differ from gitleaks'")
+	}
+	if len(o.Allowlists) != len(g.Allowlists)+1 {
+		t.Errorf("private-key: want gitleaks' %d allowlists plus sprawl's one, got %d", len(g.Allowlists), len(o.Allowlists))
+	}
+}
+
+// Every reporting rule in rules/secrets.toml has at least one fixture.
+func TestEverySprawlRuleHasAFixture(t *testing.T) {
+	ours, err := parseConfig("rules/secrets.toml", rules.SecretsTOML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	covered := map[string]bool{}
+	for _, f := range expandTree(t, 1) {
+		for _, w := range f.wants {
+			covered[w.rule] = true
+		}
+	}
+	for _, id := range ours.OrderedRules {
+		if ours.Rules[id].SkipReport || id == "private-key" {
+			continue
+		}
+		if !covered[RulePrefix+id] {
+			t.Errorf("rule %s has no fixture with want: %s%s under %s", id, RulePrefix, id, treeDir)
+		}
+	}
+}
+
+// Every reporting rule maps to a credential kind.
+func TestEverySprawlRuleHasAKind(t *testing.T) {
+	ours, err := parseConfig("rules/secrets.toml", rules.SecretsTOML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds, err := rules.DefaultCredentials()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ours.OrderedRules {
+		if ours.Rules[id].SkipReport {
+			continue
+		}
+		if _, ok := kinds.Match(id, ""); !ok {
+			t.Errorf("rule %s has no [[kind]] in rules/credentials.toml", id)
+		}
+	}
+}
