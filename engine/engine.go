@@ -11,6 +11,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -218,7 +219,7 @@ func (s *sink) Fragment(f scanners.Fragment) error {
 // occurrence. Each detector runs once per path class among the occurrences.
 // A detector that panics yields a note instead of findings.
 func Detect(ctx context.Context, f scanners.Fragment, dets []detectors.Detector, h *detectors.Hasher) ([]detectors.Finding, []scanners.Note) {
-	var out []detectors.Finding
+	var found []detectors.Finding
 	var notes []scanners.Note
 	for _, d := range dets {
 		byClass := map[string][]scanners.Occurrence{}
@@ -235,20 +236,66 @@ func Detect(ctx context.Context, f scanners.Fragment, dets []detectors.Detector,
 		}
 		for _, c := range order {
 			occs := byClass[c]
-			found, detNotes, ok := safeDetect(ctx, d, detectors.Input{Path: occs[0].Path, Content: f.Content, Hasher: h})
+			got, detNotes, ok := safeDetect(ctx, d, detectors.Input{Path: occs[0].Path, Content: f.Content, Hasher: h})
 			notes = append(notes, detNotes...)
 			if !ok {
 				notes = append(notes, scanners.Note{Path: occs[0].Path, Kind: scanners.NoteError,
 					Detail: "detector " + d.Name() + " failed on this file (internal error); other detectors still ran"})
 			}
-			for _, fd := range found {
+			for _, fd := range got {
 				for _, occ := range occs {
-					out = append(out, place(fd, occ, occs[0].Path))
+					found = append(found, place(fd, occ, occs[0].Path))
 				}
 			}
 		}
 	}
-	return out, notes
+	return mergeLiterals(found), notes
+}
+
+// mergeLiterals folds a literal-secret finding of another detector (a config
+// check that saw a literal password, say) into the secret/ finding for the
+// same value on the same line: one alert, with the workload facts the
+// config check knew.
+func mergeLiterals(fs []detectors.Finding) []detectors.Finding {
+	type key struct {
+		path, commit string
+		line         int
+		fp           string
+	}
+	at := func(f detectors.Finding) key {
+		k := key{path: f.Location.Path, line: f.Location.StartLine, fp: f.Secret.Fingerprint}
+		if f.Location.Commit != nil {
+			k.commit = f.Location.Commit.Hash
+		}
+		return k
+	}
+	secretAt := map[key]int{}
+	for i, f := range fs {
+		if f.Secret != nil && strings.HasPrefix(f.RuleID, "secret/") {
+			secretAt[at(f)] = i
+		}
+	}
+	if len(secretAt) == 0 {
+		return fs
+	}
+	folded := make([]bool, len(fs))
+	for j, f := range fs {
+		if f.Secret != nil && !strings.HasPrefix(f.RuleID, "secret/") {
+			if i, ok := secretAt[at(f)]; ok {
+				if fs[i].Workload == nil {
+					fs[i].Workload = f.Workload
+				}
+				folded[j] = true
+			}
+		}
+	}
+	out := fs[:0:0]
+	for j, f := range fs {
+		if !folded[j] {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // safeDetect runs one detector and turns a panic into no findings and

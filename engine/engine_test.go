@@ -166,3 +166,27 @@ func TestDetectorPanicIsContained(t *testing.T) {
 		t.Errorf("panic not noted: %+v", notes)
 	}
 }
+
+func TestMergeLiterals(t *testing.T) {
+	sec := func(rule string, line int, fp string, w *detectors.WorkloadFacts) detectors.Finding {
+		return detectors.Finding{RuleID: rule, Location: detectors.Location{Path: ".env", StartLine: line},
+			Secret: &detectors.SecretFacts{Fingerprint: fp}, Workload: w}
+	}
+	wl := &detectors.WorkloadFacts{Kind: "persistent", Platform: "application"}
+	in := []detectors.Finding{
+		sec("secret/github-pat", 1, "a", nil),
+		sec("config/dotenv-literal-secret", 1, "a", wl), // same value, same line: folded
+		sec("config/dotenv-literal-secret", 2, "b", wl), // only the config check saw it: kept
+		sec("config/dotenv-literal-secret", 3, "a", wl), // same value elsewhere: kept
+	}
+	got := mergeLiterals(in)
+	if len(got) != 3 {
+		t.Fatalf("got %d findings, want 3", len(got))
+	}
+	if got[0].RuleID != "secret/github-pat" || got[0].Workload != wl {
+		t.Errorf("secret finding did not take the workload facts: %+v", got[0])
+	}
+	if got[1].Location.StartLine != 2 || got[2].Location.StartLine != 3 {
+		t.Errorf("wrong findings kept: %+v", got)
+	}
+}

@@ -55,6 +55,7 @@ type Detector struct {
 	// classPaths are path patterns that change results (rule paths, path
 	// allowlists with other conditions); PathClass encodes which match.
 	classPaths []*regexp.Regexp
+	win        *windower
 }
 
 // New builds a detector from gitleaks' defaults, sprawl's rules and opts.
@@ -70,7 +71,7 @@ func New(opts Options) (*Detector, error) {
 	}
 	gl := detect.NewDetector(cfg)
 	gl.MaxDecodeDepth = opts.MaxDecodeDepth
-	d := &Detector{gl: gl, cfg: cfg, kinds: kinds}
+	d := &Detector{gl: gl, cfg: cfg, kinds: kinds, win: newWindower(cfg, opts.MaxDecodeDepth > 0)}
 	for _, a := range cfg.Allowlists {
 		if len(a.Paths) > 0 && len(a.Regexes) == 0 && len(a.StopWords) == 0 && len(a.Commits) == 0 {
 			d.skipPaths = append(d.skipPaths, a.Paths...)
@@ -121,11 +122,37 @@ func (d *Detector) Detect(ctx context.Context, in detectors.Input) []detectors.F
 		return nil
 	}
 	raw := string(in.Content)
-	found := d.gl.DetectContext(ctx, detect.Fragment{Raw: raw, FilePath: in.Path})
+	var out []detectors.Finding
+	if d.PathOnly(in.Path) {
+		// Path-only rules (e.g. a .p12 file) need no content windows.
+		out = d.scan(ctx, in, "", window{})
+	}
+	for _, w := range d.win.windows(raw) {
+		if ctx.Err() != nil {
+			break
+		}
+		out = append(out, d.scan(ctx, in, raw[w.start:w.end], w)...)
+	}
+	return out
+}
+
+// PathOnly reports whether a path-only rule (no regex) matches path.
+func (d *Detector) PathOnly(path string) bool {
+	for _, id := range d.cfg.OrderedRules {
+		if r := d.cfg.Rules[id]; r.Regex == nil && r.Path != nil && r.Path.MatchString(path) {
+			return true
+		}
+	}
+	return false
+}
+
+// scan runs gitleaks over one window of the content.
+func (d *Detector) scan(ctx context.Context, in detectors.Input, text string, w window) []detectors.Finding {
+	found := d.gl.DetectContext(ctx, detect.Fragment{Raw: text, FilePath: in.Path})
 	if len(found) == 0 {
 		return nil
 	}
-	lines := newLineIndex(raw)
+	lines := newLineIndex(text)
 	out := make([]detectors.Finding, 0, len(found))
 	for _, f := range found {
 		if f.Secret == "" || isPlaceholder(f.Secret) {
@@ -134,7 +161,10 @@ func (d *Detector) Detect(ctx context.Context, in detectors.Input) []detectors.F
 		if strings.Contains(f.Line, AllowComment) {
 			continue
 		}
-		out = append(out, d.finding(in, raw, lines, f))
+		fd := d.finding(in, text, lines, f)
+		fd.Location.StartLine += w.line
+		fd.Location.EndLine += w.line
+		out = append(out, fd)
 	}
 	return out
 }
