@@ -32,9 +32,9 @@ func report() *correlator.Report {
 			{
 				Key: "github-actions:secrets.AWS|KEY@acme/api", Kind: "aws-access-key", Workload: "shared",
 				Recommendation: "workload-identity", CurrentControl: "static-secret", Misfit: true,
-				Misfits:     []string{"shared by 2 workloads"},
-				Workloads:   []string{"job a in .github/workflows/a.yml", "job b in .github/workflows/b.yml"},
-				FirstSeen:   &first, AgeDays: 200,
+				Misfits:   []string{"shared by 2 workloads"},
+				Workloads: []string{"job a in .github/workflows/a.yml", "job b in .github/workflows/b.yml"},
+				FirstSeen: &first, AgeDays: 200,
 				FirstAction: "replace the key with OIDC role assumption (role-to-assume, permissions: id-token: write)",
 				Occurrences: []detectors.Location{{Repo: "acme/api", Path: ".github/workflows/a.yml", StartLine: 10}},
 			},
