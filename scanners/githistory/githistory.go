@@ -272,6 +272,7 @@ func (s *Source) Scan(ctx context.Context, sink scanners.Sink) (scanners.Stats, 
 		}
 	}
 	w.trees = newTreeCache(0)
+	s.store.dropCache()
 	debugf("phase1 done %v pairs=%d paths=%d", time.Since(t0), len(w.pairs), len(w.pathList))
 	if err := ctx.Err(); err != nil {
 		return stats, err

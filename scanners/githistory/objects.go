@@ -368,6 +368,9 @@ func patch(base, delta []byte) ([]byte, error) {
 	return out, nil
 }
 
+// baseCacheBytes bounds the delta bases kept for random-access reads.
+const baseCacheBytes = 64 << 20
+
 // objStore finds and reads objects by id. It is safe for concurrent use.
 type objStore struct {
 	dir   string // the objects folder
@@ -379,7 +382,7 @@ type objStore struct {
 }
 
 func openStore(objDir string) (*objStore, error) {
-	s := &objStore{dir: objDir, cache: newBaseCache(96 << 20)}
+	s := &objStore{dir: objDir, cache: newBaseCache(baseCacheBytes)}
 	idxs, err := filepath.Glob(filepath.Join(objDir, "pack", "pack-*.idx"))
 	if err != nil {
 		return nil, err
@@ -400,6 +403,13 @@ func openStore(objDir string) (*objStore, error) {
 		}
 	}
 	return s, nil
+}
+
+// dropCache releases the delta base cache.
+func (s *objStore) dropCache() {
+	s.mu.Lock()
+	s.cache = newBaseCache(baseCacheBytes)
+	s.mu.Unlock()
 }
 
 func (s *objStore) close() {

@@ -71,19 +71,25 @@ type walker struct {
 	pairs    []pairInfo
 	pairIdx  map[pairKey]int32
 
-	notes int
+	limited sync.Map // paths already noted as too deep
 }
 
 func newWalker(ctx context.Context, st *objStore, sink scanners.Sink, repo string, shallow map[oid]bool) *walker {
 	return &walker{
 		ctx: ctx, store: st, sink: sink, repo: repo, maxDep: 4096,
 		byID: map[oid]int32{}, shallow: shallow,
-		trees: newTreeCache(2_000_000),
+		trees: newTreeCache(treeCacheEntries),
 		paths: map[string]int32{}, pairIdx: map[pairKey]int32{},
 	}
 }
 
 func (w *walker) note(kind scanners.NoteKind, path, detail string) {
+	if kind == scanners.NoteLimit {
+		// Deep folders recur in every commit that touches them: say it once.
+		if _, dup := w.limited.LoadOrStore(path, true); dup {
+			return
+		}
+	}
 	w.sink.Note(scanners.Note{Repo: w.repo, Path: path, Kind: kind, Detail: detail})
 }
 
@@ -347,6 +353,10 @@ func entryCmp(a, b *treeEntry) int {
 	}
 	return int(ca) - int(cb)
 }
+
+// treeCacheEntries bounds the parsed tree entries kept in memory (about
+// 60 bytes each), shared among the differs.
+const treeCacheEntries = 800_000
 
 // treeCache keeps parsed trees, two generations under an entry budget.
 type treeCache struct {
@@ -647,7 +657,7 @@ func (w *walker) diffAll(order []int32, workers int) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			d := &differ{w: w, trees: newTreeCache(2_000_000 / workers)}
+			d := &differ{w: w, trees: newTreeCache(treeCacheEntries / workers)}
 			for start := range next {
 				for _, i := range order[start:min(start+chunk, len(order))] {
 					d.diffCommit(i)
