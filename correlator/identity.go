@@ -496,6 +496,8 @@ func (c *corr) identity(members []int) (Identity, detectors.Finding) {
 		switch {
 		case len(uses) > 1:
 			reasons = append(reasons, fmt.Sprintf("shared identity (%d workloads)", len(uses)))
+		case id.Workload == workloadShared:
+			reasons = append(reasons, "shared identity ("+uses[0].label+")")
 		case allTask:
 			reasons = append(reasons, "no dynamic issuer for "+name)
 		default:
@@ -515,6 +517,8 @@ func (c *corr) identity(members []int) (Identity, detectors.Finding) {
 	}
 	if len(uses) > 1 {
 		misfits = append(misfits, fmt.Sprintf("shared by %d workloads", len(uses)))
+	} else if id.Workload == workloadShared {
+		misfits = append(misfits, "shared by several workloads")
 	}
 	if id.Recommendation == rules.VerdictRotation && id.FirstSeen != nil && c.now.Sub(*id.FirstSeen) > c.maxAge {
 		misfits = append(misfits, fmt.Sprintf("not rotated in %d days (max %d)", id.AgeDays, int(c.maxAge/(24*time.Hour))))

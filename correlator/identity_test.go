@@ -265,6 +265,19 @@ func TestIdentities(t *testing.T) {
 			}},
 		},
 		{
+			name: "a Kubernetes secret the config detector saw mounted by two workloads",
+			findings: []detectors.Finding{
+				cfg("k8s-secret-literal", repoA, "k8s/secret.yaml", 7, detectors.WorkloadFacts{Kind: "shared", Platform: "kubernetes",
+					Name: "Deployment api, CronJob report", CurrentControl: "static-secret", Federation: true,
+					Credential: "secret/db/password", CredentialKind: "database-password"}),
+			},
+			want: []want{{
+				key: "kubernetes:secret/db/password@acme/api", kind: "database-password", workload: "shared", verdict: "rotation",
+				control: "static-secret", misfit: true, occurrences: 1,
+				reasons: []string{"shared identity (Deployment api, CronJob report)", "long-lived (format)", "shared by several workloads"},
+			}},
+		},
+		{
 			name: "PAT referenced by name in CI: kind from the credential name",
 			findings: []detectors.Finding{
 				cfg("gha-pat-instead-of-app-token", repoA, wf, 20, ghaJob("deploy", wf, "secrets.RELEASE_PAT", "")),
