@@ -62,6 +62,7 @@ type emitter struct {
 	order   []int32 // pair indices grouped by blob
 
 	blobs, bytes, files atomic.Int64
+	done                atomic.Int64 // jobs finished, emitted or not
 	large, binary       atomic.Int64
 	errMu               sync.Mutex
 	err                 error
@@ -77,6 +78,7 @@ func (e *emitter) fail(err error) {
 }
 
 func (e *emitter) note(kind scanners.NoteKind, j *blobJob, detail string) {
+	e.done.Add(1)
 	e.sink.Note(scanners.Note{Repo: e.repo.Name, Path: e.firstPath(j), Kind: kind, Detail: detail})
 }
 
@@ -367,6 +369,7 @@ func (e *emitter) failSubtree(f *packForest, i int32, err error) {
 const binarySniff = 8000
 
 func (e *emitter) emit(j *blobJob, data []byte) {
+	e.done.Add(1)
 	if bytes.IndexByte(data[:min(len(data), binarySniff)], 0) >= 0 {
 		e.binary.Add(1)
 		return

@@ -63,6 +63,19 @@ type Options struct {
 	Workers int
 	// Name overrides the repository label shown in reports.
 	Name string
+	// Progress, when set, is called about once a second from a single
+	// goroutine while Scan runs, and once when it ends.
+	Progress func(Progress)
+}
+
+// Progress reports how far a scan has got: Phase "commits" (Done of Total
+// commits diffed), then "blobs" (Done of Total distinct blobs read, Bytes
+// of content emitted).
+type Progress struct {
+	Phase       string
+	Done, Total int64
+	Bytes       int64
+	Elapsed     time.Duration
 }
 
 // Source is a git history source. Create it with New.
@@ -220,6 +233,11 @@ func (s *Source) Scan(ctx context.Context, sink scanners.Sink) (scanners.Stats, 
 	order := w.topoOrder(tipIdx)
 	t0 := time.Now()
 	stats.Commits = int64(len(order))
+	var e *emitter
+	if s.opts.Progress != nil {
+		stop := s.report(order, func() *emitter { return e })
+		defer stop()
+	}
 
 	workers := s.opts.Workers
 	if workers <= 0 {
@@ -287,8 +305,11 @@ func (s *Source) Scan(ctx context.Context, sink scanners.Sink) (scanners.Stats, 
 	}
 	ectx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	e := &emitter{ctx: ectx, cancel: cancel, w: w, sink: sink, repo: s.repo, maxSize: maxSize}
-	e.buildJobs()
+	em := &emitter{ctx: ectx, cancel: cancel, w: w, sink: sink, repo: s.repo, maxSize: maxSize}
+	em.buildJobs()
+	s.mu.Lock()
+	e = em
+	s.mu.Unlock()
 	debugf("jobs built %v", time.Since(t0))
 	e.run(workers)
 	debugf("phase2 done %v", time.Since(t0))
@@ -311,6 +332,42 @@ func (s *Source) Scan(ctx context.Context, sink scanners.Sink) (scanners.Stats, 
 		return stats, e.err
 	}
 	return stats, ctx.Err()
+}
+
+// report calls Options.Progress every second until the returned stop is
+// called (which reports once more).
+func (s *Source) report(order []int32, current func() *emitter) (stop func()) {
+	start := time.Now()
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	send := func() {
+		s.mu.Lock()
+		e := current()
+		s.mu.Unlock()
+		p := Progress{Phase: "commits", Done: s.w.diffed.Load(), Total: int64(len(order)), Elapsed: time.Since(start)}
+		if e != nil {
+			p = Progress{Phase: "blobs", Done: e.done.Load(), Total: int64(len(e.jobs)), Bytes: e.bytes.Load(), Elapsed: p.Elapsed}
+		}
+		s.opts.Progress(p)
+	}
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				send()
+			case <-done:
+				send()
+				return
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-finished
+	}
 }
 
 // selectRefs turns the options into start and exclusion commits.

@@ -400,3 +400,14 @@ func TestDeltaChains(t *testing.T) {
 		}
 	}
 }
+
+func TestProgress(t *testing.T) {
+	dir := t.TempDir()
+	buildHistory(t, dir, gitgen.Script{Pack: true})
+	var last githistory.Progress
+	calls := 0
+	scan(t, dir, githistory.Options{Progress: func(p githistory.Progress) { last = p; calls++ }})
+	if calls == 0 || last.Phase != "blobs" || last.Done != 6 || last.Total != 6 || last.Bytes == 0 {
+		t.Errorf("last progress %+v after %d calls", last, calls)
+	}
+}

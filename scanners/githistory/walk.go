@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sprawl-dev/sprawl/scanners"
@@ -71,7 +72,8 @@ type walker struct {
 	pairs    []pairInfo
 	pairIdx  map[pairKey]int32
 
-	limited sync.Map // paths already noted as too deep
+	limited sync.Map     // paths already noted as too deep
+	diffed  atomic.Int64 // commits diffed so far
 }
 
 func newWalker(ctx context.Context, st *objStore, sink scanners.Sink, repo string, shallow map[oid]bool) *walker {
@@ -662,6 +664,7 @@ func (w *walker) diffAll(order []int32, workers int) error {
 				for _, i := range order[start:min(start+chunk, len(order))] {
 					d.diffCommit(i)
 				}
+				w.diffed.Add(int64(min(chunk, len(order)-start)))
 				batches <- d.events
 				d.events = nil
 			}
