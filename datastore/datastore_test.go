@@ -1,0 +1,185 @@
+package datastore
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// openers lists the backends the suite runs against.
+var openers = map[string]func(t *testing.T) Store{
+	"sqlite": func(t *testing.T) Store {
+		s, err := Open(context.Background(), filepath.Join(t.TempDir(), "sub", "sprawl.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	},
+}
+
+func forEachBackend(t *testing.T, fn func(t *testing.T, s Store)) {
+	for name, open := range openers {
+		t.Run(name, func(t *testing.T) { fn(t, open(t)) })
+	}
+}
+
+func secret(key, path, fp string, line int, inHead bool) Finding {
+	return Finding{Key: key, Rule: "secret/generic", Fingerprint: fp, Preview: "abcd…", Kind: "generic", Path: path, Line: line, InHead: inHead}
+}
+
+func TestFingerprintKeyStable(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.db")
+	ctx := context.Background()
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k1, err := s.FingerprintKey(ctx)
+	if err != nil || len(k1) != 32 {
+		t.Fatalf("key %x, %v", k1, err)
+	}
+	s.Close()
+	s, err = Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	k2, _ := s.FingerprintKey(ctx)
+	if !bytes.Equal(k1, k2) {
+		t.Fatal("key changed on reopen")
+	}
+	if v, _ := s.SchemaVersion(ctx); v != len(migrations) {
+		t.Fatalf("schema version %d, want %d", v, len(migrations))
+	}
+}
+
+func TestLifecycleAcrossSweeps(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s Store) {
+		ctx := context.Background()
+		sw1, err := s.BeginSweep(ctx, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RecordRepo(ctx, RepoResult{SweepID: sw1.ID, URL: "https://h/a.git", Name: "o/a", Outcome: RepoDone,
+			Head: "c1", Tips: map[string]string{"refs/heads/main": "c1"}, Full: true,
+			Findings:   []Finding{secret("k1", "a.env", "fp1", 3, true), secret("k2", "b.env", "fp2", 1, true)},
+			Identities: []Identity{{Key: "generic:fp1", Kind: "generic", Recommendation: "rotation", Reasons: []string{"r1"}}},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RecordRepo(ctx, RepoResult{SweepID: sw1.ID, URL: "https://h/b.git", Name: "o/b", Outcome: RepoDone,
+			Head: "d1", Full: true, Findings: []Finding{secret("k3", "x.env", "fp1", 7, true)},
+			Identities: []Identity{{Key: "generic:fp1", Kind: "generic", Recommendation: "rotation"}},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RecordRepo(ctx, RepoResult{SweepID: sw1.ID, URL: "https://h/c.git", Name: "o/c", Outcome: RepoFailed,
+			Error: "authentication required"}); err != nil {
+			t.Fatal(err)
+		}
+		done, _ := s.Finished(ctx, sw1.ID)
+		if !done["https://h/a.git"] || !done["https://h/b.git"] || done["https://h/c.git"] {
+			t.Fatalf("finished = %v", done)
+		}
+		if resumed, err := s.ResumeSweep(ctx, ""); err != nil || resumed.ID != sw1.ID {
+			t.Fatalf("resume = %v, %v", resumed, err)
+		}
+		if _, err := s.ResumeSweep(ctx, "1/4"); !errors.Is(err, ErrNoSweep) {
+			t.Fatalf("resume other shard: %v", err)
+		}
+		if err := s.FinishSweep(ctx, sw1.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ResumeSweep(ctx, ""); !errors.Is(err, ErrNoSweep) {
+			t.Fatalf("resume after finish: %v", err)
+		}
+		st, ok, err := s.RepoState(ctx, "https://h/a.git")
+		if err != nil || !ok || st.Head != "c1" || st.Tips["refs/heads/main"] != "c1" {
+			t.Fatalf("state %+v %v %v", st, ok, err)
+		}
+
+		inv, err := s.Inventory(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if inv.Trends.Open != 3 || inv.Trends.New != 3 {
+			t.Fatalf("trends %+v", inv.Trends)
+		}
+		if len(inv.Duplicates) != 1 || inv.Duplicates[0].Fingerprint != "fp1" || len(inv.Duplicates[0].Repos) != 2 {
+			t.Fatalf("duplicates %+v", inv.Duplicates)
+		}
+		if len(inv.Identities) != 1 || len(inv.Identities[0].Repos) != 2 || !inv.Identities[0].Misfit {
+			t.Fatalf("identities %+v", inv.Identities)
+		}
+
+		// Sweep 2: incremental on a: k2's file changed (left head), k1 seen
+		// again; full on b: k3 gone.
+		sw2, _ := s.BeginSweep(ctx, "")
+		if err := s.RecordRepo(ctx, RepoResult{SweepID: sw2.ID, URL: "https://h/a.git", Name: "o/a", Outcome: RepoDone,
+			Head: "c2", Tips: map[string]string{"refs/heads/main": "c2"},
+			Findings: []Finding{secret("k4", "new.env", "fp4", 1, true)}, LeftHead: []string{"k2"},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RecordRepo(ctx, RepoResult{SweepID: sw2.ID, URL: "https://h/b.git", Name: "o/b", Outcome: RepoDone,
+			Head: "d2", Full: true}); err != nil {
+			t.Fatal(err)
+		}
+		open, _ := s.OpenFindings(ctx, "https://h/a.git")
+		if keys(open) != "k1,k4" {
+			t.Fatalf("open in a: %s", keys(open))
+		}
+		inv, _ = s.Inventory(ctx)
+		if inv.Trends.Open != 2 || inv.Trends.History != 1 || inv.Trends.Fixed != 1 || inv.Trends.New != 1 || inv.Trends.FixedInLast != 2 {
+			t.Fatalf("trends after sweep 2: %+v", inv.Trends)
+		}
+		if len(inv.Duplicates) != 0 {
+			t.Fatalf("duplicates after fix: %+v", inv.Duplicates)
+		}
+		var buf bytes.Buffer
+		if err := inv.WriteText(&buf); err != nil || !strings.Contains(buf.String(), "o/a") {
+			t.Fatalf("text: %v\n%s", err, buf.String())
+		}
+		buf.Reset()
+		if err := inv.WriteJSON(&buf); err != nil || !strings.Contains(buf.String(), `"duplicates": []`) {
+			t.Fatalf("json: %v\n%s", err, buf.String())
+		}
+	})
+}
+
+func TestConcurrentRecords(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s Store) {
+		ctx := context.Background()
+		sw, _ := s.BeginSweep(ctx, "")
+		errs := make(chan error, 16)
+		for i := range 16 {
+			go func() {
+				url := "https://h/r" + string(rune('a'+i))
+				errs <- s.RecordRepo(ctx, RepoResult{SweepID: sw.ID, URL: url, Name: url, Outcome: RepoDone, Full: true,
+					Started: time.Now(), Findings: []Finding{secret("k", "p", "shared", 1, true)}})
+			}()
+		}
+		for range 16 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		inv, _ := s.Inventory(ctx)
+		if len(inv.Duplicates) != 1 || len(inv.Duplicates[0].Repos) != 16 {
+			t.Fatalf("duplicates %+v", inv.Duplicates)
+		}
+	})
+}
+
+func keys(fs []Finding) string {
+	var k []string
+	for _, f := range fs {
+		k = append(k, f.Key)
+	}
+	return strings.Join(k, ",")
+}
