@@ -87,18 +87,67 @@ func sasTime(v string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-var connUserHost = regexp.MustCompile(`(?i)^([a-z][a-z0-9+.-]*)://([^\s:/@'"` + "`" + `]{1,100}):[^\s@]*@([^\s'"` + "`" + `/:?,]{1,255})`)
+var (
+	connUserHost = regexp.MustCompile(`(?i)^([a-z][a-z0-9+.-]*)://([^\s:/@'"` + "`" + `]{0,100}):[^\s@]*@([^\s'"` + "`" + `/:?,]{1,255})`)
+	jdbcURL      = regexp.MustCompile(`(?i)\bjdbc:([a-z][\w.-]*):(?:[a-z][\w.-]*:)*(?://)?([^/;?:\s'"` + "`" + `<>]{1,255})`)
+	jdbcUser     = regexp.MustCompile(`(?i)[?&;](?:user|username)=([^&;\s'"` + "`" + `<>]{1,100})`)
+	adoServer    = regexp.MustCompile(`(?i)(?:^|[;\s"'=])(?:Server|Data Source|Host|Address|Addr|Network Address)[ \t]*=[ \t]*(?:tcp:)?([^;,"'\s\\]{1,255})`)
+	adoUser      = regexp.MustCompile(`(?i)(?:^|[;\s"'])(?:User ID|UserID|User Id|Uid|User|Username)[ \t]*=[ \t]*([^;"'\r\n]{1,100})`)
+	saEmail      = regexp.MustCompile(`"client_email"[ \t]*:[ \t]*"([^"\s]{1,200}\.gserviceaccount\.com)"`)
+	azureAccount = regexp.MustCompile(`(?i)\bAccountName=([a-z0-9]{3,24});`)
+)
 
 // identityKey names the identity behind a secret when the text shows it
-// without revealing the secret: user@host for connection URLs, iss/sub for
-// JWTs. It returns "" when nothing safe is known.
+// without revealing the secret: user@host for connection URLs, JDBC and
+// ADO.NET connection strings, the service-account e-mail of a GCP key file,
+// the storage account of an Azure account key, iss/sub for JWTs. It returns
+// "" when nothing safe is known.
 func identityKey(rule, match, secret string, facts *detectors.SecretFacts) string {
-	if m := connUserHost.FindStringSubmatch(strings.TrimSpace(match)); m != nil && !strings.Contains(m[2], secret) {
-		scheme := strings.ToLower(strings.TrimSuffix(m[1], "+srv"))
-		return scheme + "://" + m[2] + "@" + strings.ToLower(m[3])
+	m := strings.TrimSpace(match)
+	switch rule {
+	case "jdbc-password":
+		u, h := jdbcURL.FindStringSubmatch(m), jdbcUser.FindStringSubmatch(m)
+		if u != nil && h != nil && safeIdentity(secret, h[1], u[2]) {
+			return "jdbc:" + strings.ToLower(u[1]) + "://" + h[1] + "@" + strings.ToLower(u[2])
+		}
+		return ""
+	case "connection-string-password":
+		h, u := adoServer.FindStringSubmatch(m), adoUser.FindStringSubmatch(m)
+		if h != nil && u != nil && safeIdentity(secret, strings.TrimSpace(u[1]), h[1]) {
+			return "sqlserver://" + strings.TrimSpace(u[1]) + "@" + strings.ToLower(h[1])
+		}
+		return ""
+	case "gcp-service-account-key":
+		if e := saEmail.FindStringSubmatch(m); e != nil {
+			return "gcp-service-account:" + strings.ToLower(e[1])
+		}
+		return ""
+	case "azure-storage-connection-string":
+		if a := azureAccount.FindStringSubmatch(m); a != nil {
+			return "azure-storage:" + strings.ToLower(a[1])
+		}
+		return ""
+	}
+	if u := connUserHost.FindStringSubmatch(m); u != nil && safeIdentity(secret, u[2], u[3]) {
+		scheme := strings.ToLower(strings.TrimSuffix(strings.ToLower(u[1]), "+srv"))
+		return scheme + "://" + u[2] + "@" + strings.ToLower(u[3])
 	}
 	if c, ok := decodeJWT(secret); ok && (c.Iss != "" || c.Sub != "") {
 		return "jwt:" + c.Iss + "/" + c.Sub
 	}
 	return ""
+}
+
+// safeIdentity reports whether the parts of an identity key leave the
+// secret out.
+func safeIdentity(secret string, parts ...string) bool {
+	if secret == "" {
+		return false
+	}
+	for _, p := range parts {
+		if strings.Contains(p, secret) {
+			return false
+		}
+	}
+	return true
 }
