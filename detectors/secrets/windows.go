@@ -18,7 +18,7 @@ import (
 
 const (
 	// contextLines around a hit are included in its window.
-	contextLines = 5
+	contextLines = 1
 	// maxPEMBytes bounds how far a BEGIN window reaches for its END line.
 	maxPEMBytes = 64 << 10
 	// minEncodedRun is the shortest base64-like run that gets a window
@@ -36,10 +36,15 @@ type windower struct {
 	// whole is true when some rule has no keywords: it must see everything.
 	whole  bool
 	decode bool
+	// composite maps keywords of rules with required companion rules
+	// (gitleaks [[rules.required]]) to how many lines around a hit the
+	// companion may be: withinLines when every companion sets it, else -1
+	// (anywhere in the file: the whole content is scanned).
+	composite map[string]int
 }
 
 func newWindower(cfg config.Config, decode bool) *windower {
-	w := &windower{decode: decode}
+	w := &windower{decode: decode, composite: map[string]int{}}
 	seen := map[string]bool{}
 	var kws []string
 	for _, r := range cfg.Rules {
@@ -51,6 +56,11 @@ func newWindower(cfg config.Config, decode bool) *windower {
 		}
 		for _, k := range r.Keywords {
 			k = asciiLower(k)
+			if reach := companionReach(r); reach != 0 {
+				if old, ok := w.composite[k]; !ok || (old >= 0 && (reach < 0 || reach > old)) {
+					w.composite[k] = reach
+				}
+			}
 			if k != "" && !seen[k] {
 				seen[k] = true
 				kws = append(kws, k)
@@ -61,6 +71,19 @@ func newWindower(cfg config.Config, decode bool) *windower {
 	return w
 }
 
+// companionReach is 0 for a rule without companions, the largest
+// withinLines of its companions, or -1 when one may be anywhere.
+func companionReach(r config.Rule) int {
+	reach := 0
+	for _, req := range r.RequiredRules {
+		if req.WithinLines == nil {
+			return -1
+		}
+		reach = max(reach, *req.WithinLines)
+	}
+	return reach
+}
+
 // windows returns the merged windows of raw worth scanning, in order.
 func (w *windower) windows(raw string) []window {
 	if w.whole {
@@ -69,8 +92,15 @@ func (w *windower) windows(raw string) []window {
 	var spans [][2]int
 	lower := asciiLower(raw)
 	for _, m := range w.trie.MatchString(lower) {
+		lines := contextLines
+		if reach, ok := w.composite[m.MatchString()]; ok {
+			if reach < 0 {
+				return []window{{0, len(raw), 0}}
+			}
+			lines = max(lines, reach)
+		}
 		pos := int(m.Pos())
-		s, e := expandLines(raw, pos, pos+len(m.Match()), contextLines)
+		s, e := expandLines(raw, pos, pos+len(m.Match()), lines)
 		if strings.Contains(m.MatchString(), "begin") {
 			if end := strings.Index(lower[pos:min(len(lower), pos+maxPEMBytes)], "-----end"); end >= 0 {
 				_, e = expandLines(raw, pos+end, pos+end+8, 1)
