@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -149,6 +150,19 @@ func githubWait(err error, clock Clock, attempt int) time.Duration {
 		}
 		return time.Minute << attempt
 	case errors.As(err, &er) && er.Response != nil && er.Response.StatusCode >= 500:
+		return 2 * time.Second << attempt
+	case errors.As(err, &er) && er.Response != nil && (er.Response.StatusCode == 429 || er.Response.StatusCode == 403):
+		// Throttled without the documented markers: honour retry-after,
+		// else wait a minute and back off.
+		if s, perr := strconv.Atoi(er.Response.Header.Get("Retry-After")); perr == nil && s > 0 {
+			return time.Duration(s) * time.Second
+		}
+		if er.Response.StatusCode == 429 {
+			return time.Minute << attempt
+		}
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
 		return 2 * time.Second << attempt
 	}
 	return 0

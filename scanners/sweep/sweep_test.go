@@ -63,7 +63,8 @@ func newFixture(t *testing.T, n int) *fixture {
 	tp.Name = "acme/private"
 	f.targets = append(f.targets, tp.WithToken("x-access-token", testToken))
 	// Same repository, wrong token: must fail with auth, token not shown.
-	bad, _ := NewTarget("http://x-access-token:"+testToken+"-wrong@"+strings.TrimPrefix(f.srv.URL, "http://")+"/private/p/.git?bad", "")
+	add("private/q", map[string]string{"deploy.env": "SECRET=private-secret-0002\n"})
+	bad, _ := NewTarget("http://x-access-token:"+testToken+"-wrong@"+strings.TrimPrefix(f.srv.URL, "http://")+"/private/q/.git", "")
 	bad.Name = "acme/private-bad-token"
 	f.targets = append(f.targets, bad)
 
