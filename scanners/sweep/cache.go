@@ -88,8 +88,8 @@ func (localLoader) Load(ep *transport.Endpoint) (storer.Storer, error) {
 // Sync brings t's bare clone up to date: it creates it on first use and
 // fetches branches and tags incrementally afterwards. HEAD follows the
 // remote's default branch. It returns the clone's folder.
-func (c *Cache) Sync(ctx context.Context, t Target) (string, error) {
-	dir := c.Path(t)
+func (c *Cache) Sync(ctx context.Context, t Target) (dir string, err error) {
+	dir = c.Path(t)
 	endpoint := t.URL
 	if t.Local {
 		useInProcessFileTransport()
@@ -97,6 +97,13 @@ func (c *Cache) Sync(ctx context.Context, t Target) (string, error) {
 	}
 	r, err := git.PlainOpen(dir)
 	if err != nil {
+		// A first clone that fails leaves nothing behind.
+		fresh := dir
+		defer func() {
+			if err != nil {
+				os.RemoveAll(fresh)
+			}
+		}()
 		// Missing or unusable: start again from an empty bare repository.
 		if err := os.RemoveAll(dir); err != nil {
 			return "", err

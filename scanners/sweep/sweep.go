@@ -74,6 +74,9 @@ type Options struct {
 	Clock   Clock
 	// Shard is recorded with the sweep and selects what Resume continues.
 	Shard Shard
+	// Full scans every commit again instead of only those new since the
+	// last sweep; findings not seen again are then fixed.
+	Full bool
 	// Resume continues the newest unfinished sweep of the same shard,
 	// skipping repositories it already finished.
 	Resume bool
@@ -290,11 +293,11 @@ func scanRepo(ctx context.Context, t Target, opts Options, out *RepoOutcome) (*d
 	if err != nil {
 		return nil, err
 	}
-	if known && sameTips(state.Tips, tips) && state.Head == head && len(tips) > 0 {
+	if !opts.Full && known && sameTips(state.Tips, tips) && state.Head == head && len(tips) > 0 {
 		return &datastore.RepoResult{Outcome: datastore.RepoUpToDate, Head: head, Tips: tips}, nil
 	}
 	since := ""
-	if known {
+	if known && !opts.Full {
 		if since, err = Boundary(dir, state.Tips); err != nil {
 			return nil, fmt.Errorf("marking scanned commits: %w", err)
 		}
