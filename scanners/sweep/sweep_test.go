@@ -15,6 +15,7 @@ import (
 
 	"github.com/sprawl-dev/sprawl/datastore"
 	"github.com/sprawl-dev/sprawl/detectors"
+	"github.com/sprawl-dev/sprawl/scanners"
 )
 
 const testToken = "ghp_TESTTOKENsprawl0123456789abcdefghij"
@@ -145,7 +146,7 @@ func failureNames(sum *Summary) string {
 }
 
 func TestSweepEndToEnd(t *testing.T) {
-	f := newFixture(t, 6)
+	f := newFixture(t, 30)
 	f.srv.flakyFailures.Store(2)
 	ctx := context.Background()
 
@@ -159,7 +160,7 @@ func TestSweepEndToEnd(t *testing.T) {
 	for _, fl := range sum.Failures {
 		t.Logf("%s (%d attempts): %s", fl.Name, fl.Attempts, fl.Error)
 	}
-	if sum.Done != 8 || sum.Total != 11 {
+	if sum.Done != 32 || sum.Total != 35 {
 		t.Fatalf("summary %+v", sum)
 	}
 	if o := outs["acme/flaky"]; o.Outcome != datastore.RepoDone || o.Attempts != 3 {
@@ -175,8 +176,8 @@ func TestSweepEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if inv.Trends.Open != 8 {
-		t.Fatalf("open findings %d, want 8: %+v", inv.Trends.Open, inv.Findings)
+	if inv.Trends.Open != 32 {
+		t.Fatalf("open findings %d, want 32: %+v", inv.Trends.Open, inv.Findings)
 	}
 	if len(inv.Duplicates) != 1 || strings.Join(inv.Duplicates[0].Repos, ",") != f.targets[0].URL+","+f.targets[1].URL {
 		t.Fatalf("duplicates %+v", inv.Duplicates)
@@ -198,11 +199,11 @@ func TestSweepEndToEnd(t *testing.T) {
 	if o := outs2["acme/r03"]; o.Outcome != datastore.RepoUpToDate {
 		t.Fatalf("r03 second sweep: %+v", o)
 	}
-	if sum2.UpToDate != 6 || sum2.Done != 2 {
+	if sum2.UpToDate != 30 || sum2.Done != 2 {
 		t.Fatalf("second summary %+v", sum2)
 	}
 	inv, _ = f.store.Inventory(ctx)
-	if inv.Trends.Open != 8 || inv.Trends.History != 1 || inv.Trends.New != 1 || inv.Trends.FixedInLast != 1 {
+	if inv.Trends.Open != 32 || inv.Trends.History != 1 || inv.Trends.New != 1 || inv.Trends.FixedInLast != 1 {
 		t.Fatalf("trends after second sweep %+v", inv.Trends)
 	}
 	if len(inv.Duplicates) != 1 {
@@ -361,5 +362,34 @@ func TestNewTargetStripsCredentials(t *testing.T) {
 	tg, _ = NewTarget("git@github.com:acme/app.git", "")
 	if tg.Local || tg.Name != "acme/app" {
 		t.Fatalf("scp-like: %+v", tg)
+	}
+}
+
+// blockingSource never finishes before its context ends.
+type blockingSource struct{ fakeHistory }
+
+func (b *blockingSource) Scan(ctx context.Context, _ scanners.Sink) (scanners.Stats, error) {
+	<-ctx.Done()
+	return scanners.Stats{}, ctx.Err()
+}
+
+func TestSweepTimeoutRecordedAndSweepGoesOn(t *testing.T) {
+	f := newFixture(t, 3)
+	f.targets = f.targets[:3]
+	opts := f.options()
+	opts.Timeout = 300 * time.Millisecond
+	opts.Source = func(ctx context.Context, dir, since string) (scanners.Source, error) {
+		if strings.Contains(dir, "r01") {
+			return &blockingSource{fakeHistory{dir: dir, repo: &scanners.Repo{Name: "r01"}}}, nil
+		}
+		return fakeSource(ctx, dir, since)
+	}
+	sum, _ := f.run(opts)
+	if sum.Done != 2 || len(sum.Failures) != 1 || !strings.Contains(sum.Failures[0].Error, "timed out after 300ms") {
+		t.Fatalf("%+v", sum)
+	}
+	reps, err := f.store.SweepRepos(context.Background(), sum.SweepID)
+	if err != nil || len(reps) != 3 {
+		t.Fatalf("%+v %v", reps, err)
 	}
 }
