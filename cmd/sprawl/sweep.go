@@ -262,10 +262,10 @@ func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		Shard: shard, Resume: f.resume, Full: f.full,
 		OnRepo: func(o sweep.RepoOutcome) {
 			done++
-			eta := ""
-			if rest := len(targets) - done; rest > 0 && done > 0 {
-				per := time.Since(started) / time.Duration(done)
-				eta = fmt.Sprintf(", ETA %s", (per * time.Duration(rest)).Round(time.Second))
+			elapsed := time.Since(started)
+			eta := fmt.Sprintf(", %.1f repos/min", float64(done)/max(elapsed.Minutes(), 1e-9))
+			if rest := len(targets) - done; rest > 0 {
+				eta += fmt.Sprintf(", ETA %s", (elapsed / time.Duration(done) * time.Duration(rest)).Round(time.Second))
 			}
 			what := o.Outcome
 			switch {

@@ -133,6 +133,7 @@ func TestSweepCommand(t *testing.T) {
 		"--sarif-dir", sarifDir, "--inventory", inventory, "--workers", "2", "--retries", "-1"}
 
 	code, stdout, stderr := runSweepCLI(t, args...)
+	t.Logf("first sweep, exit %d:\n%s%s", code, stderr, stdout)
 	if code != exitPartial || !strings.Contains(stdout, "partial: 1 of 4 repositories failed") || !strings.Contains(stdout, "missing-repo") {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
