@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 )
 
@@ -28,8 +29,19 @@ const (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	// SPRAWL_CPUPROFILE=FILE writes a CPU profile, for performance reports.
+	if path := os.Getenv("SPRAWL_CPUPROFILE"); path != "" {
+		if f, err := os.Create(path); err == nil {
+			if pprof.StartCPUProfile(f) == nil {
+				defer f.Close()
+				defer pprof.StopCPUProfile()
+			}
+		}
+	}
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	pprof.StopCPUProfile()
+	os.Exit(code)
 }
 
 const usage = `sprawl finds secret sprawl and misfit credential controls.
@@ -40,6 +52,8 @@ Usage:
   sprawl scan --staged             scan what is staged (pre-commit)
   sprawl baseline create [PATH]    record today's findings; later scans use --baseline
   sprawl install-hook [REPO]       install a git pre-commit hook running sprawl
+  sprawl sweep [flags]             scan many repositories (--repos FILE, --github-org ORG)
+  sprawl report --db FILE          print the inventory kept by sweeps
   sprawl version                   print the version
 
 Run "sprawl scan -h" for the scan flags.
@@ -54,6 +68,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	switch args[0] {
 	case "scan":
 		return runScan(ctx, args[1:], stdin, stdout, stderr)
+	case "sweep":
+		return runSweep(ctx, args[1:], stdout, stderr)
+	case "report":
+		return runReport(ctx, args[1:], stdout, stderr)
 	case "baseline":
 		return runBaseline(ctx, args[1:], stdin, stdout, stderr)
 	case "install-hook":

@@ -20,6 +20,7 @@ import (
 	"github.com/sprawl-dev/sprawl/detectors/secrets"
 	"github.com/sprawl-dev/sprawl/detectors/tokencache"
 	"github.com/sprawl-dev/sprawl/engine"
+	"github.com/sprawl-dev/sprawl/report/inventory"
 	"github.com/sprawl-dev/sprawl/report/jsonreport"
 	"github.com/sprawl-dev/sprawl/report/markdown"
 	"github.com/sprawl-dev/sprawl/report/sarif"
@@ -63,7 +64,7 @@ type scanFlags struct {
 
 func (f *scanFlags) register(fs *flag.FlagSet) {
 	f.fs = fs
-	fs.StringVar(&f.format, "format", "text", "output `format`: text, json or sarif")
+	fs.StringVar(&f.format, "format", "text", "output `format`: text, json, sarif, or the identity inventory as inventory (a table), inventory-markdown or inventory-json")
 	fs.StringVar(&f.out, "out", "", "write the report to `FILE` (default standard output); a text summary still goes to standard output")
 	fs.BoolVar(&f.history, "history", false, "scan every commit reachable from branches and tags")
 	fs.StringVar(&f.since, "since", "", "with --history: scan only commits not reachable from `REV`")
@@ -93,9 +94,9 @@ func (f *scanFlags) parse(args []string) (int, bool) {
 	}
 	stderr := f.fs.Output()
 	switch f.format {
-	case "text", "json", "sarif":
+	case "text", "json", "sarif", "inventory", "inventory-markdown", "inventory-json":
 	default:
-		fmt.Fprintf(stderr, "%s: unknown --format %q: use text, json or sarif\n", f.fs.Name(), f.format)
+		fmt.Fprintf(stderr, "%s: unknown --format %q: use text, json, sarif, inventory, inventory-markdown or inventory-json\n", f.fs.Name(), f.format)
 		return ExitError, false
 	}
 	if _, ok := failThresholds[f.failOn]; !ok {
@@ -263,20 +264,26 @@ func scan(ctx context.Context, f *scanFlags, in io.Reader, stderr io.Writer) (*o
 		return fail("interrupted: %v", err)
 	}
 	if len(previous) > 0 {
-		// Secrets already committed in the same file are not new.
+		// Secrets already committed in the same file are not new: drop them
+		// before correlation so nothing is derived from them either.
 		prev, err := engine.Run(ctx, previous, engine.Options{Detectors: dets, FingerprintKey: opts.FingerprintKey})
 		if err != nil {
 			return fail("interrupted: %v", err)
 		}
+		old := map[string]bool{}
 		for _, fd := range prev.Findings {
-			known[fd.Key()] = true
+			old[fd.Key()] = true
 		}
+		res.Findings, _, _ = baseline.Filter(res.Findings, old, baseline.Ignore{})
 	}
 	maxAge := f.maxAge
 	if settings.MaxAge > 0 && !flagSet(f.fs, "max-age") {
 		maxAge = settings.MaxAge
 	}
-	rep := correlator.Correlate(res, correlator.Options{MaxAge: maxAge})
+	// A pre-commit check reports the secrets being committed; lifecycle and
+	// identity verdicts belong to full scans.
+	full := !f.staged
+	rep := correlator.Correlate(res, correlator.Options{MaxAge: maxAge, Lifecycle: full, IdentityFindings: full})
 	out := &outcome{rep: rep, resolver: resolver}
 	rep.Findings, out.baselined, out.ignored = baseline.Filter(rep.Findings, known, ignore)
 	for _, rr := range res.Repos {
@@ -330,6 +337,12 @@ func writeReport(o *outcome, f *scanFlags, stdout, stderr io.Writer) int {
 		err = jsonreport.Write(w, o.rep, Version)
 	case "sarif":
 		err = sarif.Write(w, o.rep, sarif.Options{ToolVersion: Version, Category: f.category, Rules: o.resolver})
+	case "inventory":
+		err = inventory.Write(w, o.rep, "text")
+	case "inventory-markdown":
+		err = inventory.Write(w, o.rep, "markdown")
+	case "inventory-json":
+		err = inventory.Write(w, o.rep, "json")
 	default:
 		if file != nil {
 			textOpts.Color = false
@@ -358,7 +371,7 @@ func writeReport(o *outcome, f *scanFlags, stdout, stderr io.Writer) int {
 			return ExitError
 		}
 	}
-	if file != nil && f.format != "text" && !f.quiet {
+	if file != nil && f.format != "text" && !strings.HasPrefix(f.format, "inventory") && !f.quiet {
 		if err := text.Write(stdout, o.rep, textOpts); err != nil {
 			return ExitError
 		}
