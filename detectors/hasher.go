@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -13,6 +14,8 @@ import (
 type Hasher struct {
 	emitKey []byte
 	linkKey []byte
+	idOnce  sync.Once
+	id      string
 }
 
 // NewHasher returns a Hasher with the given emitted and link keys.
@@ -55,4 +58,11 @@ func Preview(secret string) string {
 		n++
 	}
 	return "****"
+}
+
+// ID identifies the hasher's keys without revealing them, so caches of
+// findings never mix fingerprints made under different keys.
+func (h *Hasher) ID() string {
+	h.idOnce.Do(func() { h.id = mac(h.emitKey, "sprawl-hasher-id") + mac(h.linkKey, "sprawl-hasher-id")[:16] })
+	return h.id
 }

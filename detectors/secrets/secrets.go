@@ -44,11 +44,18 @@ type Options struct {
 	MaxDecodeDepth int
 }
 
+// cacheEntries bounds the window cache (about 100 bytes an entry plus
+// the findings, which are rare).
+const cacheEntries = 1 << 20
+
 // Detector finds hard-coded secrets.
 type Detector struct {
-	gl    *detect.Detector
-	cfg   config.Config
-	kinds *rules.Credentials
+	// gl scans windows with no encoded text; glDecode also decodes.
+	gl       *detect.Detector
+	glDecode *detect.Detector
+	cache    *windowCache
+	cfg      config.Config
+	kinds    *rules.Credentials
 	// skipPaths are global allowlists that only list paths: files there are
 	// not scanned at all.
 	skipPaths []*regexp.Regexp
@@ -70,8 +77,10 @@ func New(opts Options) (*Detector, error) {
 		return nil, err
 	}
 	gl := detect.NewDetector(cfg)
-	gl.MaxDecodeDepth = opts.MaxDecodeDepth
-	d := &Detector{gl: gl, cfg: cfg, kinds: kinds, win: newWindower(cfg, opts.MaxDecodeDepth > 0)}
+	glDecode := detect.NewDetector(cfg)
+	glDecode.MaxDecodeDepth = opts.MaxDecodeDepth
+	d := &Detector{gl: gl, glDecode: glDecode, cfg: cfg, kinds: kinds,
+		win: newWindower(cfg, opts.MaxDecodeDepth > 0), cache: newWindowCache(cacheEntries)}
 	for _, a := range cfg.Allowlists {
 		if len(a.Paths) > 0 && len(a.Regexes) == 0 && len(a.StopWords) == 0 && len(a.Commits) == 0 {
 			d.skipPaths = append(d.skipPaths, a.Paths...)
@@ -125,15 +134,47 @@ func (d *Detector) Detect(ctx context.Context, in detectors.Input) []detectors.F
 	var out []detectors.Finding
 	if d.PathOnly(in.Path) {
 		// Path-only rules (e.g. a .p12 file) need no content windows.
-		out = d.scan(ctx, in, "", window{})
+		out = d.scan(ctx, in, "", false, "path")
 	}
+	class := d.PathClass(in.Path)
+	seen := map[findingAt]bool{}
 	for _, w := range d.win.windows(raw) {
 		if ctx.Err() != nil {
 			break
 		}
-		out = append(out, d.scan(ctx, in, raw[w.start:w.end], w)...)
+		text := raw[w.start:w.end]
+		k := d.cache.key(in.Hasher, class, text)
+		found, ok := d.cache.get(k)
+		if !ok {
+			found = d.scan(ctx, in, text, w.decode, class)
+			d.cache.put(k, found)
+		}
+		for _, f := range cloneFindings(found) {
+			f.Location.Path = in.Path
+			if f.Location.StartLine == 1 {
+				f.Location.StartColumn += w.col
+				if f.Location.EndLine == 1 {
+					f.Location.EndColumn += w.col
+				}
+			}
+			f.Location.StartLine += w.line
+			f.Location.EndLine += w.line
+			// Windows overlap by a line: report each finding once.
+			at := findingAt{f.RuleID, f.Location.StartLine, f.Location.StartColumn, f.Secret.Fingerprint}
+			if seen[at] {
+				continue
+			}
+			seen[at] = true
+			out = append(out, f)
+		}
 	}
 	return out
+}
+
+type findingAt struct {
+	rule        string
+	line, col   int
+	fingerprint string
 }
 
 // PathOnly reports whether a path-only rule (no regex) matches path.
@@ -146,9 +187,20 @@ func (d *Detector) PathOnly(path string) bool {
 	return false
 }
 
-// scan runs gitleaks over one window of the content.
-func (d *Detector) scan(ctx context.Context, in detectors.Input, text string, w window) []detectors.Finding {
-	found := d.gl.DetectContext(ctx, detect.Fragment{Raw: text, FilePath: in.Path})
+// scan runs gitleaks over one window of the content; positions are
+// relative to the window. Decoding runs only when the window holds encoded
+// text, and the path is passed only when some path pattern applies to it
+// (class "s" means none does), which spares gitleaks its path checks.
+func (d *Detector) scan(ctx context.Context, in detectors.Input, text string, decode bool, class string) []detectors.Finding {
+	gl := d.gl
+	if decode {
+		gl = d.glDecode
+	}
+	path := in.Path
+	if class == "s" {
+		path = ""
+	}
+	found := gl.DetectContext(ctx, detect.Fragment{Raw: text, FilePath: path})
 	if len(found) == 0 {
 		return nil
 	}
@@ -161,10 +213,7 @@ func (d *Detector) scan(ctx context.Context, in detectors.Input, text string, w 
 		if strings.Contains(f.Line, AllowComment) {
 			continue
 		}
-		fd := d.finding(in, text, lines, f)
-		fd.Location.StartLine += w.line
-		fd.Location.EndLine += w.line
-		out = append(out, fd)
+		out = append(out, d.finding(in, text, lines, f))
 	}
 	return out
 }

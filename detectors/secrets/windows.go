@@ -27,8 +27,10 @@ const (
 )
 
 type window struct {
-	start, end int // byte offsets into the content
-	line       int // 0-based line number of start
+	start, end int  // byte offsets into the content
+	line       int  // 0-based line number of start
+	col        int  // UTF-16 columns between the line's start and start
+	decode     bool // holds text the decoder could decode
 }
 
 type windower struct {
@@ -84,18 +86,23 @@ func companionReach(r config.Rule) int {
 	return reach
 }
 
-// windows returns the merged windows of raw worth scanning, in order.
+// windows returns the windows of raw worth scanning, in order: merged
+// spans around hits, cut into chunks of at most maxChunkLines lines (and
+// maxChunkBytes within a very long line) at content-defined line breaks, so
+// that an edit elsewhere in a file leaves a chunk's text — and its cache
+// entry — unchanged. Neighbouring chunks share a line; PEM blocks are
+// never cut.
 func (w *windower) windows(raw string) []window {
 	if w.whole {
-		return []window{{0, len(raw), 0}}
+		return w.chunk(raw, []span{{0, len(raw), w.decode, false}})
 	}
-	var spans [][2]int
+	var spans []span
 	lower := asciiLower(raw)
 	for _, m := range w.trie.MatchString(lower) {
 		lines := contextLines
 		if reach, ok := w.composite[m.MatchString()]; ok {
 			if reach < 0 {
-				return []window{{0, len(raw), 0}}
+				return w.chunk(raw, []span{{0, len(raw), w.decode, false}})
 			}
 			lines = max(lines, reach)
 		}
@@ -104,39 +111,143 @@ func (w *windower) windows(raw string) []window {
 		if strings.Contains(m.MatchString(), "begin") {
 			if end := strings.Index(lower[pos:min(len(lower), pos+maxPEMBytes)], "-----end"); end >= 0 {
 				_, e = expandLines(raw, pos+end, pos+end+8, 1)
+				spans = append(spans, span{s, e, false, true})
+				continue
 			}
 		}
-		spans = append(spans, [2]int{s, e})
+		spans = append(spans, span{s, e, false, false})
 	}
 	if w.decode {
 		for _, r := range encodedRuns(raw) {
 			s, e := expandLines(raw, r[0], r[1], 1)
-			spans = append(spans, [2]int{s, e})
+			spans = append(spans, span{s, e, true, false})
 		}
 	}
+	return w.chunk(raw, spans)
+}
+
+const (
+	maxChunkLines = 48
+	minChunkLines = 6
+	maxChunkBytes = 32 << 10
+	// chunkOverlap is how much of a long line neighbouring chunks share.
+	chunkOverlap = 1 << 10
+)
+
+// chunk merges spans and cuts the merged spans into windows.
+func (w *windower) chunk(raw string, spans []span) []window {
 	if len(spans) == 0 {
 		return nil
 	}
-	sortSpans(spans)
-	var out []window
-	cur := spans[0]
-	for _, sp := range spans[1:] {
-		if sp[0] <= cur[1] {
-			cur[1] = max(cur[1], sp[1])
+	slices.SortFunc(spans, func(a, b span) int { return a.start - b.start })
+	var merged []span
+	var decodes, pems []span
+	for _, sp := range spans {
+		if sp.decode {
+			decodes = append(decodes, sp)
+		}
+		if sp.nosplit {
+			pems = append(pems, sp)
+		}
+		if n := len(merged); n > 0 && sp.start <= merged[n-1].end {
+			merged[n-1].end = max(merged[n-1].end, sp.end)
 			continue
 		}
-		out = append(out, window{cur[0], cur[1], 0})
-		cur = sp
+		merged = append(merged, span{start: sp.start, end: sp.end})
 	}
-	out = append(out, window{cur[0], cur[1], 0})
-	// Line numbers, counted once over the content.
+	inPEM := func(p int) bool {
+		for _, sp := range pems {
+			if sp.start < p && p < sp.end {
+				return true
+			}
+		}
+		return false
+	}
+	var out []window
+	for _, m := range merged {
+		start, lines := m.start, 0
+		for at := m.start; at < m.end; {
+			end := lineEnd(raw, at)
+			if end > m.end {
+				end = m.end
+			}
+			if end-at > maxChunkBytes {
+				// A very long line: close the chunk before it, then cut
+				// the line itself into overlapping pieces.
+				if at > start {
+					out = append(out, window{start: start, end: at})
+				}
+				out = append(out, splitLine(raw, at, end)...)
+				start, lines, at = end, 0, end
+				continue
+			}
+			lines++
+			cut := lines >= maxChunkLines || (lines >= minChunkLines && lineHash(raw[at:end])%8 == 0)
+			if cut && end < m.end && !inPEM(end) {
+				out = append(out, window{start: start, end: end})
+				start, lines = at, 1 // the next chunk repeats this line
+			}
+			at = end
+		}
+		if start < m.end {
+			out = append(out, window{start: start, end: m.end})
+		}
+	}
+	// Line numbers and columns, counted once over the content; decode flags.
 	line, at := 0, 0
 	for i := range out {
-		line += strings.Count(raw[at:out[i].start], "\n")
+		if out[i].start < at {
+			line -= strings.Count(raw[out[i].start:at], "\n")
+		} else {
+			line += strings.Count(raw[at:out[i].start], "\n")
+		}
 		at = out[i].start
 		out[i].line = line
+		if ls := lineStart(raw, out[i].start); ls < out[i].start {
+			out[i].col = utf16Len(raw[ls:out[i].start])
+		}
+		for _, d := range decodes {
+			if d.start < out[i].end && out[i].start < d.end {
+				out[i].decode = true
+				break
+			}
+		}
 	}
 	return out
+}
+
+// splitLine cuts raw[s:e], one long line, into pieces of about
+// maxChunkBytes that overlap by chunkOverlap, preferring to cut after a
+// separator so that tokens stay whole.
+func splitLine(raw string, s, e int) []window {
+	var out []window
+	for s < e {
+		end := min(s+maxChunkBytes, e)
+		if end < e {
+			if j := strings.LastIndexAny(raw[end-chunkOverlap/2:end], " ,;\t"); j >= 0 {
+				end = end - chunkOverlap/2 + j + 1
+			}
+		}
+		out = append(out, window{start: s, end: end})
+		if end == e {
+			break
+		}
+		s = max(end-chunkOverlap, s+1)
+		if j := strings.IndexAny(raw[s:end], " ,;\t"); j >= 0 {
+			s += j + 1
+		}
+	}
+	return out
+}
+
+// lineHash is FNV-1a of a line, for content-defined chunk boundaries.
+func lineHash(s string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(s); i++ {
+		h ^= uint32(s[i])
+		h *= 16777619
+	}
+	return h
 }
 
 // expandLines grows [s, e) to whole lines plus n lines on each side.
@@ -204,8 +315,10 @@ func encodedRuns(raw string) [][2]int {
 
 func isHex(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
 
-func sortSpans(s [][2]int) {
-	slices.SortFunc(s, func(a, b [2]int) int { return a[0] - b[0] })
+type span struct {
+	start, end int
+	decode     bool
+	nosplit    bool // a PEM block: never cut inside
 }
 
 // asciiLower lower-cases ASCII letters only, keeping byte offsets.

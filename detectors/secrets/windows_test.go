@@ -1,0 +1,101 @@
+package secrets
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/sprawl-dev/sprawl/detectors"
+	"github.com/sprawl-dev/sprawl/fixtures/fake"
+)
+
+// wholeScan scans content in one piece, the way gitleaks does.
+func wholeScan(d *Detector, in detectors.Input) []string {
+	return keysOf(d.scan(context.Background(), in, string(in.Content), true, d.PathClass(in.Path)))
+}
+
+func keysOf(fs []detectors.Finding) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, fmt.Sprintf("%s %d:%d-%d:%d %s", f.RuleID, f.Location.StartLine, f.Location.StartColumn,
+			f.Location.EndLine, f.Location.EndColumn, f.Secret.Fingerprint[:8]))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestWindowsFindWhatWholeScansFind compares windowed detection with a scan
+// of the whole content on generated files: keyword-dense code, long lines,
+// PEM blocks, secrets near chunk borders.
+func TestWindowsFindWhatWholeScansFind(t *testing.T) {
+	d, err := New(Options{MaxDecodeDepth: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := fake.New(42)
+	r := rand.New(rand.NewPCG(42, 1))
+	filler := []string{
+		"\tkey := store.Get(ctx, keyPrefix+id) // auth token check",
+		"\tif err != nil { return nil, fmt.Errorf(\"get key: %w\", err) }",
+		"func (s *Server) Authenticate(ctx context.Context, token string) error {",
+		"\tlog.Printf(\"access granted for %s\", user)",
+		"}",
+		"",
+		"// The API secret is read from the environment at run time.",
+	}
+	secrets := []func() string{
+		func() string { return "\tgithubToken := \"" + g.GitHubPAT() + "\"" },
+		func() string { return "DATABASE_URL=postgres://svc:" + g.Password(18) + "@db.internal:5432/app" },
+		func() string { return "\tslack := \"" + g.SlackBot() + "\" // notify" },
+		func() string { return "aws_access_key_id = " + g.AWSKeyID() },
+		func() string { return g.PrivateKeyPEM() },
+	}
+	for trial := 0; trial < 4; trial++ {
+		var b strings.Builder
+		for i := 0; i < 600; i++ {
+			switch {
+			case r.IntN(40) == 0:
+				b.WriteString(secrets[r.IntN(len(secrets))]())
+			case r.IntN(60) == 0:
+				// A long minified line with a secret somewhere inside.
+				var l strings.Builder
+				for l.Len() < 40000+r.IntN(60000) {
+					l.WriteString(fmt.Sprintf(`{"id":%d,"name":"item-%d"},`, r.IntN(1e6), r.IntN(1e6)))
+					if r.IntN(800) == 0 {
+						l.WriteString(`{"token":"` + g.GitHubPAT() + `"},`)
+					}
+				}
+				b.WriteString(l.String())
+			default:
+				b.WriteString(filler[r.IntN(len(filler))])
+			}
+			b.WriteByte('\n')
+		}
+		in := detectors.Input{Path: "pkg/server.go", Content: []byte(b.String()), Hasher: detectors.NewHasher([]byte("k"), []byte("l"))}
+		want := wholeScan(d, in)
+		got := keysOf(d.Detect(context.Background(), in))
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("trial %d: windowed findings differ from a whole scan\nwindowed:\n%s\nwhole:\n%s", trial,
+				strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		if len(want) == 0 {
+			t.Errorf("trial %d: generated file has no findings", trial)
+		}
+	}
+}
+
+func TestSplitLineCoversEverything(t *testing.T) {
+	line := strings.Repeat("abc,def ghi;", 20000)
+	ws := splitLine(line, 0, len(line))
+	if ws[0].start != 0 || ws[len(ws)-1].end != len(line) {
+		t.Fatalf("pieces do not cover the line: %+v", ws)
+	}
+	for i := 1; i < len(ws); i++ {
+		if overlap := ws[i-1].end - ws[i].start; overlap < chunkOverlap/4 {
+			t.Errorf("pieces %d and %d overlap by %d bytes", i-1, i, overlap)
+		}
+	}
+}
