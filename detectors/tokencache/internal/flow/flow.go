@@ -78,6 +78,11 @@ type Info struct {
 	pkg   *types.Package
 	// expiry memoises ChecksExpiry per function.
 	expiry map[ast.Node]bool
+	// varOrigin memoises traceVar, and tracing marks variables being
+	// traced: a variable stored to from many places would otherwise make
+	// tracing exponential (seen on generated code).
+	varOrigin map[*types.Var]Origin
+	tracing   map[*types.Var]bool
 }
 
 // ChecksExpiry is cred.ChecksExpiry, memoised per node.
@@ -311,6 +316,23 @@ func (in *Info) trace(e ast.Expr, index, depth int) Origin {
 }
 
 func (in *Info) traceVar(v *types.Var, depth int) Origin {
+	if o, ok := in.varOrigin[v]; ok {
+		return o
+	}
+	if in.tracing[v] {
+		return Origin{}
+	}
+	if in.tracing == nil {
+		in.tracing, in.varOrigin = map[*types.Var]bool{}, map[*types.Var]Origin{}
+	}
+	in.tracing[v] = true
+	o := in.traceStores(v, depth)
+	delete(in.tracing, v)
+	in.varOrigin[v] = o
+	return o
+}
+
+func (in *Info) traceStores(v *types.Var, depth int) Origin {
 	var fallback Origin
 	for _, st := range in.Stores[v] {
 		if st.IntoMap {
