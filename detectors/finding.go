@@ -123,3 +123,11 @@ type Detector interface {
 type Checker interface {
 	Check(ctx context.Context, in Input) ([]Finding, []scanners.Note)
 }
+
+// CurrentOnly is implemented by detectors that judge how code and config
+// work today (token caching, CI and IaC controls): in history scans the
+// engine shows them only content that is still at HEAD. A secret, by
+// contrast, stays exposed in every version that ever held it.
+type CurrentOnly interface {
+	CurrentOnly() bool
+}

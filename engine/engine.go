@@ -224,7 +224,14 @@ func Detect(ctx context.Context, f scanners.Fragment, dets []detectors.Detector,
 	for _, d := range dets {
 		byClass := map[string][]scanners.Occurrence{}
 		var order []string
+		currentOnly := false
+		if c, ok := d.(detectors.CurrentOnly); ok {
+			currentOnly = c.CurrentOnly()
+		}
 		for _, occ := range f.Occurrences {
+			if currentOnly && !occ.InHead {
+				continue
+			}
 			c := d.PathClass(occ.Path)
 			if c == "" {
 				continue

@@ -190,3 +190,19 @@ func TestMergeLiterals(t *testing.T) {
 		t.Errorf("wrong findings kept: %+v", got)
 	}
 }
+
+type currentOnlyDetector struct{ countingDetector }
+
+func (*currentOnlyDetector) CurrentOnly() bool { return true }
+
+func TestCurrentOnlyDetectorsSeeHeadContentOnly(t *testing.T) {
+	d := &currentOnlyDetector{}
+	frag := scanners.Fragment{Content: []byte("SECRET"), Occurrences: []scanners.Occurrence{
+		{Path: "old.env", Commit: commit("c1", 1)},
+		{Path: "now.env", Commit: commit("c2", 2), InHead: true},
+	}}
+	got, _ := Detect(context.Background(), frag, []detectors.Detector{d}, detectors.NewHasher(nil, nil))
+	if len(got) != 1 || got[0].Location.Path != "now.env" {
+		t.Errorf("got %+v, want one finding at now.env", got)
+	}
+}

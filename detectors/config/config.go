@@ -61,6 +61,10 @@ func NewWithOptions(o Options) *Detector {
 // Name implements detectors.Detector.
 func (d *Detector) Name() string { return "config" }
 
+// CurrentOnly implements detectors.CurrentOnly: config controls are judged
+// as they are at HEAD.
+func (d *Detector) CurrentOnly() bool { return true }
+
 // PathClass implements detectors.Detector: the parser the path selects
 // (gha, gitlab, terraform, hcl, compose, yaml, mcp, dotenv) joined with the
 // path itself, because findings name the file in their workload label.

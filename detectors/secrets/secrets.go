@@ -10,6 +10,8 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode/utf16"
 
 	"github.com/rs/zerolog"
@@ -63,6 +65,8 @@ type Detector struct {
 	// allowlists with other conditions); PathClass encodes which match.
 	classPaths []*regexp.Regexp
 	win        *windower
+	classes    sync.Map // path -> class
+	classCount atomic.Int64
 }
 
 // New builds a detector from gitleaks' defaults, sprawl's rules and opts.
@@ -108,7 +112,22 @@ func (d *Detector) Name() string { return "secrets" }
 
 // PathClass implements detectors.Detector: "" for paths every rule
 // allowlists, else a class naming which path-dependent patterns match.
+// Results are memoised: histories repeat the same paths in every version.
 func (d *Detector) PathClass(path string) string {
+	if c, ok := d.classes.Load(path); ok {
+		return c.(string)
+	}
+	c := d.pathClass(path)
+	if d.classCount.Add(1) < maxMemoPaths {
+		d.classes.Store(path, c)
+	}
+	return c
+}
+
+// maxMemoPaths bounds the PathClass memo.
+const maxMemoPaths = 1 << 18
+
+func (d *Detector) pathClass(path string) string {
 	for _, re := range d.skipPaths {
 		if re.MatchString(path) {
 			return ""

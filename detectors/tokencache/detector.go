@@ -26,6 +26,10 @@ func New() detectors.Detector { return detector{} }
 
 func (detector) Name() string { return "tokencache" }
 
+// CurrentOnly implements detectors.CurrentOnly: token caching matters in
+// the code that runs today, not in versions history replaced.
+func (detector) CurrentOnly() bool { return true }
+
 // PathClass returns the language of path, or "" for other files.
 func (detector) PathClass(p string) string {
 	switch strings.ToLower(path.Ext(p)) {
