@@ -20,6 +20,7 @@ import (
 	"github.com/sprawl-dev/sprawl/detectors/secrets"
 	"github.com/sprawl-dev/sprawl/detectors/tokencache"
 	"github.com/sprawl-dev/sprawl/engine"
+	htmlreport "github.com/sprawl-dev/sprawl/report/html"
 	"github.com/sprawl-dev/sprawl/report/inventory"
 	"github.com/sprawl-dev/sprawl/report/jsonreport"
 	"github.com/sprawl-dev/sprawl/report/markdown"
@@ -58,6 +59,7 @@ type scanFlags struct {
 	ignoreFile  string
 	failOn      string
 	summary     string
+	html        string
 	paths       []string
 	fs          *flag.FlagSet
 }
@@ -81,6 +83,7 @@ func (f *scanFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.baseline, "baseline", "", "report only findings not in the baseline `FILE` (see: sprawl baseline create)")
 	fs.StringVar(&f.ignoreFile, "ignore-file", "", "ignore `FILE` of finding keys, fingerprints and path globs (default: .sprawlignore in the first PATH)")
 	fs.StringVar(&f.summary, "summary", "", "also write a markdown summary to `FILE` (e.g. $GITHUB_STEP_SUMMARY; appended to)")
+	fs.StringVar(&f.html, "html", "", "also write the report as one self-contained HTML page to `FILE` (identities, sprawl, age; no secret values)")
 	fs.StringVar(&f.failOn, "fail-on", "any", "exit 1 when a finding reaches this `level`: any, warning, error, high (severity >= 7), critical (>= 9) or never")
 }
 
@@ -368,6 +371,19 @@ func writeReport(o *outcome, f *scanFlags, stdout, stderr io.Writer) int {
 		}
 		if err != nil {
 			fmt.Fprintf(stderr, "sprawl: writing the summary: %v\n", err)
+			return ExitError
+		}
+	}
+	if f.html != "" {
+		hf, err := os.Create(f.html)
+		if err == nil {
+			err = htmlreport.Write(hf, o.rep, htmlreport.Options{ToolVersion: Version})
+			if cerr := hf.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "sprawl: writing the HTML report: %v\n", err)
 			return ExitError
 		}
 	}
