@@ -483,6 +483,11 @@ func (c *corr) identity(members []int) (Identity, detectors.Finding) {
 		} else {
 			reasons = append(reasons, fmt.Sprintf("%s replaceable by a workload identity", name))
 		}
+	case known && kind.Dynamic && shortLived(kind, c.dec.LongLived):
+		// A token that expires within hours cannot be rotated on a schedule;
+		// whatever holds it must mint it on demand.
+		id.Recommendation = rules.VerdictDynamic
+		reasons = append(reasons, fmt.Sprintf("%s lives %s at most: issue it on demand instead of storing it", name, kind.Lifetime))
 	case allTask && (kind.Dynamic || allBroker):
 		id.Recommendation = rules.VerdictDynamic
 		reasons = append(reasons, "task-scoped use ("+strings.Join(taskKinds, ", ")+")")
@@ -685,4 +690,10 @@ func (c *corr) identityMessage(id Identity, rep *detectors.SecretFacts, configs 
 	}
 	msg += " Recommended control: " + id.Recommendation + "."
 	return msg
+}
+
+// shortLived reports whether a kind's fixed lifetime is at most longLived.
+func shortLived(k rules.CredentialKind, longLived time.Duration) bool {
+	d, ok := k.MaxLifetime()
+	return ok && d <= longLived
 }

@@ -6,6 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${BENCH_DIR:-.bench}
+# One fingerprint key for the run, so benchtool can key gitleaks' secrets
+# the same way without knowing how sprawl derives a repository's key.
+export SPRAWL_FINGERPRINT_KEY=${SPRAWL_FINGERPRINT_KEY:-sprawl-bench-$$}
 mkdir -p "$dir"
 gitleaks_version=$(go list -m -f '{{.Version}}' github.com/zricethezav/gitleaks/v8)
 echo "building sprawl and gitleaks $gitleaks_version ..."
@@ -27,7 +30,7 @@ measure() { # label outfile cmd...
   t0=$(date +%s.%N)
   /usr/bin/time -f '%M' -o "$dir/rss.$label" "$@" >/dev/null 2>"$dir/err.$label" || true
   t1=$(date +%s.%N)
-  echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}') $(cat "$dir/rss.$label")" > "$out"
+  echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}') $(tail -n 1 "$dir/rss.$label")" > "$out"
 }
 
 bench_repo() {
@@ -35,7 +38,10 @@ bench_repo() {
   name=$(basename "$(cd "$repo" && pwd)")
   echo
   echo "== $name ($(git -C "$repo" rev-list --all --count 2>/dev/null || echo '?') commits)"
-  measure gitleaks "$dir/t.gitleaks" "$dir/gitleaks" git --no-banner -l error --report-format json --report-path "$dir/gitleaks.json" "$repo"
+  # Same refs for both: branches, tags, remote-tracking branches and HEAD
+  # (gitleaks' default --all would add refs/pull and the like).
+  measure gitleaks "$dir/t.gitleaks" "$dir/gitleaks" git --no-banner -l error --report-format json --report-path "$dir/gitleaks.json" \
+    --log-opts="--full-history --branches --tags --remotes HEAD" "$repo"
   measure sprawl "$dir/t.sprawl" "$dir/sprawl" scan --history --quiet --format json --out "$dir/sprawl.json" "$repo"
   read -r gt grss < "$dir/t.gitleaks"
   read -r st srss < "$dir/t.sprawl"

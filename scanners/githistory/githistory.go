@@ -159,24 +159,25 @@ func (s *Source) Repo() *scanners.Repo { return s.repo }
 func (s *Source) rootCommit() string {
 	w := s.w
 	h := w.commit(s.head)
-	best := int32(-1)
-	w.reach([]int32{h}, nil, func(i int32) bool {
-		w.commits[i].onHead = true
-		root := true
-		for _, p := range w.parents(i) {
-			if p >= 0 {
-				root = false
-			}
-		}
-		if root && (best < 0 || w.newer(best, i)) {
-			best = i
-		}
-		return true
-	})
-	if best < 0 {
+	if h < 0 {
 		return ""
 	}
-	return w.commits[best].id.String()
+	w.reach([]int32{h}, nil, func(i int32) bool {
+		w.commits[i].onHead = true
+		return true
+	})
+	// The root is found along first parents, as scanners/repoinfo does for
+	// working-tree and staged scans: the fingerprint key derives from it,
+	// and every mode must derive the same key for one repository.
+	i := h
+	for n := 0; n <= len(w.commits); n++ {
+		ps := w.parents(i)
+		if len(ps) == 0 || ps[0] < 0 {
+			return w.commits[i].id.String()
+		}
+		i = ps[0]
+	}
+	return ""
 }
 
 // Scan implements scanners.Source. A Source scans once.
