@@ -183,3 +183,82 @@ func keys(fs []Finding) string {
 	}
 	return strings.Join(k, ",")
 }
+
+// TestConcurrentSameRepo: shards recording the same repository and findings
+// at once leave one row per finding and lose no update.
+func TestConcurrentSameRepo(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s Store) {
+		ctx := context.Background()
+		sw, _ := s.BeginSweep(ctx, "")
+		const n = 12
+		errs := make(chan error, n)
+		for i := range n {
+			go func() {
+				// Every writer sees the shared findings and one of its own.
+				own := secret("own"+string(rune('a'+i)), "own.env", "fp-own-"+string(rune('a'+i)), i+1, true)
+				errs <- s.RecordRepo(ctx, RepoResult{SweepID: sw.ID, URL: "https://h/same.git", Name: "o/same", Outcome: RepoDone,
+					Attempts: 1, Started: time.Now(),
+					Findings:   []Finding{secret("k1", "a.env", "fp1", 1, true), secret("k2", "b.env", "fp2", 2, false), own},
+					Identities: []Identity{{Key: "generic:fp1", Kind: "generic", Copies: 1}}})
+			}()
+		}
+		for range n {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		inv, err := s.Inventory(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(inv.Findings) != 2+n || inv.Trends.Open != 1+n || inv.Trends.History != 1 {
+			t.Fatalf("findings %d, trends %+v", len(inv.Findings), inv.Trends)
+		}
+		if len(inv.Repos) != 1 || len(inv.Identities) != 1 {
+			t.Fatalf("repos %d identities %d", len(inv.Repos), len(inv.Identities))
+		}
+		outs, _ := s.SweepRepos(ctx, sw.ID)
+		if len(outs) != 1 || outs[0].Attempts != n {
+			t.Fatalf("sweep repos %+v: want one row with %d attempts", outs, n)
+		}
+	})
+}
+
+// TestOutOfOrderSweeps: a result of an older sweep recorded after a newer
+// one moves first seen back but does not undo what the newer one saw.
+func TestOutOfOrderSweeps(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s Store) {
+		ctx := context.Background()
+		sw1, _ := s.BeginSweep(ctx, "1/2")
+		sw2, _ := s.BeginSweep(ctx, "1/2")
+		url := "https://h/o.git"
+		// Sweep 2 finishes first: k1 gone from the head, k2 open, head c2.
+		if err := s.RecordRepo(ctx, RepoResult{SweepID: sw2.ID, URL: url, Name: "o/o", Outcome: RepoDone, Head: "c2", Full: true,
+			Findings: []Finding{secret("k1", "a.env", "fp1", 1, false), secret("k2", "b.env", "fp2", 1, true)}}); err != nil {
+			t.Fatal(err)
+		}
+		// Sweep 1 arrives late: k1 open, k3 open (already gone by sweep 2), head c1.
+		if err := s.RecordRepo(ctx, RepoResult{SweepID: sw1.ID, URL: url, Name: "o/o", Outcome: RepoDone, Head: "c1", Full: true,
+			Findings: []Finding{secret("k1", "a.env", "fp1", 1, true), secret("k3", "c.env", "fp3", 1, true)}}); err != nil {
+			t.Fatal(err)
+		}
+		st, _, _ := s.RepoState(ctx, url)
+		if st.Head != "c2" {
+			t.Fatalf("head %q, want the newer sweep's c2", st.Head)
+		}
+		inv, _ := s.Inventory(ctx)
+		by := map[string]Finding{}
+		for _, f := range inv.Findings {
+			by[f.Key] = f
+		}
+		if f := by["k1"]; f.Status != StatusHistory || f.FirstSweep != sw1.ID || f.LastSweep != sw2.ID {
+			t.Fatalf("k1 %+v", f)
+		}
+		if f := by["k2"]; f.Status != StatusOpen || f.FirstSweep != sw2.ID {
+			t.Fatalf("k2 %+v", f)
+		}
+		if len(inv.Repos) != 1 || inv.Repos[0].LastSweep != sw2.ID {
+			t.Fatalf("repos %+v", inv.Repos)
+		}
+	})
+}
