@@ -47,6 +47,7 @@ const sweepTail = `
 Environment:
   GITHUB_TOKEN            token for --github-org listing and clones
   GITLAB_TOKEN            token for --gitlab-group listing and clones
+  SPRAWL_DB               default for --db: a SQLite file or a postgres:// URL
   SPRAWL_FINGERPRINT_KEY  key for fingerprints (default: a random key kept in
                           the datastore, created on the first sweep); shards
                           writing to different datastores need the same key
@@ -112,7 +113,7 @@ func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.BoolVar(&f.includeArchived, "include-archived", false, "also sweep archived repositories")
 	fs.BoolVar(&f.includeForks, "include-forks", false, "also sweep forks")
 	fs.StringVar(&f.cache, "cache", defaultCacheDir(), "keep bare clones in `DIR`")
-	fs.StringVar(&f.db, "db", "", "datastore `FILE` (default: sprawl.db in the cache folder)")
+	fs.StringVar(&f.db, "db", "", "datastore: SQLite `FILE` or postgres:// URL (default: $SPRAWL_DB, else sprawl.db in the cache folder)")
 	fs.IntVar(&f.workers, "workers", sweep.DefaultWorkers, "repositories swept at once")
 	fs.DurationVar(&f.timeout, "timeout", sweep.DefaultTimeout, "give up on one repository after `DURATION` (fetch and scan)")
 	fs.IntVar(&f.retries, "retries", sweep.DefaultRetries, "retries of a transient fetch error, with backoff (-1: none)")
@@ -228,12 +229,15 @@ func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	// State.
 	dbPath := f.db
 	if dbPath == "" {
+		dbPath = os.Getenv("SPRAWL_DB") // not a flag default: --help would print it
+	}
+	if dbPath == "" {
 		dbPath = filepath.Join(f.cache, "sprawl.db")
 	}
 	if err := os.MkdirAll(f.cache, 0o700); err != nil {
 		return fail("cache: %v", err)
 	}
-	store, err := datastore.Open(ctx, dbPath)
+	store, err := datastore.OpenAny(ctx, dbPath)
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -327,7 +331,7 @@ func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fmt.Fprintf(stdout, "sweep #%d: %d repositories: %d scanned, %d up to date, %d already done (resumed), %d failed in %s\n",
 		sum.SweepID, sum.Total, sum.Done, sum.UpToDate, sum.Resumed, len(sum.Failures), sum.Duration.Round(time.Millisecond))
 	fmt.Fprintf(stdout, "%d findings not fixed in these repositories; %d secrets found in more than one repository; datastore %s\n",
-		open, dups, dbPath)
+		open, dups, datastore.RedactDSN(dbPath))
 	if f.inventory != "" {
 		if err := writeInventory(f.inventory, inv, stdout); err != nil {
 			return fail("writing the inventory: %v", err)
@@ -410,7 +414,7 @@ func writeInventory(path string, inv *datastore.Inventory, stdout io.Writer) err
 func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("sprawl report", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	db := fs.String("db", filepath.Join(defaultCacheDir(), "sprawl.db"), "datastore `FILE` written by sprawl sweep")
+	db := fs.String("db", "", "datastore written by sprawl sweep: SQLite `FILE` or postgres:// URL (default: $SPRAWL_DB, else sprawl.db in the cache folder)")
 	format := fs.String("format", "text", "output `format`: text or json")
 	out := fs.String("out", "", "write to `FILE` (default standard output)")
 	fs.Usage = func() {
@@ -427,11 +431,21 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "sprawl report: unknown --format %q: use text or json\n", *format)
 		return ExitError
 	}
-	if _, err := os.Stat(*db); err != nil {
-		fmt.Fprintf(stderr, "sprawl report: no datastore at %s (run sprawl sweep first): %v\n", *db, err)
-		return ExitError
+	if *db == "" {
+		// SPRAWL_DB is read here, not made the flag default, so --help
+		// never prints a connection string.
+		*db = os.Getenv("SPRAWL_DB")
 	}
-	store, err := datastore.Open(ctx, *db)
+	if *db == "" {
+		*db = filepath.Join(defaultCacheDir(), "sprawl.db")
+	}
+	if !datastore.IsPostgresDSN(*db) {
+		if _, err := os.Stat(*db); err != nil {
+			fmt.Fprintf(stderr, "sprawl report: no datastore at %s (run sprawl sweep first): %v\n", *db, err)
+			return ExitError
+		}
+	}
+	store, err := datastore.OpenAny(ctx, *db)
 	if err != nil {
 		fmt.Fprintf(stderr, "sprawl report: %v\n", err)
 		return ExitError
