@@ -2,6 +2,7 @@ package secrets
 
 import (
 	"slices"
+	"sort"
 	"strings"
 
 	ahocorasick "github.com/BobuSumisu/aho-corasick"
@@ -94,23 +95,24 @@ func companionReach(r config.Rule) int {
 // never cut.
 func (w *windower) windows(raw string) []window {
 	if w.whole {
-		return w.chunk(raw, []span{{0, len(raw), w.decode, false}})
+		return w.chunk(newLineTable(raw), []span{{0, len(raw), w.decode, false}})
 	}
 	var spans []span
+	lt := newLineTable(raw)
 	lower := asciiLower(raw)
 	for _, m := range w.trie.MatchString(lower) {
 		lines := contextLines
 		if reach, ok := w.composite[m.MatchString()]; ok {
 			if reach < 0 {
-				return w.chunk(raw, []span{{0, len(raw), w.decode, false}})
+				return w.chunk(newLineTable(raw), []span{{0, len(raw), w.decode, false}})
 			}
 			lines = max(lines, reach)
 		}
 		pos := int(m.Pos())
-		s, e := expandLines(raw, pos, pos+len(m.Match()), lines)
+		s, e := lt.expand(pos, pos+len(m.Match()), lines)
 		if strings.Contains(m.MatchString(), "begin") {
 			if end := strings.Index(lower[pos:min(len(lower), pos+maxPEMBytes)], "-----end"); end >= 0 {
-				_, e = expandLines(raw, pos+end, pos+end+8, 1)
+				_, e = lt.expand(pos+end, pos+end+8, 1)
 				spans = append(spans, span{s, e, false, true})
 				continue
 			}
@@ -119,11 +121,11 @@ func (w *windower) windows(raw string) []window {
 	}
 	if w.decode {
 		for _, r := range encodedRuns(raw) {
-			s, e := expandLines(raw, r[0], r[1], 1)
+			s, e := lt.expand(r[0], r[1], 1)
 			spans = append(spans, span{s, e, true, false})
 		}
 	}
-	return w.chunk(raw, spans)
+	return w.chunk(lt, spans)
 }
 
 const (
@@ -135,7 +137,8 @@ const (
 )
 
 // chunk merges spans and cuts the merged spans into windows.
-func (w *windower) chunk(raw string, spans []span) []window {
+func (w *windower) chunk(lt *lineTable, spans []span) []window {
+	raw := lt.raw
 	if len(spans) == 0 {
 		return nil
 	}
@@ -167,7 +170,7 @@ func (w *windower) chunk(raw string, spans []span) []window {
 	for _, m := range merged {
 		start, lines := m.start, 0
 		for at := m.start; at < m.end; {
-			end := lineEnd(raw, at)
+			end := lt.end(at)
 			if end > m.end {
 				end = m.end
 			}
@@ -203,7 +206,7 @@ func (w *windower) chunk(raw string, spans []span) []window {
 		}
 		at = out[i].start
 		out[i].line = line
-		if ls := lineStart(raw, out[i].start); ls < out[i].start {
+		if ls := lt.start(out[i].start); ls < out[i].start {
 			out[i].col = utf16Len(raw[ls:out[i].start])
 		}
 		for _, d := range decodes {
@@ -250,28 +253,54 @@ func lineHash(s string) uint32 {
 	return h
 }
 
-// expandLines grows [s, e) to whole lines plus n lines on each side.
-func expandLines(raw string, s, e, n int) (int, int) {
-	s = lineStart(raw, s)
-	for i := 0; i < n && s > 0; i++ {
-		s = lineStart(raw, s-1)
-	}
-	e = lineEnd(raw, max(e-1, s))
-	for i := 0; i < n && e < len(raw); i++ {
-		e = lineEnd(raw, e)
-	}
-	return s, e
+// lineTable finds line boundaries by binary search over the newline
+// offsets, so that many hits on one long line cost O(log n) each.
+type lineTable struct {
+	raw string
+	nl  []int // offsets of '\n'
 }
 
-// lineStart is the offset of the first byte of the line holding p.
-func lineStart(raw string, p int) int { return strings.LastIndexByte(raw[:p], '\n') + 1 }
-
-// lineEnd is the offset just after the newline ending the line holding p.
-func lineEnd(raw string, p int) int {
-	if j := strings.IndexByte(raw[p:], '\n'); j >= 0 {
-		return p + j + 1
+func newLineTable(raw string) *lineTable {
+	t := &lineTable{raw: raw}
+	for at := 0; ; {
+		j := strings.IndexByte(raw[at:], '\n')
+		if j < 0 {
+			return t
+		}
+		t.nl = append(t.nl, at+j)
+		at += j + 1
 	}
-	return len(raw)
+}
+
+// start is the offset of the first byte of the line holding p.
+func (t *lineTable) start(p int) int {
+	i := sort.SearchInts(t.nl, p) // first newline at or after p
+	if i == 0 {
+		return 0
+	}
+	return t.nl[i-1] + 1
+}
+
+// end is the offset just after the newline ending the line holding p.
+func (t *lineTable) end(p int) int {
+	i := sort.SearchInts(t.nl, p)
+	if i == len(t.nl) {
+		return len(t.raw)
+	}
+	return t.nl[i] + 1
+}
+
+// expand grows [s, e) to whole lines plus n lines on each side.
+func (t *lineTable) expand(s, e, n int) (int, int) {
+	s = t.start(s)
+	for i := 0; i < n && s > 0; i++ {
+		s = t.start(s - 1)
+	}
+	e = t.end(max(e-1, s))
+	for i := 0; i < n && e < len(t.raw); i++ {
+		e = t.end(e)
+	}
+	return s, e
 }
 
 // encodedRuns finds text gitleaks' decoder could decode into a secret:
