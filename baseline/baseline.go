@@ -81,14 +81,21 @@ func Read(path string) (File, error) {
 	return f, nil
 }
 
-// Keys returns the set of keys in the baseline.
+// Keys returns the set of keys in the baseline, plus "rule|fingerprint"
+// for secret findings: a baselined secret stays baselined when its file is
+// renamed or its commits squashed, since neither makes it a new secret.
 func (f File) Keys() map[string]bool {
-	out := make(map[string]bool, len(f.Findings))
+	out := make(map[string]bool, 2*len(f.Findings))
 	for _, e := range f.Findings {
 		out[e.Key] = true
+		if e.Fingerprint != "" {
+			out[secretKey(e.RuleID, e.Fingerprint)] = true
+		}
 	}
 	return out
 }
+
+func secretKey(rule, fingerprint string) string { return rule + "|" + fingerprint }
 
 // Rule is one line of a .sprawlignore file.
 type Rule struct {
@@ -202,7 +209,7 @@ func Filter(findings []detectors.Finding, known map[string]bool, ig Ignore) (kep
 			ignored++
 			continue
 		}
-		if known[f.Key()] {
+		if known[f.Key()] || (f.Secret != nil && known[secretKey(f.RuleID, f.Secret.Fingerprint)]) {
 			baselined++
 			continue
 		}

@@ -72,11 +72,20 @@ func TestBaselineRoundTripAndFilter(t *testing.T) {
 	if len(kept) != 1 || kept[0].Location.Path != "z" || baselined != 3 || ignored != 0 {
 		t.Errorf("kept %v baselined %d ignored %d", kept, baselined, ignored)
 	}
-	// Moving a finding to another line keeps it baselined.
+	// Moving a finding to another line, or renaming its file, keeps it
+	// baselined: it is the same secret.
 	moved := fs[0]
 	moved.Location.StartLine = 99
-	if kept, _, _ := Filter([]detectors.Finding{moved}, b.Keys(), Ignore{}); len(kept) != 0 {
-		t.Error("a moved finding left the baseline")
+	renamed := fs[0]
+	renamed.Location.Path = "renamed/x"
+	if kept, _, _ := Filter([]detectors.Finding{moved, renamed}, b.Keys(), Ignore{}); len(kept) != 0 {
+		t.Errorf("a moved or renamed secret left the baseline: %v", kept)
+	}
+	// A config finding (no secret) in another file is new.
+	cfg := fs[2]
+	cfg.Location.Path = "other"
+	if kept, _, _ := Filter([]detectors.Finding{cfg}, b.Keys(), Ignore{}); len(kept) != 1 {
+		t.Error("a config finding in another file was baselined")
 	}
 }
 

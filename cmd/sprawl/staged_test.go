@@ -13,6 +13,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/sprawl-dev/sprawl/fixtures/fake"
+	"github.com/sprawl-dev/sprawl/fixtures/gitgen"
 )
 
 type testRepo struct {
@@ -209,5 +210,41 @@ func TestInstallHook(t *testing.T) {
 	}
 	if code, _, _ := runCLI(t, "install-hook", "--force", r.dir); code != ExitClean {
 		t.Errorf("--force failed")
+	}
+}
+
+// TestBaselineSurvivesRenameAndSquash: a baseline made on a history scan
+// still covers the same secrets after the file is renamed and the history
+// squashed into one commit; a new secret written on a baselined line is
+// reported (gitleaks' positional fingerprints would hide it).
+func TestBaselineSurvivesRenameAndSquash(t *testing.T) {
+	g := fake.New(99)
+	pat, other := g.GitHubPAT(), g.GitHubPAT()
+	start := time.Now().Add(-24 * time.Hour)
+	before := filepath.Join(t.TempDir(), "repo")
+	gitgen.Build(t, before, gitgen.Script{Start: start, Steps: []gitgen.Step{
+		gitgen.Commit{Label: "a", Files: map[string]string{"app/config.env": "TOKEN=" + pat + "\n"}},
+		gitgen.Commit{Label: "b", Files: map[string]string{"README.md": "hello\n"}},
+	}})
+	bl := filepath.Join(t.TempDir(), "baseline.json")
+	if code, _, stderr := runCLI(t, "baseline", "create", "--history", "--out", bl, before); code != ExitClean {
+		t.Fatalf("baseline: exit %d %s", code, stderr)
+	}
+	// Same root commit (so the same fingerprint key), then one squashed
+	// commit that also renames the file.
+	after := filepath.Join(t.TempDir(), "repo")
+	gitgen.Build(t, after, gitgen.Script{Start: start, Steps: []gitgen.Step{
+		gitgen.Commit{Label: "a", Files: map[string]string{"app/config.env": "TOKEN=" + pat + "\n"}},
+		gitgen.Commit{Label: "squash", Rename: map[string]string{"app/config.env": "config/app.env"}, Files: map[string]string{"README.md": "hello\n"}},
+	}})
+	if code, stdout, _ := runCLI(t, "scan", "--format", "json", "--baseline", bl, after); code != ExitClean {
+		t.Errorf("renamed baselined secret reported: %v", findingPaths(t, stdout))
+	}
+	if err := os.WriteFile(filepath.Join(after, "config", "app.env"), []byte("TOKEN="+other+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, _ := runCLI(t, "scan", "--format", "json", "--baseline", bl, after)
+	if got := findingPaths(t, stdout); code != ExitFindings || !slices.Contains(got, "config/app.env secret/github-pat") {
+		t.Errorf("new secret on a baselined line: exit %d, %v", code, got)
 	}
 }
