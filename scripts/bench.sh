@@ -51,6 +51,16 @@ bench_repo() {
     printf "  ratio        : sprawl is %.1fx faster, uses %.2fx the memory\n", gt/st, srss/grss }'
   "$dir/benchtool" compare -repo "$repo" -gitleaks "$dir/gitleaks.json" -sprawl "$dir/sprawl.json" | sed 's/^/  /' || true
   rm -f "$dir/gitleaks.json"   # holds secret values
+  if [ -d "$repo/.git" ]; then   # a checkout: compare working-tree scans too
+    measure gitleaks-dir "$dir/t.gitleaks" "$dir/gitleaks" dir --no-banner -l error --report-format json --report-path "$dir/gitleaks.json" "$repo"
+    measure sprawl-dir "$dir/t.sprawl" "$dir/sprawl" scan --quiet --format json --out "$dir/sprawl.json" "$repo"
+    read -r gt grss < "$dir/t.gitleaks"
+    read -r st srss < "$dir/t.sprawl"
+    awk -v gt="$gt" -v grss="$grss" -v st="$st" -v srss="$srss" 'BEGIN{
+      printf "  working tree : gitleaks dir %.2f s %.1f MiB, sprawl scan %.2f s %.1f MiB: %.1fx faster\n", gt, grss/1024, st, srss/1024, gt/st }'
+    "$dir/benchtool" compare -repo "$repo" -gitleaks "$dir/gitleaks.json" -sprawl "$dir/sprawl.json" | sed 's/^/  /' || true
+    rm -f "$dir/gitleaks.json"
+  fi
 }
 
 bench_repo "$gen"

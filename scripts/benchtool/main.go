@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -140,7 +141,11 @@ func compare(args []string) int {
 		}
 	}
 	want := map[string]string{}
+	abs, _ := filepath.Abs(*repoDir)
 	for _, f := range gl {
+		// gitleaks dir reports paths as given on its command line.
+		f.File = filepath.ToSlash(strings.TrimPrefix(strings.TrimPrefix(f.File, abs), "/"))
+		f.File = strings.TrimPrefix(f.File, filepath.ToSlash(filepath.Clean(*repoDir))+"/")
 		want[f.File+"\x00"+h.Fingerprint(f.Secret)] = f.RuleID + " in " + f.File
 	}
 	missed := 0
