@@ -234,16 +234,7 @@ func scan(ctx context.Context, f *scanFlags, in io.Reader, stderr io.Writer) (*o
 		}
 	}
 
-	dets, secretDet, err := buildDetectors(settings)
-	if err != nil {
-		return fail("%v", err)
-	}
-	resolver, err := rules.NewResolver(func(id string) string {
-		if r, ok := secretDet.Config().Rules[id]; ok {
-			return r.Description
-		}
-		return ""
-	})
+	dets, resolver, err := buildDetectors(settings)
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -396,7 +387,9 @@ func writeReport(o *outcome, f *scanFlags, stdout, stderr io.Writer) int {
 	return ExitClean
 }
 
-func buildDetectors(s settings) ([]detectors.Detector, *secrets.Detector, error) {
+// buildDetectors returns every detector a scan runs and the resolver of
+// SARIF metadata for the rules they report.
+func buildDetectors(s settings) ([]detectors.Detector, *rules.Resolver, error) {
 	var extra []secrets.NamedTOML
 	if s.rulesTOML != "" {
 		extra = append(extra, secrets.NamedTOML{Name: s.path, TOML: s.rulesTOML})
@@ -405,7 +398,16 @@ func buildDetectors(s settings) ([]detectors.Detector, *secrets.Detector, error)
 	if err != nil {
 		return nil, nil, err
 	}
-	return []detectors.Detector{sd, configcheck.New(), tokencache.New()}, sd, nil
+	resolver, err := rules.NewResolver(func(id string) string {
+		if r, ok := sd.Config().Rules[id]; ok {
+			return r.Description
+		}
+		return ""
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return []detectors.Detector{sd, configcheck.New(), tokencache.New()}, resolver, nil
 }
 
 // firstDir returns the first path that is a directory (or a file's folder).

@@ -16,7 +16,6 @@ import (
 	"github.com/sprawl-dev/sprawl/correlator"
 	"github.com/sprawl-dev/sprawl/datastore"
 	"github.com/sprawl-dev/sprawl/report/sarif"
-	"github.com/sprawl-dev/sprawl/rules"
 	"github.com/sprawl-dev/sprawl/scanners"
 	"github.com/sprawl-dev/sprawl/scanners/filetree"
 	"github.com/sprawl-dev/sprawl/scanners/sweep"
@@ -166,16 +165,7 @@ func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return fail("invalid exclude pattern %q", g)
 		}
 	}
-	dets, secretDet, err := buildDetectors(settings)
-	if err != nil {
-		return fail("%v", err)
-	}
-	resolver, err := rules.NewResolver(func(id string) string {
-		if r, ok := secretDet.Config().Rules[id]; ok {
-			return r.Description
-		}
-		return ""
-	})
+	dets, resolver, err := buildDetectors(settings)
 	if err != nil {
 		return fail("%v", err)
 	}
