@@ -24,7 +24,7 @@ const (
 	maxPEMBytes = 64 << 10
 	// minEncodedRun is the shortest base64-like run that gets a window
 	// when decoding is on (gitleaks' decoder takes 16; secrets need more).
-	minEncodedRun = 20
+	minEncodedRun = 24
 )
 
 type window struct {
@@ -307,19 +307,25 @@ func (t *lineTable) expand(s, e, n int) (int, int) {
 // base64-like runs with a digit or +/ in them, %XX escapes, \uXXXX escapes.
 func encodedRuns(raw string) [][2]int {
 	var out [][2]int
-	runStart, digits, special := -1, false, false
+	runStart, digits, special, upper, lower := -1, false, false, false, false
 	flush := func(end int) {
-		if runStart >= 0 && end-runStart >= minEncodedRun && (digits || special) {
+		// Encoded text mixes cases and has digits or +/=; identifiers in
+		// code rarely pass both tests at this length.
+		if runStart >= 0 && end-runStart >= minEncodedRun && (digits || special) && upper && lower {
 			out = append(out, [2]int{runStart, end})
 		}
-		runStart, digits, special = -1, false, false
+		runStart, digits, special, upper, lower = -1, false, false, false, false
 	}
 	for i := 0; i < len(raw); i++ {
 		c := raw[i]
 		switch {
 		case c >= '0' && c <= '9':
 			digits = true
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '_', c == '-':
+		case c >= 'a' && c <= 'z':
+			lower = true
+		case c >= 'A' && c <= 'Z':
+			upper = true
+		case c == '_', c == '-':
 		case c == '+' || c == '/' || c == '=':
 			special = true
 		case c == '%' && i+2 < len(raw) && isHex(raw[i+1]) && isHex(raw[i+2]):
