@@ -22,6 +22,8 @@ func orgFixture(t *testing.T) (string, string, []string) {
 	batchPAT, slack, dbPass := g.GitHubPAT(), g.SlackBot(), g.Password(20)
 	removed, appToken := g.GitHubPAT(), g.GitHubAppToken()
 	openai := "sk-proj-" + g.String("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 48) + "T3BlbkFJ" + g.String("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 48)
+	saKey := strings.ReplaceAll(strings.TrimSpace(g.PrivateKeyPEM()), "\n", `\n`)
+	oldKey, newKey := g.String("abcdefghijklmnopqrstuvwxyz0123456789", 32), g.String("abcdefghijklmnopqrstuvwxyz0123456789", 32)
 	old := time.Now().AddDate(-1, 0, 0)
 	root := t.TempDir()
 	a, b := filepath.Join(root, "svc-a"), filepath.Join(root, "svc-b")
@@ -40,14 +42,26 @@ func orgFixture(t *testing.T) (string, string, []string) {
 		gitgen.Commit{Label: "agent", Files: map[string]string{
 			".mcp.json": "{\n  \"mcpServers\": {\n    \"openai\": {\n      \"command\": \"npx\",\n      \"env\": {\"OPENAI_API_KEY\": \"" + openai + "\"}\n    }\n  }\n}\n",
 		}},
+		gitgen.Commit{Label: "sa", Files: map[string]string{
+			"reports/sa-key.json": "{\n  \"type\": \"service_account\",\n  \"project_id\": \"acme-reports\",\n  \"private_key_id\": \"" + g.String("0123456789abcdef", 40) +
+				"\",\n  \"private_key\": \"" + saKey + "\\n\",\n  \"client_email\": \"reports@acme-reports.iam.gserviceaccount.com\"\n}\n",
+			"settings/legacy.ini": "[api]\napi_key = " + oldKey + "\n",
+		}},
 		gitgen.Commit{Label: "leak", Files: map[string]string{"tmp/debug.env": "TOKEN=" + removed + "\n"}},
 		gitgen.Commit{Label: "fix", Delete: []string{"tmp/debug.env"}},
-		gitgen.Commit{Label: "short", Time: time.Now().Add(-time.Hour), Files: map[string]string{"ci/install.env": "GH_INSTALL_TOKEN=" + appToken + "\n"}},
+		gitgen.Commit{Label: "short", Time: time.Now().Add(-time.Hour), Files: map[string]string{
+			"ci/install.env":   "GH_INSTALL_TOKEN=" + appToken + "\n",
+			"settings/new.ini": "[api]\napi_key = " + newKey + "\n",
+		}},
 	}})
 	gitgen.Build(t, b, gitgen.Script{Start: old.Add(48 * time.Hour), Steps: []gitgen.Step{
 		gitgen.Commit{Label: "alerts", Files: map[string]string{"alerts/config.yaml": "slack_token: " + slack + "\n"}},
+		// The same commit, so the same blob, through two more refs: still
+		// one place, not a duplicate.
+		gitgen.Branch{Name: "release", From: "alerts"},
+		gitgen.Tag{Name: "v1", Target: "alerts", Annotated: true, Message: "v1"},
 	}})
-	return a, b, []string{keyID, awsSecret, batchPAT, slack, dbPass, removed, appToken, openai}
+	return a, b, []string{keyID, awsSecret, batchPAT, slack, dbPass, removed, appToken, openai, strings.Split(saKey, `\n`)[1], oldKey, newKey}
 }
 
 type orgDoc struct {
@@ -103,7 +117,10 @@ func TestFixtureOrg(t *testing.T) {
 		{"ci/install.env", "secret/github-app-token", true},
 		{"ci/install.env", "lifecycle/long-lived-secret", false}, // ghs_ lives an hour
 		{"scripts/nightly-sync.sh", "lifecycle/long-lived-secret", true},
-		{"notify/notify.py", "sprawl/duplicated-secret", true}, // same Slack token in svc-b
+		{"notify/notify.py", "sprawl/duplicated-secret", true},       // same Slack token in svc-b
+		{"settings/legacy.ini", "lifecycle/long-lived-secret", true}, // a year old
+		{"settings/new.ini", "lifecycle/long-lived-secret", false},   // an hour old, lifetime unknown
+		{"reports/sa-key.json", "secret/gcp-service-account-key", true},
 	} {
 		if got := has(tc.path, tc.rule); got != tc.want {
 			t.Errorf("%s %s: present=%v, want %v (rules there: %v)", tc.path, tc.rule, got, tc.want, at[tc.path])
@@ -115,8 +132,22 @@ func TestFixtureOrg(t *testing.T) {
 			t.Errorf("classic PAT a year old: basis %s, want format and age", basis)
 		}
 	}
-	if p := props["notify/notify.py sprawl/duplicated-secret"]; p == nil || p["repositories"] != float64(2) {
-		t.Errorf("Slack token duplicate across repositories: %v", p)
+	if p := props["notify/notify.py sprawl/duplicated-secret"]; p == nil || p["repositories"] != float64(2) || p["occurrences"] != float64(2) {
+		t.Errorf("Slack token duplicate across repositories (one place each, whatever the refs): %v", p)
+	}
+	if p := props["settings/legacy.ini lifecycle/long-lived-secret"]; p != nil {
+		if basis, _ := json.Marshal(p["basis"]); string(basis) != `["age"]` {
+			t.Errorf("old generic secret: basis %s, want [\"age\"]", basis)
+		}
+	}
+	dups := 0
+	for _, f := range doc.Findings {
+		if f.RuleID == "sprawl/duplicated-secret" {
+			dups++
+		}
+	}
+	if dups != 2 { // the Slack token across repos, the password in two files
+		t.Errorf("%d duplicated-secret results, want 2", dups)
 	}
 
 	// One verdict per identity, per the decision path.
@@ -132,6 +163,7 @@ func TestFixtureOrg(t *testing.T) {
 		{"ai-api-key", ".mcp.json", "dynamic-secret", true},               // agent config
 		{"github-classic-pat", "application", "rotation", true},           // removed but alive in history
 		{"github-app-token", "install.env", "dynamic-secret", false},      // an hour-long token
+		{"gcp-service-account-key", "svc-a", "workload-identity", true},   // key file: use workload identity
 	} {
 		found := false
 		for _, id := range doc.Identities {
@@ -150,8 +182,8 @@ func TestFixtureOrg(t *testing.T) {
 			t.Errorf("no %s identity used by %s", w.kind, w.where)
 		}
 	}
-	if n := len(doc.Identities); n != 7 {
-		t.Errorf("%d identities, want 7", n)
+	if n := len(doc.Identities); n != 10 {
+		t.Errorf("%d identities, want 10", n)
 	}
 
 	// SARIF with identity results validates; the inventory renders.
