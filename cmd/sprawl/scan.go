@@ -341,7 +341,10 @@ func writeReport(o *outcome, f *scanFlags, stdout, stderr io.Writer) int {
 		if file != nil {
 			textOpts.Color = false
 		}
-		err = text.Write(w, o.rep, textOpts)
+		// --quiet with nothing to report prints nothing: a silent hook.
+		if !(f.quiet && file == nil && len(o.rep.Findings) == 0) {
+			err = text.Write(w, o.rep, textOpts)
+		}
 	}
 	if file != nil {
 		if cerr := file.Close(); err == nil {

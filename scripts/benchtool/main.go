@@ -52,7 +52,12 @@ func gen(args []string) {
 	files := fs.Int("files", 1500, "number of distinct files")
 	seed := fs.Uint64("seed", 1, "random seed")
 	secretEvery := fs.Int("secret-every", 60, "plant a secret every N commits")
+	flat := fs.Int("flat", 0, "instead: one commit holding this many files (for --staged latency)")
 	fs.Parse(args)
+	if *flat > 0 {
+		genFlat(*flat)
+		return
+	}
 	r := rand.New(rand.NewPCG(*seed, 7))
 	g := fake.New(*seed)
 	w := bufio.NewWriterSize(os.Stdout, 1<<20)
@@ -99,6 +104,18 @@ func gen(args []string) {
 		}
 		w.WriteString("\n")
 	}
+}
+
+// genFlat writes one commit with n small files in 500 folders.
+func genFlat(n int) {
+	w := bufio.NewWriterSize(os.Stdout, 1<<20)
+	defer w.Flush()
+	fmt.Fprintf(w, "commit refs/heads/main\ncommitter Bench <bench@example.test> %d +0000\ndata 4\nflat\n", time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).Unix())
+	for i := 0; i < n; i++ {
+		body := fmt.Sprintf("package p%d\n\n// file %d\nfunc F%d() int { return %d }\n", i%500, i, i, i)
+		fmt.Fprintf(w, "M 100644 inline pkg%03d/file%05d.go\ndata %d\n%s\n", i%500, i, len(body), body)
+	}
+	w.WriteString("\n")
 }
 
 func compare(args []string) int {
