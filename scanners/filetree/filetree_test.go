@@ -1,0 +1,94 @@
+package filetree
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/sprawl-dev/sprawl/scanners"
+)
+
+type sink struct {
+	mu    sync.Mutex
+	paths []string
+	notes []scanners.Note
+}
+
+func (s *sink) Fragment(f scanners.Fragment) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.paths = append(s.paths, f.Occurrences[0].Path)
+	return nil
+}
+
+func (s *sink) Note(n scanners.Note) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.notes = append(s.notes, n)
+}
+
+// TestHostileTree: links are never followed (loops, links out of the root),
+// odd names are scanned, big and binary files are skipped with notes, .git
+// is never read, excludes apply.
+func TestHostileTree(t *testing.T) {
+	root := t.TempDir()
+	outside := t.TempDir()
+	write := func(rel string, data []byte) {
+		p := filepath.Join(root, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("ok.txt", []byte("hello\n"))
+	write("odd\nname.env", []byte("x=1\n"))
+	write("bad\xffutf8.txt", []byte("x\n"))
+	write("big.bin", make([]byte, 2048))
+	write("blob.dat", []byte("abc\x00def"))
+	write(".git/config", []byte("[core]\n"))
+	write("vendor/lib.go", []byte("package lib\n"))
+	if err := os.WriteFile(filepath.Join(outside, "secret.txt"), []byte("outside\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for link, target := range map[string]string{"loop": root, "out": outside, "out-file": filepath.Join(outside, "secret.txt")} {
+		if err := os.Symlink(target, filepath.Join(root, link)); err != nil {
+			t.Skipf("symlinks not supported: %v", err)
+		}
+	}
+	src, err := New(root, Options{MaxFileSize: 1024, Exclude: []string{"vendor/**"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s sink
+	stats, err := src.Scan(context.Background(), &s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(s.paths)
+	want := []string{"bad\xffutf8.txt", "odd\nname.env", "ok.txt"}
+	if strings.Join(s.paths, "|") != strings.Join(want, "|") {
+		t.Errorf("scanned %q, want %q", s.paths, want)
+	}
+	kinds := map[scanners.NoteKind]int{}
+	for _, n := range s.notes {
+		kinds[n.Kind]++
+	}
+	if kinds[scanners.NoteSkippedLink] != 3 || kinds[scanners.NoteSkippedLarge] != 1 || kinds[scanners.NoteSkippedBinary] != 1 {
+		t.Errorf("notes by kind: %v", kinds)
+	}
+	if stats.Files != 3 || stats.Skipped[scanners.NoteSkippedLink] != 3 {
+		t.Errorf("stats: %+v", stats)
+	}
+}
+
+func TestMissingRoot(t *testing.T) {
+	if _, err := New(filepath.Join(t.TempDir(), "nope"), Options{}); err == nil || !strings.Contains(err.Error(), "nope") {
+		t.Errorf("err = %v, want one naming the path", err)
+	}
+}
