@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/sprawl-dev/sprawl/correlator"
 	"github.com/sprawl-dev/sprawl/rules"
@@ -39,9 +41,9 @@ func Write(w io.Writer, r *correlator.Report, opts Options) error {
 	p := &printer{w: w, color: opts.Color}
 	var file string
 	for _, f := range r.Findings {
-		where := f.Location.Path
+		where := safe(f.Location.Path)
 		if len(r.Repos) > 1 {
-			where = f.Location.Repo + ": " + where
+			where = safe(f.Location.Repo) + ": " + where
 		}
 		if where != file {
 			file = where
@@ -57,7 +59,7 @@ func Write(w io.Writer, r *correlator.Report, opts Options) error {
 			colour = red
 		}
 		p.printf("  %s %s %s\n", p.paint(dim, fmt.Sprintf("%d:%d", f.Location.StartLine, f.Location.StartColumn)),
-			p.paint(colour, f.RuleID), f.Message)
+			p.paint(colour, f.RuleID), safe(f.Message))
 		if c := f.Location.Commit; c != nil {
 			extra := ""
 			if h := f.History; h != nil && !h.InHead {
@@ -133,7 +135,7 @@ func (p *printer) notes(r *correlator.Report, max int) {
 				p.printf("  … and %d more (see --format json)\n", len(errs)-max)
 				break
 			}
-			p.printf("  %s %s: %s\n", n.Kind, n.Path, n.Detail)
+			p.printf("  %s %s: %s\n", n.Kind, safe(n.Path), safe(n.Detail))
 		}
 	}
 	var parts []string
@@ -208,4 +210,13 @@ func human(n int64) string {
 		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d B", n)
+}
+
+// safe quotes text holding control characters or invalid UTF-8, so that a
+// hostile file name cannot rewrite the terminal.
+func safe(s string) string {
+	if !utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }) {
+		return strconv.Quote(s)
+	}
+	return s
 }
