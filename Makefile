@@ -3,7 +3,7 @@ GO ?= go
 BENCH_DIR ?= .bench
 REPO ?=
 
-.PHONY: all build test lint bench vet fmt parity clean
+.PHONY: all build test lint bench vet fmt parity clean fuzz
 
 all: build
 
@@ -28,6 +28,16 @@ vet:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	./scripts/bench.sh $(REPO)
+
+## fuzz: run every fuzz target for FUZZTIME each (their seeds run in `make test`).
+FUZZTIME ?= 30s
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+		for target in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
+			echo "== $$pkg $$target"; \
+			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+		done; \
+	done
 
 clean:
 	rm -rf sprawl sprawl-vet $(BENCH_DIR)

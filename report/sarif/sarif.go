@@ -317,7 +317,8 @@ func location(l detectors.Location, id *uint) *gosarif.Location {
 func LineHash(f detectors.Finding) string { return f.Key() + ":1" }
 
 // EscapePath turns a repo-relative path into a URI reference: each segment
-// percent-encoded, slashes kept.
+// percent-encoded, slashes kept. ':' is encoded too: in a first segment it
+// would read as a URI scheme ("c:x.txt").
 func EscapePath(p string) string {
 	segs := strings.Split(p, "/")
 	for i, s := range segs {
@@ -330,7 +331,7 @@ func escapeSegment(s string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-._~!$&'()*+,;=:@", c) >= 0 {
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-._~!$&'()*+,;=@", c) >= 0 {
 			b.WriteByte(c)
 			continue
 		}

@@ -128,3 +128,33 @@ func TestRepositoryURI(t *testing.T) {
 		}
 	}
 }
+
+// FuzzWrite: whatever paths and messages findings carry, the file is valid
+// SARIF that GitHub accepts.
+func FuzzWrite(f *testing.F) {
+	f.Add("src/a.go", "a secret", 3, 5)
+	f.Add("dir with space/ü\x00\n.env", "msg with [link](1) and \x1b", 0, -4)
+	f.Add("", "", 1<<30, 1)
+	res := resolverForFuzz(f)
+	f.Fuzz(func(t *testing.T, path, msg string, line, col int) {
+		r := report(1, 2)
+		r.Findings[0].Location = detectors.Location{Repo: "org/repo-00", Path: path, StartLine: line, StartColumn: col, EndLine: line, EndColumn: col + 1}
+		r.Findings[0].Message = msg
+		r.Findings[1].Related = []detectors.Location{{Path: path, StartLine: line}}
+		var buf bytes.Buffer
+		if err := Write(&buf, r, Options{Rules: res}); err != nil {
+			t.Fatal(err)
+		}
+		if err := sarifcheck.Validate(buf.Bytes()); err != nil {
+			t.Fatalf("invalid SARIF for path %q line %d col %d: %v", path, line, col, err)
+		}
+	})
+}
+
+func resolverForFuzz(f *testing.F) *rules.Resolver {
+	r, err := rules.NewResolver(nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	return r
+}
