@@ -193,6 +193,16 @@ func (s *sink) Fragment(f scanners.Fragment) error {
 	}
 	s.fragments.Add(1)
 	s.bytes.Add(int64(len(f.Content)))
+	copied := false
+	for i, occ := range f.Occurrences {
+		if safe, changed := scanners.SafePath(occ.Path); changed {
+			s.Note(scanners.Note{Path: safe, Kind: scanners.NoteInfo, Detail: "path with empty, . or .. segments (escaped in reports)"})
+			if !copied { // the source may still hold the slice
+				f.Occurrences, copied = append([]scanners.Occurrence(nil), f.Occurrences...), true
+			}
+			f.Occurrences[i].Path = safe
+		}
+	}
 	found, notes := Detect(s.ctx, f, s.detectors, s.hasher)
 	for _, n := range notes {
 		s.Note(n)

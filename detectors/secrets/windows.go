@@ -207,7 +207,13 @@ func (w *windower) chunk(lt *lineTable, spans []span) []window {
 		at = out[i].start
 		out[i].line = line
 		if ls := lt.start(out[i].start); ls < out[i].start {
-			out[i].col = utf16Len(raw[ls:out[i].start])
+			// Pieces of one long line: count columns from the previous
+			// piece, not from the line's start (quadratic on a 50 MB line).
+			from, col := ls, 0
+			if i > 0 && out[i-1].start >= ls && out[i-1].start <= out[i].start {
+				from, col = out[i-1].start, out[i-1].col
+			}
+			out[i].col = col + utf16Len(raw[from:out[i].start])
 		}
 		for _, d := range decodes {
 			if d.start < out[i].end && out[i].start < d.end {
