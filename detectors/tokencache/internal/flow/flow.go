@@ -12,6 +12,7 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/tools/go/analysis"
@@ -83,15 +84,23 @@ type Info struct {
 	// tracing exponential (seen on generated code).
 	varOrigin map[*types.Var]Origin
 	tracing   map[*types.Var]bool
+	// mu guards the memo maps: analyzers that share this result run
+	// concurrently under go vet (unitchecker).
+	mu sync.Mutex
 }
 
 // ChecksExpiry is cred.ChecksExpiry, memoised per node.
 func (in *Info) ChecksExpiry(n ast.Node) bool {
-	if v, ok := in.expiry[n]; ok {
+	in.mu.Lock()
+	v, ok := in.expiry[n]
+	in.mu.Unlock()
+	if ok {
 		return v
 	}
-	v := cred.ChecksExpiry(in.info, n)
+	v = cred.ChecksExpiry(in.info, n)
+	in.mu.Lock()
 	in.expiry[n] = v
+	in.mu.Unlock()
 	return v
 }
 
@@ -268,6 +277,8 @@ var saTokenRE = regexp.MustCompile(`/var/run/secrets/|serviceaccount/token|/toke
 
 // Trace follows e back to where its value was made.
 func (in *Info) Trace(e ast.Expr) Origin {
+	in.mu.Lock()
+	defer in.mu.Unlock()
 	return in.trace(e, 0, 0)
 }
 
