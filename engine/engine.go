@@ -33,6 +33,9 @@ type Options struct {
 	FingerprintKey []byte
 	// Progress, when set, is called about once a second while scanning.
 	Progress func(Progress)
+	// Timeout bounds the scan of each source (0 = none). A source that runs
+	// out of time keeps what it found, with an error saying it is partial.
+	Timeout time.Duration
 }
 
 // Progress is a snapshot of a running scan.
@@ -89,12 +92,21 @@ func Run(ctx context.Context, sources []scanners.Source, opts Options) (*Result,
 		if h, ok := src.(HistorySource); ok {
 			hist = h.IsHistory()
 		}
-		s := &sink{ctx: ctx, repo: repo, hasher: hasher, detectors: opts.Detectors, noteCount: map[scanners.NoteKind]int{}}
+		sctx, cancel := ctx, context.CancelFunc(func() {})
+		if opts.Timeout > 0 {
+			sctx, cancel = context.WithTimeout(ctx, opts.Timeout)
+		}
+		s := &sink{ctx: sctx, repo: repo, hasher: hasher, detectors: opts.Detectors, noteCount: map[scanners.NoteKind]int{}}
 		stop := s.startProgress(opts.Progress)
-		stats, err := src.Scan(ctx, s)
+		stats, err := src.Scan(sctx, s)
 		stop()
+		timedOut := sctx.Err() == context.DeadlineExceeded && ctx.Err() == nil
+		cancel()
 		rr := RepoResult{Repo: repo, Stats: stats, History: hist, KeySource: keySource}
-		if err != nil {
+		switch {
+		case timedOut:
+			rr.Err = fmt.Sprintf("timed out after %s (--timeout); the results for this repository are partial", opts.Timeout)
+		case err != nil:
 			rr.Err = err.Error()
 		}
 		res.Repos = append(res.Repos, rr)

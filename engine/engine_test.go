@@ -206,3 +206,26 @@ func TestCurrentOnlyDetectorsSeeHeadContentOnly(t *testing.T) {
 		t.Errorf("got %+v, want one finding at now.env", got)
 	}
 }
+
+// slowSource emits fragments until its context ends.
+type slowSource struct{}
+
+func (slowSource) Repo() *scanners.Repo { return &scanners.Repo{Name: "slow"} }
+func (slowSource) Scan(ctx context.Context, sink scanners.Sink) (scanners.Stats, error) {
+	for i := 0; ; i++ {
+		if err := sink.Fragment(scanners.Fragment{Content: []byte("SECRET"), Occurrences: []scanners.Occurrence{{Path: "f.env", InHead: true}}}); err != nil {
+			return scanners.Stats{Files: int64(i)}, err
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func TestTimeoutKeepsPartialResults(t *testing.T) {
+	res, err := Run(context.Background(), []scanners.Source{slowSource{}}, Options{Detectors: []detectors.Detector{&countingDetector{}}, Timeout: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if len(res.Findings) == 0 || !strings.Contains(res.Repos[0].Err, "timed out") {
+		t.Errorf("findings %d, repo error %q; want partial findings and a timeout error", len(res.Findings), res.Repos[0].Err)
+	}
+}

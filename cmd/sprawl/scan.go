@@ -59,6 +59,7 @@ type scanFlags struct {
 	ignoreFile  string
 	failOn      string
 	summary     string
+	timeout     time.Duration
 	html        string
 	paths       []string
 	fs          *flag.FlagSet
@@ -82,6 +83,7 @@ func (f *scanFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&f.maxAge, "max-age", 90*24*time.Hour, "`age` past which a secret counts as long-lived")
 	fs.StringVar(&f.baseline, "baseline", "", "report only findings not in the baseline `FILE` (see: sprawl baseline create)")
 	fs.StringVar(&f.ignoreFile, "ignore-file", "", "ignore `FILE` of finding keys, fingerprints and path globs (default: .sprawlignore in the first PATH)")
+	fs.DurationVar(&f.timeout, "timeout", 0, "stop scanning a repository after `DURATION` (e.g. 10m) and report what was found, marked partial")
 	fs.StringVar(&f.summary, "summary", "", "also write a markdown summary to `FILE` (e.g. $GITHUB_STEP_SUMMARY; appended to)")
 	fs.StringVar(&f.html, "html", "", "also write the report as one self-contained HTML page to `FILE` (identities, sprawl, age; no secret values)")
 	fs.StringVar(&f.failOn, "fail-on", "any", "exit 1 when a finding reaches this `level`: any, warning, error, high (severity >= 7), critical (>= 9) or never")
@@ -149,8 +151,13 @@ func runScan(ctx context.Context, args []string, in io.Reader, stdout, stderr io
 	if out == nil {
 		return code
 	}
+	// The report is written even when scans failed or timed out: what was
+	// found is reported, and the exit code says the run was not complete.
 	if code := writeReport(out, &f, stdout, stderr); code != ExitClean {
 		return code
+	}
+	if out.failed > 0 && out.failed == out.repos {
+		return ExitError
 	}
 	return out.exitCode(f.failOn)
 }
@@ -162,6 +169,7 @@ type outcome struct {
 	baselined int
 	ignored   int
 	failed    int
+	repos     int
 }
 
 // scan runs sources, detectors and the correlator for f. It returns nil and
@@ -239,7 +247,7 @@ func scan(ctx context.Context, f *scanFlags, in io.Reader, stderr io.Writer) (*o
 		return fail("%v", err)
 	}
 
-	opts := engine.Options{Detectors: dets}
+	opts := engine.Options{Detectors: dets, Timeout: f.timeout}
 	if k := os.Getenv("SPRAWL_FINGERPRINT_KEY"); k != "" {
 		opts.FingerprintKey = []byte(k)
 	}
@@ -286,9 +294,7 @@ func scan(ctx context.Context, f *scanFlags, in io.Reader, stderr io.Writer) (*o
 			fmt.Fprintf(stderr, "sprawl: %s: %s\n", rr.Repo.Name, rr.Err)
 		}
 	}
-	if out.failed == len(res.Repos) && out.failed > 0 {
-		return nil, ExitError
-	}
+	out.repos = len(res.Repos)
 	return out, ExitClean
 }
 
