@@ -35,6 +35,7 @@ import (
 	"time"
 
 	"github.com/sprawl-dev/sprawl/scanners"
+	"github.com/sprawl-dev/sprawl/scanners/repoinfo"
 )
 
 // DefaultMaxBlobSize is the blob size limit when Options.MaxBlobSize is 0.
@@ -127,7 +128,7 @@ func New(root string, opts Options) (*Source, error) {
 	}
 	s := &Source{root: root, opts: opts, dirs: dirs, store: st, refs: refs, head: head}
 	s.repo = &scanners.Repo{Name: repoName(root, dirs), Root: root, URI: originURL(dirs), Branch: branch}
-	if n := nameFromURL(s.repo.URI); n != "" {
+	if n := repoinfo.NameFromURL(s.repo.URI); n != "" {
 		s.repo.Name = n
 	}
 	if opts.Name != "" {
@@ -583,17 +584,6 @@ func (w *walker) topoOrder(tips []int32) []int32 {
 		}
 	}
 	return order
-}
-
-// nameFromURL returns "owner/name" for a remote URL.
-func nameFromURL(u string) string {
-	u = strings.TrimSuffix(strings.TrimSuffix(u, "/"), ".git")
-	u = strings.ReplaceAll(u, ":", "/")
-	parts := strings.Split(u, "/")
-	if len(parts) < 2 || parts[len(parts)-1] == "" || parts[len(parts)-2] == "" {
-		return ""
-	}
-	return parts[len(parts)-2] + "/" + parts[len(parts)-1]
 }
 
 var debug = os.Getenv("SPRAWL_GITHISTORY_DEBUG") != ""

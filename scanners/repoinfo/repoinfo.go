@@ -40,7 +40,7 @@ func Fill(repo *scanners.Repo, r *git.Repository) {
 	if cfg, err := r.Config(); err == nil {
 		if rem, ok := cfg.Remotes["origin"]; ok && len(rem.URLs) > 0 {
 			repo.URI = CleanURL(rem.URLs[0])
-			if n := nameFromURL(repo.URI); n != "" {
+			if n := NameFromURL(repo.URI); n != "" {
 				repo.Name = n
 			}
 		}
@@ -88,8 +88,8 @@ func CleanURL(raw string) string {
 	return u.String()
 }
 
-// nameFromURL returns "owner/name" for a remote URL.
-func nameFromURL(u string) string {
+// NameFromURL returns "owner/name" for a remote URL, or "".
+func NameFromURL(u string) string {
 	u = strings.TrimSuffix(strings.TrimSuffix(u, "/"), ".git")
 	u = strings.ReplaceAll(u, ":", "/")
 	parts := strings.Split(u, "/")
