@@ -95,16 +95,18 @@ func companionReach(r config.Rule) int {
 // never cut.
 func (w *windower) windows(raw string) []window {
 	if w.whole {
-		return w.chunk(newLineTable(raw), []span{{0, len(raw), w.decode, false}})
+		return w.chunk(newLineTable(raw), []span{{0, len(raw), w.decode, true}})
 	}
 	var spans []span
 	lt := newLineTable(raw)
 	lower := asciiLower(raw)
 	for _, m := range w.trie.MatchString(lower) {
-		lines := contextLines
+		lines, keep := contextLines, false
 		if reach, ok := w.composite[m.MatchString()]; ok {
+			// A rule and its required companion must land in one chunk.
+			keep = true
 			if reach < 0 {
-				return w.chunk(newLineTable(raw), []span{{0, len(raw), w.decode, false}})
+				return w.chunk(newLineTable(raw), []span{{0, len(raw), w.decode, true}})
 			}
 			lines = max(lines, reach)
 		}
@@ -117,7 +119,7 @@ func (w *windower) windows(raw string) []window {
 				continue
 			}
 		}
-		spans = append(spans, span{s, e, false, false})
+		spans = append(spans, span{s, e, false, keep})
 	}
 	if w.decode {
 		for _, r := range encodedRuns(raw) {
@@ -359,7 +361,7 @@ func isHex(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' ||
 type span struct {
 	start, end int
 	decode     bool
-	nosplit    bool // a PEM block: never cut inside
+	nosplit    bool // a PEM block or a rule with its companions: never cut inside
 }
 
 // asciiLower lower-cases ASCII letters only, keeping byte offsets.

@@ -107,3 +107,33 @@ func TestSplitLineCoversEverything(t *testing.T) {
 		}
 	}
 }
+
+// TestCompanionsStayInOneChunk: a rule whose required companion may be
+// anywhere in the file (kubeconfig-token needs "kind: Config") must see
+// both, even when chunk boundaries fall between them.
+func TestCompanionsStayInOneChunk(t *testing.T) {
+	d, err := New(Options{MaxDecodeDepth: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	b.WriteString("apiVersion: v1\nkind: Config\n")
+	boundaries := 0
+	for i := 0; boundaries < 3; i++ { // filler with content-defined cut points
+		line := fmt.Sprintf("# filler line %d\n", i)
+		if i >= minChunkLines && lineHash(line)%8 == 0 {
+			boundaries++
+		}
+		b.WriteString(line)
+	}
+	token := fake.New(8).String("abcdefghijklmnopqrstuvwxyz0123456789", 40)
+	b.WriteString("users:\n- name: deployer\n  user:\n    token: " + token + "\n")
+	found := d.Detect(context.Background(), detectors.Input{Path: "kubeconfig", Content: []byte(b.String()),
+		Hasher: detectors.NewHasher([]byte("k"), []byte("l"))})
+	for _, f := range found {
+		if f.RuleID == "secret/kubeconfig-token" {
+			return
+		}
+	}
+	t.Errorf("kubeconfig token missed across chunk boundaries; got %v", keysOf(found))
+}
