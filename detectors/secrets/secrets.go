@@ -55,9 +55,11 @@ type Detector struct {
 	// gl scans windows with no encoded text; glDecode also decodes.
 	gl       *detect.Detector
 	glDecode *detect.Detector
-	cache    *windowCache
-	cfg      config.Config
-	kinds    *rules.Credentials
+	// subsets holds detectors for the rules a window's keywords select.
+	subsets *ruleSubsets
+	cache   *windowCache
+	cfg     config.Config
+	kinds   *rules.Credentials
 	// skipPaths are global allowlists that only list paths: files there are
 	// not scanned at all.
 	skipPaths []*regexp.Regexp
@@ -84,7 +86,8 @@ func New(opts Options) (*Detector, error) {
 	glDecode := detect.NewDetector(cfg)
 	glDecode.MaxDecodeDepth = opts.MaxDecodeDepth
 	d := &Detector{gl: gl, glDecode: glDecode, cfg: cfg, kinds: kinds,
-		win: newWindower(cfg, opts.MaxDecodeDepth > 0), cache: newWindowCache(cacheEntries)}
+		win: newWindower(cfg, opts.MaxDecodeDepth > 0), cache: newWindowCache(cacheEntries),
+		subsets: newRuleSubsets(cfg, gl)}
 	for _, a := range cfg.Allowlists {
 		if len(a.Paths) > 0 && len(a.Regexes) == 0 && len(a.StopWords) == 0 && len(a.Commits) == 0 {
 			d.skipPaths = append(d.skipPaths, a.Paths...)
@@ -212,8 +215,11 @@ func (d *Detector) PathOnly(path string) bool {
 // (class "s" means none does), which spares gitleaks its path checks.
 func (d *Detector) scan(ctx context.Context, in detectors.Input, text string, decode bool, class string) []detectors.Finding {
 	gl := d.gl
-	if decode {
+	switch {
+	case decode:
 		gl = d.glDecode
+	case text != "":
+		gl = d.subsets.detector(text)
 	}
 	path := in.Path
 	if class == "s" {

@@ -44,10 +44,16 @@ type windower struct {
 	// companion may be: withinLines when every companion sets it, else -1
 	// (anywhere in the file: the whole content is scanned).
 	composite map[string]int
+	// minKeyword is the shortest keyword's length: shorter lines hold none.
+	minKeyword int
+	memo       *lineMemo
+	// special holds the keywords whose windows depend on where they are:
+	// PEM headers and keywords of rules with companions.
+	special *ahocorasick.Trie
 }
 
 func newWindower(cfg config.Config, decode bool) *windower {
-	w := &windower{decode: decode, composite: map[string]int{}}
+	w := &windower{decode: decode, composite: map[string]int{}, memo: newLineMemo(memoSlots), minKeyword: 1 << 30}
 	seen := map[string]bool{}
 	var kws []string
 	for _, r := range cfg.Rules {
@@ -66,11 +72,21 @@ func newWindower(cfg config.Config, decode bool) *windower {
 			}
 			if k != "" && !seen[k] {
 				seen[k] = true
+				w.minKeyword = min(w.minKeyword, len(k))
 				kws = append(kws, k)
 			}
 		}
 	}
 	w.trie = ahocorasick.NewTrieBuilder().AddStrings(kws).Build()
+	var special []string
+	for _, k := range kws {
+		if _, ok := w.composite[k]; ok || strings.Contains(k, "begin") {
+			special = append(special, k)
+		}
+	}
+	if len(special) > 0 {
+		w.special = ahocorasick.NewTrieBuilder().AddStrings(special).Build()
+	}
 	return w
 }
 
@@ -97,37 +113,117 @@ func (w *windower) windows(raw string) []window {
 	if w.whole {
 		return w.chunk(newLineTable(raw), []span{{0, len(raw), w.decode, true}})
 	}
-	var spans []span
-	lt := newLineTable(raw)
-	lower := asciiLower(raw)
-	for _, m := range w.trie.MatchString(lower) {
-		lines, keep := contextLines, false
-		if reach, ok := w.composite[m.MatchString()]; ok {
-			// A rule and its required companion must land in one chunk.
-			keep = true
-			if reach < 0 {
-				return w.chunk(newLineTable(raw), []span{{0, len(raw), w.decode, true}})
-			}
-			lines = max(lines, reach)
-		}
-		pos := int(m.Pos())
-		s, e := lt.expand(pos, pos+len(m.Match()), lines)
-		if strings.Contains(m.MatchString(), "begin") {
-			if end := strings.Index(lower[pos:min(len(lower), pos+maxPEMBytes)], "-----end"); end >= 0 {
-				_, e = lt.expand(pos+end, pos+end+8, 1)
-				spans = append(spans, span{s, e, false, true})
-				continue
-			}
-		}
-		spans = append(spans, span{s, e, false, keep})
+	// One pass over the lines: a line the memo knows costs a hash and a
+	// probe; only new lines are classified, and only flagged lines are
+	// searched for their hits. Keywords and encoded runs never span a
+	// newline, so line by line finds what a whole-content pass finds.
+	lt := &lineTable{raw: raw}
+	type flagged struct {
+		start, end int
+		flags      uint64
 	}
-	if w.decode {
-		for _, r := range encodedRuns(raw) {
-			s, e := lt.expand(r[0], r[1], 1)
+	var todo []flagged
+	var buf []byte
+	for at := 0; at < len(raw); {
+		end := len(raw)
+		if j := strings.IndexByte(raw[at:], '\n'); j >= 0 {
+			end = at + j
+			lt.nl = append(lt.nl, end)
+		}
+		if end-at >= w.minKeyword || (w.decode && end-at >= 3) {
+			line := raw[at:end]
+			h := w.memo.hash(line)
+			flags, ok := w.memo.get(h)
+			if !ok {
+				flags = w.classify(line, &buf)
+				w.memo.put(h, flags)
+			}
+			if flags&(memoHit|memoEncoded) != 0 {
+				todo = append(todo, flagged{at, end, flags})
+			}
+		}
+		at = end + 1
+	}
+	var spans []span
+	for _, fl := range todo {
+		// A plain hit or an encoded run: the line and its neighbours.
+		if fl.flags&memoEncoded != 0 {
+			s, e := lt.expand(fl.start, fl.end, 1)
 			spans = append(spans, span{s, e, true, false})
+		}
+		if fl.flags&memoSpecial == 0 {
+			if fl.flags&memoHit != 0 {
+				s, e := lt.expand(fl.start, fl.end, contextLines)
+				spans = append(spans, span{s, e, false, false})
+			}
+			continue
+		}
+		// A PEM header or a rule with companions: where the hits are
+		// decides how far the window reaches.
+		line := raw[fl.start:fl.end]
+		lower := asciiLower(line)
+		for _, m := range w.trie.MatchString(lower) {
+			lines, keep := contextLines, false
+			if reach, ok := w.composite[m.MatchString()]; ok {
+				// A rule and its required companion must land in one chunk.
+				keep = true
+				if reach < 0 {
+					return w.chunk(lt, []span{{0, len(raw), w.decode, true}})
+				}
+				lines = max(lines, reach)
+			}
+			pos := fl.start + int(m.Pos())
+			s, e := lt.expand(pos, pos+len(m.Match()), lines)
+			if strings.Contains(m.MatchString(), "begin") {
+				if end := indexPEMEnd(raw[pos:min(len(raw), pos+maxPEMBytes)]); end >= 0 {
+					_, e = lt.expand(pos+end, pos+end+8, 1)
+					spans = append(spans, span{s, e, false, true})
+					continue
+				}
+			}
+			spans = append(spans, span{s, e, false, keep})
 		}
 	}
 	return w.chunk(lt, spans)
+}
+
+// classify computes a new line's memo flags; buf is scratch space.
+func (w *windower) classify(line string, buf *[]byte) uint64 {
+	var flags uint64
+	if len(line) >= w.minKeyword {
+		b := append((*buf)[:0], line...)
+		for i, c := range b {
+			if c >= 'A' && c <= 'Z' {
+				b[i] = c + 'a' - 'A'
+			}
+		}
+		*buf = b
+		if w.trie.MatchFirst(b) != nil {
+			flags |= memoHit
+			if w.special != nil && w.special.MatchFirst(b) != nil {
+				flags |= memoSpecial
+			}
+		}
+	}
+	if w.decode && encodedRuns(line) != nil {
+		flags |= memoEncoded
+	}
+	return flags
+}
+
+// indexPEMEnd is the offset of the first "-----END" (any case) in s, or -1.
+func indexPEMEnd(s string) int {
+	for at := 0; ; {
+		i := strings.Index(s[at:], "-----")
+		if i < 0 {
+			return -1
+		}
+		at += i
+		if len(s)-at >= 8 && (s[at+5]|0x20) == 'e' && (s[at+6]|0x20) == 'n' && (s[at+7]|0x20) == 'd' {
+			return at
+		}
+		at += 5
+	}
 }
 
 const (

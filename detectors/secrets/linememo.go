@@ -1,0 +1,86 @@
+package secrets
+
+import (
+	"hash/maphash"
+	"sync/atomic"
+)
+
+// lineMemo remembers, by a hash of a line's text, whether the line holds a
+// keyword hit or an encoded run. Git histories repeat most lines in every
+// version of a file (etcd: 42 million lines, 2.8 million distinct), so
+// after the first version a line costs one hash and one table probe
+// instead of a lower-casing pass, an Aho-Corasick walk and an encoded-run
+// scan. Only lines the memo flags are looked at again, so a stale or full
+// memo never hides a hit: a full memo simply stops remembering.
+//
+// The table is open addressing over atomic words, lock-free for the
+// scanning goroutines: a slot holds the line's hash with its low bits
+// replaced by the flags, so two lines collide only when 60 bits of their
+// hashes agree (about one chance in 10^11 for a repository with a few
+// million distinct lines).
+type lineMemo struct {
+	seed  maphash.Seed
+	slots []atomic.Uint64
+	mask  uint64
+	used  atomic.Int64
+	limit int64
+}
+
+const (
+	memoKnown   = 1 << 0 // set in every occupied slot
+	memoHit     = 1 << 1 // a keyword occurs in the line
+	memoEncoded = 1 << 2 // the line holds a run the decoder could decode
+	memoSpecial = 1 << 3 // a keyword whose window depends on its position
+	memoFlags   = memoKnown | memoHit | memoEncoded | memoSpecial
+
+	// memoSlots is the table size: 64 MiB of address space, touched only
+	// as lines arrive; it remembers up to three quarters of it.
+	memoSlots = 1 << 23
+)
+
+func newLineMemo(slots int) *lineMemo {
+	return &lineMemo{
+		seed:  maphash.MakeSeed(),
+		slots: make([]atomic.Uint64, slots),
+		mask:  uint64(slots - 1),
+		limit: int64(slots) / 4 * 3,
+	}
+}
+
+func (m *lineMemo) hash(line string) uint64 { return maphash.String(m.seed, line) }
+
+// get returns the flags remembered for a line with hash h.
+func (m *lineMemo) get(h uint64) (flags uint64, ok bool) {
+	key := h &^ memoFlags
+	for i := h >> 32 & m.mask; ; i = (i + 1) & m.mask {
+		v := m.slots[i].Load()
+		if v == 0 {
+			return 0, false
+		}
+		if v&^memoFlags == key {
+			return v & memoFlags, true
+		}
+	}
+}
+
+// put remembers the flags of a line with hash h, unless the table is full.
+func (m *lineMemo) put(h, flags uint64) {
+	if m.used.Load() >= m.limit {
+		return
+	}
+	key := h &^ memoFlags
+	v := key | flags | memoKnown
+	for i := h >> 32 & m.mask; ; i = (i + 1) & m.mask {
+		old := m.slots[i].Load()
+		if old == 0 {
+			if m.slots[i].CompareAndSwap(0, v) {
+				m.used.Add(1)
+				return
+			}
+			old = m.slots[i].Load()
+		}
+		if old&^memoFlags == key {
+			return // another goroutine remembered the same line
+		}
+	}
+}

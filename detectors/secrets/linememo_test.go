@@ -1,0 +1,100 @@
+package secrets
+
+import (
+	"fmt"
+	glreport "github.com/zricethezav/gitleaks/v8/report"
+	"slices"
+	"sync"
+	"testing"
+)
+
+func TestLineMemo(t *testing.T) {
+	m := newLineMemo(16) // remembers 12 lines
+	lines := make([]string, 20)
+	for i := range lines {
+		lines[i] = fmt.Sprintf("line %d", i)
+	}
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ { // the same lines from several goroutines
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i, l := range lines {
+				m.put(m.hash(l), uint64(i%2)*memoHit)
+			}
+		}()
+	}
+	wg.Wait()
+	known := 0
+	for i, l := range lines {
+		flags, ok := m.get(m.hash(l))
+		if !ok {
+			continue
+		}
+		known++
+		if want := uint64(i%2)*memoHit | memoKnown; flags != want {
+			t.Errorf("%q: flags %b, want %b", l, flags, want)
+		}
+	}
+	// A full memo stops remembering (lookups of new lines still end).
+	if known < 12 || known > 12+3 {
+		t.Errorf("memo of 16 slots remembers %d lines, want about 12", known)
+	}
+	if _, ok := m.get(m.hash("never seen")); ok {
+		t.Error("an unknown line is reported as known")
+	}
+}
+
+// TestMemoKeepsWindows: the windows of a text are the same whether its
+// lines are new or remembered from earlier texts.
+func TestMemoKeepsWindows(t *testing.T) {
+	texts := []string{
+		"package x\n\nvar apiKey = load(\"API_KEY\")\nfunc f() {}\n",
+		"-----BEGIN RSA PRIVATE KEY-----\nMIIB\nAAAA\n-----END RSA PRIVATE KEY-----\nx\n",
+		"a\nb\nc\nd\ne\nf\ntoken: abc\ng\nh\nsecret_access_key = \"x\"\ni\n",
+		"data = \"QUtJQUlPU0ZPRE5ON0VYQU1QTEVrZXk=\"\nplain line\n",
+	}
+	cold := func(s string) []window { return newWindower(testDetector(t).cfg, true).windows(s) }
+	warm := newWindower(testDetector(t).cfg, true)
+	for _, s := range texts {
+		warm.windows(s)
+	}
+	for _, s := range texts {
+		if got, want := warm.windows(s), cold(s); !slices.Equal(got, want) {
+			t.Errorf("windows of %q with a warm memo: %v, cold: %v", s[:20], got, want)
+		}
+	}
+}
+
+// TestRuleSubsetsFindWhatAllRulesFind: a detector holding only the rules a
+// text's keywords select reports what the detector with every rule does.
+func TestRuleSubsetsFindWhatAllRulesFind(t *testing.T) {
+	d := testDetector(t)
+	files := expandTree(t, 1)
+	if len(files) < 10 {
+		t.Fatalf("only %d fixture files", len(files))
+	}
+	total := 0
+	for _, f := range files {
+		text := string(f.content)
+		want := d.gl.DetectString(text)
+		got := d.subsets.detector(text).DetectString(text)
+		key := func(fs []glFinding) []string {
+			var out []string
+			for _, f := range fs {
+				out = append(out, fmt.Sprintf("%s %d %d %s", f.RuleID, f.StartLine, f.StartColumn, d.cfg.Rules[f.RuleID].RuleID))
+			}
+			slices.Sort(out)
+			return out
+		}
+		if k1, k2 := key(got), key(want); !slices.Equal(k1, k2) {
+			t.Errorf("%s: subset detector found %v, all rules %v", f.rel, k1, k2)
+		}
+		total += len(want)
+	}
+	if total == 0 {
+		t.Fatal("the fixtures hold no secrets: the test proves nothing")
+	}
+}
+
+type glFinding = glreport.Finding
