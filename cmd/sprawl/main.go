@@ -8,6 +8,7 @@
 package main
 
 import (
+	glregexp "github.com/zricethezav/gitleaks/v8/regexp"
 	"context"
 	"fmt"
 	"io"
@@ -77,7 +78,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "install-hook":
 		return runInstallHook(args[1:], stdout, stderr)
 	case "version", "--version", "-v":
-		fmt.Fprintln(stdout, "sprawl", Version)
+		fmt.Fprintln(stdout, "sprawl", Version, "(regex engine: "+glregexp.Version+")")
 		return ExitClean
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
