@@ -8,9 +8,9 @@
 package main
 
 import (
-	glregexp "github.com/zricethezav/gitleaks/v8/regexp"
 	"context"
 	"fmt"
+	glregexp "github.com/zricethezav/gitleaks/v8/regexp"
 	"io"
 	"os"
 	"os/signal"

@@ -2,8 +2,10 @@ package secrets
 
 import (
 	"fmt"
+	"github.com/zricethezav/gitleaks/v8/detect"
 	glreport "github.com/zricethezav/gitleaks/v8/report"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -74,23 +76,37 @@ func TestRuleSubsetsFindWhatAllRulesFind(t *testing.T) {
 	if len(files) < 10 {
 		t.Fatalf("only %d fixture files", len(files))
 	}
-	total := 0
+	total, decoded := 0, 0
 	for _, f := range files {
-		text := string(f.content)
-		want := d.gl.DetectString(text)
-		got := d.subsets.detector(text).DetectString(text)
-		key := func(fs []glFinding) []string {
-			var out []string
-			for _, f := range fs {
-				out = append(out, fmt.Sprintf("%s %d %d %s", f.RuleID, f.StartLine, f.StartColumn, d.cfg.Rules[f.RuleID].RuleID))
+		for _, full := range []*detect.Detector{d.gl, d.glDecode} {
+			decode := full == d.glDecode
+			text := string(f.content)
+			want := full.DetectString(text)
+			var got []glFinding
+			if sub := d.subsets.detector(text, decode); sub != nil {
+				got = sub.DetectString(text)
 			}
-			slices.Sort(out)
-			return out
+			key := func(fs []glFinding) []string {
+				var out []string
+				for _, f := range fs {
+					out = append(out, fmt.Sprintf("%s %d %d %v", f.RuleID, f.StartLine, f.StartColumn, f.Tags))
+				}
+				slices.Sort(out)
+				return out
+			}
+			if k1, k2 := key(got), key(want); !slices.Equal(k1, k2) {
+				t.Errorf("%s (decode %v): subset detector found %v, all rules %v", f.rel, decode, k1, k2)
+			}
+			total += len(want)
+			for _, f := range want {
+				if slices.ContainsFunc(f.Tags, func(t string) bool { return strings.HasPrefix(t, "decoded:") }) {
+					decoded++
+				}
+			}
 		}
-		if k1, k2 := key(got), key(want); !slices.Equal(k1, k2) {
-			t.Errorf("%s: subset detector found %v, all rules %v", f.rel, k1, k2)
-		}
-		total += len(want)
+	}
+	if decoded == 0 {
+		t.Error("no fixture holds an encoded secret: decoding is untested")
 	}
 	if total == 0 {
 		t.Fatal("the fixtures hold no secrets: the test proves nothing")

@@ -87,7 +87,7 @@ func New(opts Options) (*Detector, error) {
 	glDecode.MaxDecodeDepth = opts.MaxDecodeDepth
 	d := &Detector{gl: gl, glDecode: glDecode, cfg: cfg, kinds: kinds,
 		win: newWindower(cfg, opts.MaxDecodeDepth > 0), cache: newWindowCache(cacheEntries),
-		subsets: newRuleSubsets(cfg, gl)}
+		subsets: newRuleSubsets(cfg, gl, glDecode)}
 	for _, a := range cfg.Allowlists {
 		if len(a.Paths) > 0 && len(a.Regexes) == 0 && len(a.StopWords) == 0 && len(a.Commits) == 0 {
 			d.skipPaths = append(d.skipPaths, a.Paths...)
@@ -215,11 +215,10 @@ func (d *Detector) PathOnly(path string) bool {
 // (class "s" means none does), which spares gitleaks its path checks.
 func (d *Detector) scan(ctx context.Context, in detectors.Input, text string, decode bool, class string) []detectors.Finding {
 	gl := d.gl
-	switch {
-	case decode:
-		gl = d.glDecode
-	case text != "":
-		gl = d.subsets.detector(text)
+	if text != "" {
+		if gl = d.subsets.detector(text, decode); gl == nil {
+			return nil // no rule's keyword occurs, even decoded
+		}
 	}
 	path := in.Path
 	if class == "s" {

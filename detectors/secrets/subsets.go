@@ -8,6 +8,7 @@ import (
 	ahocorasick "github.com/BobuSumisu/aho-corasick"
 	"github.com/zricethezav/gitleaks/v8/config"
 	"github.com/zricethezav/gitleaks/v8/detect"
+	"github.com/zricethezav/gitleaks/v8/detect/codec"
 )
 
 // ruleSubsets hands out gitleaks detectors configured with only the rules
@@ -16,14 +17,19 @@ import (
 // lookups for the default rules), which costs more than the regexes on a
 // small window; a detector holding the two or three rules that can match
 // runs the same rules with the same allowlists and finds the same secrets.
-// Windows with encoded text keep the full detector: decoding can reveal
-// keywords of any rule.
+//
+// Windows with encoded text are decoded here first, the way gitleaks'
+// decoder would, to the same depth: when nothing decodes, gitleaks would
+// only scan the text as is; when something does, the rules selected are
+// those whose keywords occur in the text or in any decoded layer, which are
+// exactly the rules gitleaks runs at some depth.
 type ruleSubsets struct {
 	cfg       config.Config
 	trie      *ahocorasick.Trie
 	byKeyword map[string][]string // lower-cased keyword -> rule ids
 	always    []string            // rules without keywords run on everything
-	full      *detect.Detector
+	// full and fullDecode hold every rule, for when the cache is full.
+	full, fullDecode *detect.Detector
 
 	mu        sync.Mutex
 	detectors map[string]*detect.Detector
@@ -32,8 +38,8 @@ type ruleSubsets struct {
 // maxSubsets bounds the cache; past it, windows use the full detector.
 const maxSubsets = 4096
 
-func newRuleSubsets(cfg config.Config, full *detect.Detector) *ruleSubsets {
-	s := &ruleSubsets{cfg: cfg, full: full, byKeyword: map[string][]string{}, detectors: map[string]*detect.Detector{}}
+func newRuleSubsets(cfg config.Config, full, fullDecode *detect.Detector) *ruleSubsets {
+	s := &ruleSubsets{cfg: cfg, full: full, fullDecode: fullDecode, byKeyword: map[string][]string{}, detectors: map[string]*detect.Detector{}}
 	var kws []string
 	for _, id := range cfg.OrderedRules {
 		r := cfg.Rules[id]
@@ -52,11 +58,27 @@ func newRuleSubsets(cfg config.Config, full *detect.Detector) *ruleSubsets {
 	return s
 }
 
-// detector returns a detector for the rules text's keywords select.
-func (s *ruleSubsets) detector(text string) *detect.Detector {
+// detector returns a detector for the rules text's keywords select, or
+// nil when no rule can match. With decode, text is decoded as gitleaks
+// would first, and decoding stays on only when something decodes.
+func (s *ruleSubsets) detector(text string, decode bool) *detect.Detector {
 	ids := slices.Clone(s.always)
-	for _, m := range s.trie.MatchString(asciiLower(text)) {
-		ids = append(ids, s.byKeyword[m.MatchString()]...)
+	texts := []string{text}
+	decode = decode && s.fullDecode.MaxDecodeDepth > 0
+	if decode && mightDecode(text) {
+		layers := decodedLayers(text, s.fullDecode.MaxDecodeDepth)
+		decode = len(layers) > 0
+		texts = append(texts, layers...)
+	} else {
+		decode = false
+	}
+	for _, t := range texts {
+		for _, m := range s.trie.MatchString(asciiLower(t)) {
+			ids = append(ids, s.byKeyword[m.MatchString()]...)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
 	}
 	// Required companions run whatever their keywords (gitleaks looks
 	// them up by id when the primary rule matches).
@@ -68,13 +90,18 @@ func (s *ruleSubsets) detector(text string) *detect.Detector {
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
 	key := strings.Join(ids, "\x00")
+	full := s.full
+	if decode {
+		key = "decode\x00" + key
+		full = s.fullDecode
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if d, ok := s.detectors[key]; ok {
 		return d
 	}
 	if len(s.detectors) >= maxSubsets {
-		return s.full
+		return full
 	}
 	cfg := s.cfg
 	cfg.Rules = make(map[string]config.Rule, len(ids))
@@ -91,7 +118,23 @@ func (s *ruleSubsets) detector(text string) *detect.Detector {
 		}
 	}
 	d := detect.NewDetector(cfg)
-	d.MaxDecodeDepth = s.full.MaxDecodeDepth
+	d.MaxDecodeDepth = full.MaxDecodeDepth
 	s.detectors[key] = d
 	return d
+}
+
+// decodedLayers returns the texts gitleaks' decoder produces from text,
+// one a depth, up to depth layers; none when nothing in text decodes.
+func decodedLayers(text string, depth int) []string {
+	var layers []string
+	dec := codec.NewDecoder()
+	var segments []*codec.EncodedSegment
+	for i := 0; i < depth; i++ {
+		text, segments = dec.Decode(text, segments)
+		if len(segments) == 0 {
+			break
+		}
+		layers = append(layers, text)
+	}
+	return layers
 }

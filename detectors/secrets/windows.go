@@ -7,6 +7,7 @@ import (
 
 	ahocorasick "github.com/BobuSumisu/aho-corasick"
 	"github.com/zricethezav/gitleaks/v8/config"
+	"github.com/zricethezav/gitleaks/v8/regexp"
 )
 
 // Windowing. gitleaks runs every rule whose keyword occurs anywhere in a
@@ -22,9 +23,6 @@ const (
 	contextLines = 1
 	// maxPEMBytes bounds how far a BEGIN window reaches for its END line.
 	maxPEMBytes = 64 << 10
-	// minEncodedRun is the shortest base64-like run that gets a window
-	// when decoding is on (gitleaks' decoder takes 16; secrets need more).
-	minEncodedRun = 24
 )
 
 type window struct {
@@ -44,6 +42,11 @@ type windower struct {
 	// companion may be: withinLines when every companion sets it, else -1
 	// (anywhere in the file: the whole content is scanned).
 	composite map[string]int
+	// anywhere lists, for each such keyword whose companions may be
+	// anywhere, the companions' patterns of each rule using it: the whole
+	// content is one window only when all of one rule's companions match
+	// somewhere in it (an empty list always needs the whole content).
+	anywhere map[string][][]*regexp.Regexp
 	// minKeyword is the shortest keyword's length: shorter lines hold none.
 	minKeyword int
 	memo       *lineMemo
@@ -53,7 +56,7 @@ type windower struct {
 }
 
 func newWindower(cfg config.Config, decode bool) *windower {
-	w := &windower{decode: decode, composite: map[string]int{}, memo: newLineMemo(memoSlots), minKeyword: 1 << 30}
+	w := &windower{decode: decode, composite: map[string]int{}, anywhere: map[string][][]*regexp.Regexp{}, memo: newLineMemo(memoSlots), minKeyword: 1 << 30}
 	seen := map[string]bool{}
 	var kws []string
 	for _, r := range cfg.Rules {
@@ -68,6 +71,9 @@ func newWindower(cfg config.Config, decode bool) *windower {
 			if reach := companionReach(r); reach != 0 {
 				if old, ok := w.composite[k]; !ok || (old >= 0 && (reach < 0 || reach > old)) {
 					w.composite[k] = reach
+				}
+				if reach < 0 {
+					w.anywhere[k] = append(w.anywhere[k], companionPatterns(cfg, r))
 				}
 			}
 			if k != "" && !seen[k] {
@@ -88,6 +94,40 @@ func newWindower(cfg config.Config, decode bool) *windower {
 		w.special = ahocorasick.NewTrieBuilder().AddStrings(special).Build()
 	}
 	return w
+}
+
+// companionPatterns are the patterns of r's companions, or nil when one
+// cannot be checked in advance (it has no pattern).
+func companionPatterns(cfg config.Config, r config.Rule) []*regexp.Regexp {
+	var out []*regexp.Regexp
+	for _, req := range r.RequiredRules {
+		c, ok := cfg.Rules[req.RuleID]
+		if !ok || c.Regex == nil {
+			return nil
+		}
+		out = append(out, c.Regex)
+	}
+	return out
+}
+
+// needsWhole reports whether a hit of keyword k in raw needs the whole
+// content as one window: some rule using k has every companion matching
+// somewhere in raw. Without that, the rule cannot report anything and
+// the hit is an ordinary one.
+func (w *windower) needsWhole(k, raw string) bool {
+	for _, comps := range w.anywhere[k] {
+		all := true
+		for _, re := range comps {
+			if !re.MatchString(raw) {
+				all = false
+				break
+			}
+		}
+		if all {
+			return true
+		}
+	}
+	return false
 }
 
 // companionReach is 0 for a rule without companions, the largest
@@ -115,7 +155,7 @@ func (w *windower) windows(raw string) []window {
 	}
 	// One pass over the lines: a line the memo knows costs a hash and a
 	// probe; only new lines are classified, and only flagged lines are
-	// searched for their hits. Keywords and encoded runs never span a
+	// searched for their hits. Keywords and decodable text never span a
 	// newline, so line by line finds what a whole-content pass finds.
 	lt := &lineTable{raw: raw}
 	type flagged struct {
@@ -144,6 +184,11 @@ func (w *windower) windows(raw string) []window {
 		}
 		at = end + 1
 	}
+	anyDecode := false
+	for _, fl := range todo {
+		anyDecode = anyDecode || fl.flags&memoEncoded != 0
+	}
+	whole := map[string]bool{} // needsWhole per keyword, for this content
 	var spans []span
 	for _, fl := range todo {
 		// A plain hit or an encoded run: the line and its neighbours.
@@ -168,7 +213,15 @@ func (w *windower) windows(raw string) []window {
 				// A rule and its required companion must land in one chunk.
 				keep = true
 				if reach < 0 {
-					return w.chunk(lt, []span{{0, len(raw), w.decode, true}})
+					k := m.MatchString()
+					need, ok := whole[k]
+					if !ok {
+						need = w.needsWhole(k, raw)
+						whole[k] = need
+					}
+					if need {
+						return w.chunk(lt, []span{{0, len(raw), anyDecode, true}})
+					}
 				}
 				lines = max(lines, reach)
 			}
@@ -205,7 +258,7 @@ func (w *windower) classify(line string, buf *[]byte) uint64 {
 			}
 		}
 	}
-	if w.decode && encodedRuns(line) != nil {
+	if w.decode && mightDecode(line) {
 		flags |= memoEncoded
 	}
 	return flags
@@ -405,51 +458,6 @@ func (t *lineTable) expand(s, e, n int) (int, int) {
 		e = t.end(e)
 	}
 	return s, e
-}
-
-// encodedRuns finds text gitleaks' decoder could decode into a secret:
-// base64-like runs with a digit or +/ in them, %XX escapes, \uXXXX escapes.
-func encodedRuns(raw string) [][2]int {
-	var out [][2]int
-	runStart, digits, special, upper, lower := -1, false, false, false, false
-	flush := func(end int) {
-		// Encoded text mixes cases and has digits or +/=; identifiers in
-		// code rarely pass both tests at this length.
-		if runStart >= 0 && end-runStart >= minEncodedRun && (digits || special) && upper && lower {
-			out = append(out, [2]int{runStart, end})
-		}
-		runStart, digits, special, upper, lower = -1, false, false, false, false
-	}
-	for i := 0; i < len(raw); i++ {
-		c := raw[i]
-		switch {
-		case c >= '0' && c <= '9':
-			digits = true
-		case c >= 'a' && c <= 'z':
-			lower = true
-		case c >= 'A' && c <= 'Z':
-			upper = true
-		case c == '_', c == '-':
-		case c == '+' || c == '/' || c == '=':
-			special = true
-		case c == '%' && i+2 < len(raw) && isHex(raw[i+1]) && isHex(raw[i+2]):
-			flush(i)
-			out = append(out, [2]int{i, i + 3})
-			continue
-		case c == '\\' && i+5 < len(raw) && (raw[i+1] == 'u' || raw[i+1] == 'U'):
-			flush(i)
-			out = append(out, [2]int{i, i + 6})
-			continue
-		default:
-			flush(i)
-			continue
-		}
-		if runStart < 0 {
-			runStart = i
-		}
-	}
-	flush(len(raw))
-	return out
 }
 
 func isHex(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }

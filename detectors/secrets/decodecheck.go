@@ -1,0 +1,139 @@
+package secrets
+
+import "encoding/base64"
+
+// mightDecode reports whether gitleaks' decoder would decode anything in
+// text: it walks text the way the decoder's pattern
+// (percent | unicode | hex{32,} | base64{16,}, leftmost first) finds
+// segments, and tries the hex and base64 decodings the decoder tries,
+// which keep a segment only when it decodes to printable ASCII. Percent
+// and unicode escapes answer true at once (rare, and cheap to decode).
+// False means a decoding pass would find nothing: the text needs scanning
+// only as it is. Most encoded-looking text in repositories (go.sum
+// hashes, digests, test vectors) decodes to binary, so this spares the
+// decoder's regex pass on nearly every window.
+func mightDecode(text string) bool {
+	for p := 0; p < len(text); {
+		c := text[p]
+		switch {
+		case c == '%' && p+2 < len(text) && isHex(text[p+1]) && isHex(text[p+2]):
+			return true
+		case c == 'U' && p+5 < len(text) && text[p+1] == '+' && allHex(text[p+2:p+6]):
+			return true
+		case c == '\\':
+			q := p + 1
+			if q < len(text) && text[q] == '\\' {
+				q++
+			}
+			if q+4 < len(text) && (text[q] == 'u' || text[q] == 'U') && allHex(text[q+1:q+5]) {
+				return true
+			}
+		}
+		if n := hexRun(text[p:]); n >= 32 {
+			if hexPrintable(text[p : p+n]) {
+				return true
+			}
+			p += n
+			continue
+		}
+		if n := base64Run(text[p:]); n >= 16 {
+			end := p + n
+			for i := 0; i < 2 && end < len(text) && text[end] == '='; i++ {
+				end++
+			}
+			if base64Printable(text[p:end]) {
+				return true
+			}
+			p = end
+			continue
+		}
+		p++
+	}
+	return false
+}
+
+func allHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isHex(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func hexRun(s string) int {
+	n := 0
+	for n < len(s) && isHex(s[n]) {
+		n++
+	}
+	return n
+}
+
+// base64Run is the length of the [\w/+-] run starting s.
+func base64Run(s string) int {
+	n := 0
+	for n < len(s) {
+		c := s[n]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '/' || c == '+' || c == '-') {
+			break
+		}
+		n++
+	}
+	return n
+}
+
+// printable is the decoder's test: every byte between \x09 and \x7e.
+func printable(b []byte) bool {
+	for _, c := range b {
+		if c <= '\x08' || c >= '\x7f' {
+			return false
+		}
+	}
+	return true
+}
+
+func hasAny(s, set string) bool {
+	for i := 0; i < len(s); i++ {
+		for j := 0; j < len(set); j++ {
+			if s[i] == set[j] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hexPrintable mirrors the decoder's hex decoding.
+func hexPrintable(s string) bool {
+	if len(s)%2 != 0 || !hasAny(s, "0123456789") {
+		return false
+	}
+	b := make([]byte, len(s)/2)
+	for i := 0; i < len(s); i += 2 {
+		b[i/2] = unhex(s[i])<<4 | unhex(s[i+1])
+	}
+	return printable(b)
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0'
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10
+	default:
+		return c - 'A' + 10
+	}
+}
+
+// base64Printable mirrors the decoder's base64 decoding.
+func base64Printable(s string) bool {
+	if !hasAny(s, "0123456789+/-_") {
+		return false
+	}
+	if b, err := base64.StdEncoding.DecodeString(s); err == nil && printable(b) {
+		return true
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	return err == nil && printable(b)
+}
