@@ -29,7 +29,10 @@ import (
 // logged.
 func TestBrowser(t *testing.T) {
 	b := browsertest.Start(t, 1280, 900)
-	r, page, secrets := render(t)
+	sweeps := []SweepPoint{{ID: 1, Started: now.AddDate(0, 0, -14), New: 12, Open: 12},
+		{ID: 2, Started: now.AddDate(0, 0, -7), New: 3, Fixed: 5, Open: 10, Shard: "1/2"},
+		{ID: 3, Started: now, New: 0, Fixed: 2, Open: 8}}
+	r, page, secrets := renderWith(t, Options{ToolVersion: "test", Sweeps: sweeps})
 	rows := inventory.Rows(r)
 	url := browsertest.WriteFile(t, "report.html", []byte(page))
 	p := browsertest.Open(t, b, url)
@@ -44,6 +47,7 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("%d rows shown, want %d", len(got), len(rows))
 	}
 	t.Run("semantics", func(t *testing.T) { checkSemantics(t, p) })
+	t.Run("charts", func(t *testing.T) { checkCharts(t, p, len(sweeps)) })
 	t.Run("sort", func(t *testing.T) { checkSort(t, p, rows) })
 	t.Run("filter", func(t *testing.T) { checkFilter(t, p, rows) })
 	t.Run("expand", func(t *testing.T) { checkExpand(t, p, r.Identities[0].Key, len(r.Identities[0].Occurrences)) })
@@ -162,6 +166,33 @@ func checkSemantics(t *testing.T, p *browser.Page) {
 			t.Errorf("verdicts %s and %s share the border style %s", v, o, s)
 		}
 		seen[s] = v
+	}
+}
+
+// checkCharts: three charts drawn, every bar inside its chart, and the
+// sweep chart's bars in groups of three with a legend.
+func checkCharts(t *testing.T, p *browser.Page, sweeps int) {
+	charts := eval[map[string]int](t, p, `Object.fromEntries(Array.from(document.querySelectorAll("svg[role=img]")).map(function (svg) {
+		var box = svg.getBoundingClientRect(), outside = 0;
+		svg.querySelectorAll("rect, text").forEach(function (e) {
+			var r = e.getBoundingClientRect();
+			if (r.width > 0 && (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1)) { outside++; }
+		});
+		return [svg.id, outside * 1000 + svg.querySelectorAll("rect.bar").length];
+	}))`)
+	if len(charts) != 3 {
+		t.Fatalf("charts %v, want age, copies and sweeps", charts)
+	}
+	for id, v := range charts {
+		if v >= 1000 {
+			t.Errorf("%s: %d shapes drawn outside the chart", id, v/1000)
+		}
+	}
+	if got := charts["chart-sweeps"] % 1000; got < 2*sweeps+3 {
+		t.Errorf("sweep chart: %d bars and swatches, want at least %d", got, 2*sweeps+3)
+	}
+	if n := eval[int](t, p, `document.querySelectorAll("table.chart-data tbody tr").length`); n != sweeps {
+		t.Errorf("sweep data table: %d rows, want %d", n, sweeps)
 	}
 }
 

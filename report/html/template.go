@@ -59,6 +59,8 @@ details table { width: auto; font-size: .92em; }
 .charts { display: flex; flex-wrap: wrap; gap: 1.5rem; }
 figure { margin: 0; }
 figcaption { font-size: .9rem; color: var(--muted); max-width: 480px; }
+figcaption strong { color: var(--fg); }
+table.chart-data { width: auto; margin-top: .5rem; font-size: .9rem; }
 svg text { font: 12px system-ui, sans-serif; fill: #000; }
 svg .bar { stroke: #000; stroke-width: 1.5; }
 svg .axis { stroke: #000; stroke-width: 1.5; }
@@ -120,10 +122,19 @@ svg .axis { stroke: #000; stroke-width: 1.5; }
 <pattern id="{{.ID}}-pat-solid" width="4" height="4" patternUnits="userSpaceOnUse"><rect width="4" height="4" fill="#444"/></pattern>
 </defs>
 {{$id := .ID}}{{$base := .BaseY}}<line class="axis" x1="8" y1="{{$base}}" x2="{{.Width}}" y2="{{$base}}"/>
-{{range .Bars}}<g><title>{{.AccessibleNm}}</title>{{if .H}}<rect class="bar" x="{{.X}}" y="{{.Y}}" width="{{.W}}" height="{{.H}}" fill="url(#{{$id}}-{{.Pattern}})"/>{{end}}<text x="{{.LabelX}}" y="{{.CountY}}" text-anchor="middle" font-weight="700">{{.Count}}</text><text x="{{.LabelX}}" y="{{add $base 18}}" text-anchor="middle">{{.Label}}</text></g>
-{{end}}<text x="{{.Width}}" y="{{add $base 38}}" text-anchor="end" font-style="italic">{{.Axis}}</text>
+{{range .Legend}}<g><rect class="bar" x="{{.X}}" y="{{.Y}}" width="16" height="16" fill="url(#{{$id}}-{{.Pattern}})"/><text x="{{add .X 22}}" y="{{add .Y 13}}">{{.Text}}</text></g>
+{{end}}{{$small := .Groups}}{{range .Bars}}<g><title>{{.AccessibleNm}}</title>{{if .H}}<rect class="bar" x="{{.X}}" y="{{.Y}}" width="{{.W}}" height="{{.H}}" fill="url(#{{$id}}-{{.Pattern}})"/>{{end}}<text x="{{.LabelX}}" y="{{.CountY}}" text-anchor="middle" font-weight="700"{{if $small}} font-size="10"{{end}}>{{.Count}}</text>{{if .Label}}<text x="{{.LabelX}}" y="{{add $base 18}}" text-anchor="middle">{{.Label}}</text>{{end}}</g>
+{{end}}{{range .Groups}}<text x="{{.X}}" y="{{add $base 16}}" text-anchor="middle">{{.Text}}</text>{{if .Sub}}<text x="{{.X}}" y="{{add $base 30}}" text-anchor="middle" font-size="11">{{.Sub}}</text>{{end}}
+{{end}}{{if .Axis}}<text x="{{.Width}}" y="{{add $base 38}}" text-anchor="end" font-style="italic">{{.Axis}}</text>{{end}}
 </svg>
-<figcaption>{{.Desc}}</figcaption>
+<figcaption><strong>{{.Title}}.</strong> {{.Desc}}</figcaption>
+{{with .Table}}<table class="chart-data">
+<caption>{{.Caption}}</caption>
+<thead><tr>{{range $i, $h := .Head}}<th scope="col"{{if $i}} class="num"{{end}}>{{$h}}</th>{{end}}</tr></thead>
+<tbody>
+{{range .Rows}}<tr>{{range $i, $c := .}}{{if $i}}<td class="num">{{$c}}</td>{{else}}<th scope="row">{{$c}}</th>{{end}}{{end}}</tr>
+{{end}}</tbody>
+</table>{{end}}
 </figure>
 {{end}}</div>
 </section>
