@@ -11,10 +11,12 @@
 package browser
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image/png"
 	"os"
 	"os/exec"
 	"strings"
@@ -23,6 +25,7 @@ import (
 
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
@@ -275,4 +278,35 @@ func (p *Page) sync() error {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// Screenshot returns a PNG of the page from its top: the viewport's width
+// and the document's height, cut at maxHeight CSS pixels when that is
+// positive. It is re-encoded at the best compression, to keep pictures
+// committed to the repository small.
+func (p *Page) Screenshot(maxHeight int) ([]byte, error) {
+	size, err := chromedp.Run(p.Ctx, chromedp.Evaluate[[2]float64](`[document.documentElement.clientWidth, document.documentElement.scrollHeight]`))
+	if err != nil {
+		return nil, err
+	}
+	w, h := size[0], size[1]
+	if maxHeight > 0 && h > float64(maxHeight) {
+		h = float64(maxHeight)
+	}
+	res, err := chromedp.Call(p.Ctx, page.CaptureScreenshot, page.CaptureScreenshotParams{
+		Format: page.CaptureScreenshotFormatPng, CaptureBeyondViewport: new(true), FromSurface: new(true),
+		Clip: &page.Viewport{Width: w, Height: h, Scale: 1}})
+	if err != nil {
+		return nil, err
+	}
+	img, err := png.Decode(bytes.NewReader(res.Data))
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	enc := png.Encoder{CompressionLevel: png.BestCompression}
+	if err := enc.Encode(&b, img); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }

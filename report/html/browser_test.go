@@ -46,6 +46,9 @@ func TestBrowser(t *testing.T) {
 	if got := visible(t, p, 0); len(got) != len(rows) {
 		t.Fatalf("%d rows shown, want %d", len(got), len(rows))
 	}
+	if w := eval[[]int](t, p, `[document.documentElement.scrollWidth, document.documentElement.clientWidth]`); w[0] > w[1] {
+		t.Errorf("the page is %d px wide in a %d px window: it scrolls sideways", w[0], w[1])
+	}
 	t.Run("semantics", func(t *testing.T) { checkSemantics(t, p) })
 	t.Run("charts", func(t *testing.T) { checkCharts(t, p, len(sweeps)) })
 	t.Run("sort", func(t *testing.T) { checkSort(t, p, rows) })

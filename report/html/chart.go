@@ -21,6 +21,10 @@ type chart struct {
 	Legend []legendItem
 	// Table repeats the numbers for screen readers and print.
 	Table *dataTable
+	// Empty, when set, is written across a chart with nothing to show,
+	// centred on EmptyX, EmptyY.
+	Empty          string
+	EmptyX, EmptyY int
 }
 
 type label struct {
@@ -65,7 +69,8 @@ var patterns = []string{"pat-diag", "pat-dots", "pat-cross", "pat-horiz", "pat-v
 
 // histogram counts values into buckets and lays out the bars.
 func histogram(id, title, desc, axis string, values []int, buckets []bucket) chart {
-	c := chart{ID: id, Title: title, Desc: desc, Axis: axis, Width: chartW, Height: chartH, BaseY: chartH - padB}
+	c := chart{ID: id, Title: title, Desc: desc, Axis: axis, Width: chartW, Height: chartH, BaseY: chartH - padB,
+		EmptyX: chartW / 2, EmptyY: (padT + chartH - padB) / 2}
 	counts := make([]int, len(buckets))
 	for _, v := range values {
 		for i, b := range buckets {

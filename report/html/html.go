@@ -253,10 +253,14 @@ func build(r *correlator.Report, opts Options) *page {
 	p.Kinds, p.Workloads = sortedSet(kinds), sortedSet(workloads)
 	p.VerdictOptions, p.RepoOptions = sortedSet(verdictOpts), sortedSet(repoOpts)
 
+	age := histogram("chart-age", "Age of secrets",
+		fmt.Sprintf("Identities by days since %s; %d of unknown age (no git history).", opts.AgeFrom, unknownAge),
+		"days since first seen", ages, []bucket{{"0–7", 0, 7}, {"8–30", 8, 30}, {"31–90", 31, 90}, {"91–180", 91, 180}, {"181–365", 181, 365}, {"> 365", 366, -1}})
+	if age.Total == 0 {
+		age.Empty = "No age known: scan with --history to date secrets"
+	}
 	p.Charts = []chart{
-		histogram("chart-age", "Age of secrets",
-			fmt.Sprintf("Identities by days since %s; %d of unknown age (no git history).", opts.AgeFrom, unknownAge),
-			"days since first seen", ages, []bucket{{"0–7", 0, 7}, {"8–30", 8, 30}, {"31–90", 31, 90}, {"91–180", 91, 180}, {"181–365", 181, 365}, {"> 365", 366, -1}}),
+		age,
 		histogram("chart-copies", "Copies per secret",
 			"Identities by the number of distinct places (repository and path) holding their secret.",
 			"copies", copies, []bucket{{"0", 0, 0}, {"1", 1, 1}, {"2", 2, 2}, {"3–5", 3, 5}, {"6–10", 6, 10}, {"> 10", 11, -1}}),

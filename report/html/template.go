@@ -34,7 +34,10 @@ th, td { text-align: left; vertical-align: top; padding: .3rem .45rem; border-bo
 thead th { background: #eee; }
 tbody th { font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .88em; word-break: break-all; }
+code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .88em; overflow-wrap: anywhere; }
+#identities > tbody > tr.main > th { min-width: 12rem; }
+#identities > tbody > tr.main > td { overflow-wrap: anywhere; }
+#verdicts, #repo-table { width: auto; min-width: min(100%, 36rem); }
 th button { font: inherit; font-weight: 700; background: none; border: 1px solid transparent; padding: .1rem .2rem; cursor: pointer; color: inherit; text-align: left; }
 th button:hover { border-color: var(--line); }
 th button .arrow::after { content: " \2195"; color: var(--muted); }
@@ -125,6 +128,7 @@ svg .axis { stroke: #000; stroke-width: 1.5; }
 {{range .Legend}}<g><rect class="bar" x="{{.X}}" y="{{.Y}}" width="16" height="16" fill="url(#{{$id}}-{{.Pattern}})"/><text x="{{add .X 22}}" y="{{add .Y 13}}">{{.Text}}</text></g>
 {{end}}{{$small := .Groups}}{{range .Bars}}<g><title>{{.AccessibleNm}}</title>{{if .H}}<rect class="bar" x="{{.X}}" y="{{.Y}}" width="{{.W}}" height="{{.H}}" fill="url(#{{$id}}-{{.Pattern}})"/>{{end}}<text x="{{.LabelX}}" y="{{.CountY}}" text-anchor="middle" font-weight="700"{{if $small}} font-size="10"{{end}}>{{.Count}}</text>{{if .Label}}<text x="{{.LabelX}}" y="{{add $base 18}}" text-anchor="middle">{{.Label}}</text>{{end}}</g>
 {{end}}{{range .Groups}}<text x="{{.X}}" y="{{add $base 16}}" text-anchor="middle">{{.Text}}</text>{{if .Sub}}<text x="{{.X}}" y="{{add $base 30}}" text-anchor="middle" font-size="11">{{.Sub}}</text>{{end}}
+{{end}}{{if .Empty}}<text x="{{.EmptyX}}" y="{{.EmptyY}}" text-anchor="middle" font-style="italic">{{.Empty}}</text>
 {{end}}{{if .Axis}}<text x="{{.Width}}" y="{{add $base 38}}" text-anchor="end" font-style="italic">{{.Axis}}</text>{{end}}
 </svg>
 <figcaption><strong>{{.Title}}.</strong> {{.Desc}}</figcaption>
