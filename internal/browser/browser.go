@@ -87,7 +87,6 @@ func Flags(o Options) map[string]any {
 		"disable-client-side-phishing-detection": true,
 		"no-pings":                               true,
 		"disable-features":                       "Translate,OptimizationHints,MediaRouter,AutofillServerCommunication,CertificateTransparencyComponentUpdater",
-		"allow-file-access-from-files":           false,
 		"disable-gpu":                            true,
 		"font-render-hinting":                    "none",
 		"window-size":                            fmt.Sprintf("%d,%d", o.Width, o.Height),
