@@ -256,7 +256,7 @@ func build(r *correlator.Report, opts Options) *page {
 	age := histogram("chart-age", "Age of secrets",
 		fmt.Sprintf("Identities by days since %s; %d of unknown age (no git history).", opts.AgeFrom, unknownAge),
 		"days since first seen", ages, []bucket{{"0–7", 0, 7}, {"8–30", 8, 30}, {"31–90", 31, 90}, {"91–180", 91, 180}, {"181–365", 181, 365}, {"> 365", 366, -1}})
-	if age.Total == 0 {
+	if age.Total == 0 && unknownAge > 0 {
 		age.Empty = "No age known: scan with --history to date secrets"
 	}
 	p.Charts = []chart{

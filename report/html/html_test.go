@@ -221,6 +221,9 @@ func TestEmpty(t *testing.T) {
 	if !strings.Contains(b.String(), "No non-human identities found.") {
 		t.Error("empty report does not say so")
 	}
+	if strings.Contains(b.String(), "No age known") {
+		t.Error("an empty report blames missing history for the empty age chart")
+	}
 }
 
 func TestSweepChart(t *testing.T) {
