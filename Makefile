@@ -8,7 +8,7 @@ TAGS ?= gore2regex
 BENCH_DIR ?= .bench
 REPO ?=
 
-.PHONY: all build test lint bench vet fmt parity clean fuzz
+.PHONY: all build test lint bench vet fmt parity clean fuzz screenshot
 
 all: build
 
@@ -45,6 +45,11 @@ fuzz:
 			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 		done; \
 	done
+
+## screenshot: docs/report.png, the README's picture of the HTML report of the
+## bundled example, taken in headless Chromium (offline).
+screenshot:
+	./scripts/screenshot.sh docs/report.png
 
 clean:
 	rm -rf sprawl sprawl-vet $(BENCH_DIR)

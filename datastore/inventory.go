@@ -21,6 +21,8 @@ type Inventory struct {
 	Duplicates []Duplicate `json:"duplicates"`
 	// Findings lists every finding that is not fixed.
 	Findings []Finding `json:"findings"`
+	// Timeline is new, fixed and open findings sweep by sweep.
+	Timeline []SweepPoint `json:"timeline"`
 }
 
 // Trends counts findings by status, and what the newest sweep changed.

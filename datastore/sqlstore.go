@@ -581,6 +581,7 @@ func (s *sqlStore) Inventory(ctx context.Context) (*Inventory, error) {
 		}
 	}
 	inv.Duplicates = duplicates(all)
+	inv.Timeline = timeline(inv.Sweeps, all)
 
 	// Identities across repositories.
 	rows, err = s.db.QueryContext(ctx, `SELECT r.url, i.ikey, i.kind, i.name, i.workload, i.recommendation, i.current_control,

@@ -54,7 +54,9 @@ Usage:
   sprawl baseline create [PATH]    record today's findings; later scans use --baseline
   sprawl install-hook [REPO]       install a git pre-commit hook running sprawl
   sprawl sweep [flags]             scan many repositories (--repos FILE, --github-org ORG)
-  sprawl report --db FILE          print the inventory kept by sweeps
+  sprawl report [--html FILE] [RESULT.json ...]
+                                   render scan results, shard inventories or the
+                                   sweep datastore (--db) without scanning
   sprawl version                   print the version
 
 Run "sprawl scan -h" for the scan flags.

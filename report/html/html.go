@@ -32,6 +32,12 @@ type Options struct {
 	// TopRepos bounds the "repositories with the most findings" list
 	// (0 = 10).
 	TopRepos int
+	// Sweeps, from the sweep datastore, adds the chart of new, fixed and
+	// still open findings over sweeps.
+	Sweeps []SweepPoint
+	// AgeFrom says what ages count from (default "their secret was first
+	// committed"; the datastore knows when a sweep first saw it).
+	AgeFrom string
 }
 
 // Verdicts in the order the page shows them.
@@ -88,6 +94,9 @@ func Write(w io.Writer, r *correlator.Report, opts Options) error {
 	}
 	if opts.TopRepos <= 0 {
 		opts.TopRepos = 10
+	}
+	if opts.AgeFrom == "" {
+		opts.AgeFrom = "their secret was first committed"
 	}
 	p := build(r, opts)
 	return pageTmpl.Execute(w, p)
@@ -244,13 +253,20 @@ func build(r *correlator.Report, opts Options) *page {
 	p.Kinds, p.Workloads = sortedSet(kinds), sortedSet(workloads)
 	p.VerdictOptions, p.RepoOptions = sortedSet(verdictOpts), sortedSet(repoOpts)
 
+	age := histogram("chart-age", "Age of secrets",
+		fmt.Sprintf("Identities by days since %s; %d of unknown age (no git history).", opts.AgeFrom, unknownAge),
+		"days since first seen", ages, []bucket{{"0–7", 0, 7}, {"8–30", 8, 30}, {"31–90", 31, 90}, {"91–180", 91, 180}, {"181–365", 181, 365}, {"> 365", 366, -1}})
+	if age.Total == 0 && unknownAge > 0 {
+		age.Empty = "No age known: scan with --history to date secrets"
+	}
 	p.Charts = []chart{
-		histogram("chart-age", "Age of secrets",
-			fmt.Sprintf("Identities by days since their secret was first committed; %d of unknown age (no git history).", unknownAge),
-			"days since first seen", ages, []bucket{{"0–7", 0, 7}, {"8–30", 8, 30}, {"31–90", 31, 90}, {"91–180", 91, 180}, {"181–365", 181, 365}, {"> 365", 366, -1}}),
+		age,
 		histogram("chart-copies", "Copies per secret",
 			"Identities by the number of distinct places (repository and path) holding their secret.",
 			"copies", copies, []bucket{{"0", 0, 0}, {"1", 1, 1}, {"2", 2, 2}, {"3–5", 3, 5}, {"6–10", 6, 10}, {"> 10", 11, -1}}),
+	}
+	if len(opts.Sweeps) > 0 {
+		p.Charts = append(p.Charts, sweepChart(opts.Sweeps))
 	}
 	return p
 }

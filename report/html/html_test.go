@@ -87,10 +87,15 @@ func fixture(t *testing.T) (*engine.Result, []string) {
 
 func render(t *testing.T) (*correlator.Report, string, []string) {
 	t.Helper()
+	return renderWith(t, Options{ToolVersion: "test"})
+}
+
+func renderWith(t *testing.T, opts Options) (*correlator.Report, string, []string) {
+	t.Helper()
 	res, secrets := fixture(t)
 	r := correlator.Correlate(res, correlator.Options{Now: now, Lifecycle: true, IdentityFindings: true})
 	var b bytes.Buffer
-	if err := Write(&b, r, Options{ToolVersion: "test"}); err != nil {
+	if err := Write(&b, r, opts); err != nil {
 		t.Fatal(err)
 	}
 	return r, b.String(), secrets
@@ -215,5 +220,67 @@ func TestEmpty(t *testing.T) {
 	}
 	if !strings.Contains(b.String(), "No non-human identities found.") {
 		t.Error("empty report does not say so")
+	}
+	if strings.Contains(b.String(), "No age known") {
+		t.Error("an empty report blames missing history for the empty age chart")
+	}
+}
+
+func TestSweepChart(t *testing.T) {
+	res, _ := fixture(t)
+	r := correlator.Correlate(res, correlator.Options{Now: now, Lifecycle: true, IdentityFindings: true})
+	points := func(n int) []SweepPoint {
+		var out []SweepPoint
+		for i := 1; i <= n; i++ {
+			out = append(out, SweepPoint{ID: int64(i), Started: now.AddDate(0, 0, i-n), New: 10 * i, Fixed: i, Open: 100 + i})
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name         string
+		points       []SweepPoint
+		groups, rows int
+	}{
+		{"no datastore", nil, 0, 0},
+		{"three sweeps", points(3), 3, 3},
+		{"more sweeps than the chart holds", points(MaxSweeps + 8), MaxSweeps, MaxSweeps + 8},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := Write(&b, r, Options{Sweeps: tc.points}); err != nil {
+				t.Fatal(err)
+			}
+			page := b.String()
+			if tc.groups == 0 {
+				if strings.Contains(page, "chart-sweeps") {
+					t.Error("a sweep chart without sweeps")
+				}
+				return
+			}
+			svg := page[strings.Index(page, `<svg id="chart-sweeps"`):]
+			svg = svg[:strings.Index(svg, "</svg>")]
+			if got := strings.Count(svg, `<rect class="bar"`); got != 3*tc.groups+3 { // bars with a count > 0, plus the legend
+				t.Errorf("%d bars and swatches, want %d", got, 3*tc.groups+3)
+			}
+			for _, p := range tc.points[len(tc.points)-tc.groups:] {
+				for _, want := range []string{
+					fmt.Sprintf("sweep #%d, new: %d.", p.ID, p.New),
+					fmt.Sprintf("sweep #%d, fixed: %d.", p.ID, p.Fixed),
+					fmt.Sprintf("sweep #%d, still open: %d.", p.ID, p.Open),
+				} {
+					if !strings.Contains(svg, want) {
+						t.Errorf("chart description lacks %q", want)
+					}
+				}
+			}
+			table := regexp.MustCompile(`(?s)<table class="chart-data">.*?</table>`).FindString(page)
+			if got := strings.Count(table, `<th scope="row">`); got != tc.rows {
+				t.Errorf("data table has %d sweeps, want %d", got, tc.rows)
+			}
+			last := tc.points[len(tc.points)-1]
+			if want := fmt.Sprintf(`<td class="num">%d</td><td class="num">%d</td><td class="num">%d</td>`, last.New, last.Fixed, last.Open); !strings.Contains(table, want) {
+				t.Errorf("data table lacks the newest sweep's row %s", want)
+			}
+		})
 	}
 }
