@@ -262,3 +262,28 @@ func TestOutOfOrderSweeps(t *testing.T) {
 		}
 	})
 }
+
+// TestOpenOddPaths: SQLite reads '?', '#' and '%' in a file: URI as query,
+// fragment and escape; Open must still open exactly the file named.
+func TestOpenOddPaths(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"a#1.db", "b?x=1.db", "c%41.db", "shard #2 of 4.db"} {
+		path := filepath.Join(dir, name)
+		s, err := Open(context.Background(), path)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if _, err := s.BeginSweep(context.Background(), name); err != nil {
+			t.Fatal(err)
+		}
+		var seq int
+		var schema, file string
+		if err := s.db.QueryRowContext(context.Background(), `PRAGMA database_list`).Scan(&seq, &schema, &file); err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		if file != path {
+			t.Errorf("Open(%q) opened %q", path, file)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
@@ -34,7 +35,7 @@ func Open(ctx context.Context, path string) (*SQLite, error) {
 		}
 		f.Close()
 	}
-	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_txlock=immediate"
+	dsn := sqliteURI(path, "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_txlock=immediate")
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("datastore: %w", err)
@@ -47,4 +48,12 @@ func Open(ctx context.Context, path string) (*SQLite, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// sqliteURI returns the driver's file: URI for path with the query params:
+// '%', '?' and '#' in the path are escaped, or SQLite would read them as
+// an escape, the query or a fragment and open another file.
+func sqliteURI(path, params string) string {
+	path = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+	return "file:" + path + "?" + params
 }
