@@ -112,7 +112,7 @@ func normal(t *testing.T, s Store) string {
 	}
 	// Fixed findings are not in inv.Findings: list them from the store.
 	for _, r := range inv.Repos {
-		all, err := s.(interface{ sqlBase() *sqlStore }).sqlBase().queryFindings(context.Background(), true, `WHERE r.url = ?`, r.URL)
+		all, err := s.(interface{ sqlBase() *sqlStore }).sqlBase().queryFindings(context.Background(), s.(interface{ sqlBase() *sqlStore }).sqlBase().db, true, `WHERE r.url = ?`, r.URL)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -258,7 +258,7 @@ func TestMergeFreshShardFiles(t *testing.T) {
 		if _, err := Merge(context.Background(), dst, order); err != nil {
 			t.Fatal(err)
 		}
-		fs, err := dst.(interface{ sqlBase() *sqlStore }).sqlBase().queryFindings(context.Background(), false, `WHERE r.url = ?`, "https://git.example/a.git")
+		fs, err := dst.(interface{ sqlBase() *sqlStore }).sqlBase().queryFindings(context.Background(), dst.(interface{ sqlBase() *sqlStore }).sqlBase().db, false, `WHERE r.url = ?`, "https://git.example/a.git")
 		if err != nil {
 			t.Fatal(err)
 		}

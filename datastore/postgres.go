@@ -150,7 +150,8 @@ func OpenPostgres(ctx context.Context, dsn string) (*Postgres, error) {
 		db.Close()
 		return nil, scrub(dsn, fmt.Errorf("datastore: postgres %s: %w", RedactDSN(dsn), err))
 	}
-	s := &Postgres{&sqlStore{db: &dbx{db: db, rebind: dollarRebind}, now: time.Now}}
+	s := &Postgres{&sqlStore{db: &dbx{db: db, rebind: dollarRebind}, now: time.Now,
+		snapshot: &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}}}
 	lock := func(tx *txx) error {
 		_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, int64(pgMigrationLock))
 		return err

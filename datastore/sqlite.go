@@ -42,7 +42,9 @@ func Open(ctx context.Context, path string) (*SQLite, error) {
 	}
 	// One writer at a time keeps SQLite simple; workers queue here.
 	db.SetMaxOpenConns(1)
-	s := &SQLite{&sqlStore{db: &dbx{db: db, rebind: noRebind}, now: time.Now}}
+	// Inventory reads in a deferred (read-only) transaction: one WAL
+	// snapshot, without taking the write lock.
+	s := &SQLite{&sqlStore{db: &dbx{db: db, rebind: noRebind}, now: time.Now, snapshot: &sql.TxOptions{ReadOnly: true}}}
 	if err := s.migrate(ctx, migrations, nil); err != nil {
 		db.Close()
 		return nil, err

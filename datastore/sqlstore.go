@@ -31,6 +31,15 @@ const (
 type sqlStore struct {
 	db  *dbx
 	now func() time.Time
+	// snapshot, when set, are the options of the read-only transaction
+	// Inventory runs in, so its queries see one state while shards write
+	// (PostgreSQL: repeatable read; SQLite: a deferred transaction).
+	snapshot *sql.TxOptions
+}
+
+// queryer runs queries on the store or in a transaction.
+type queryer interface {
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
 }
 
 // dbx and txx rebind placeholders for the backend.
@@ -403,12 +412,12 @@ func scanFinding(rows *sql.Rows, detail bool) (Finding, error) {
 	return f, err
 }
 
-func (s *sqlStore) queryFindings(ctx context.Context, detail bool, where string, args ...any) ([]Finding, error) {
+func (s *sqlStore) queryFindings(ctx context.Context, q queryer, detail bool, where string, args ...any) ([]Finding, error) {
 	cols := findingCols
 	if detail {
 		cols += ", f.detail"
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+cols+` FROM findings f JOIN repos r ON r.id = f.repo_id `+
+	rows, err := q.QueryContext(ctx, `SELECT `+cols+` FROM findings f JOIN repos r ON r.id = f.repo_id `+
 		where+` ORDER BY r.url, f.path, f.line, f.rule, f.fkey`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("datastore: %w", err)
@@ -427,12 +436,12 @@ func (s *sqlStore) queryFindings(ctx context.Context, detail bool, where string,
 
 // OpenFindings implements Store.
 func (s *sqlStore) OpenFindings(ctx context.Context, url string) ([]Finding, error) {
-	return s.queryFindings(ctx, false, `WHERE r.url = ? AND f.status = ?`, url, StatusOpen)
+	return s.queryFindings(ctx, s.db, false, `WHERE r.url = ? AND f.status = ?`, url, StatusOpen)
 }
 
 // RepoFindings implements Store.
 func (s *sqlStore) RepoFindings(ctx context.Context, url string) ([]Finding, error) {
-	return s.queryFindings(ctx, true, `WHERE r.url = ? AND f.status <> ?`, url, StatusFixed)
+	return s.queryFindings(ctx, s.db, true, `WHERE r.url = ? AND f.status <> ?`, url, StatusFixed)
 }
 
 // RecordRepo implements Store.
@@ -440,10 +449,20 @@ func (s *sqlStore) RepoFindings(ctx context.Context, url string) ([]Finding, err
 // The repository row is upserted first: on PostgreSQL that locks it until
 // commit, so results for one repository (retries, shards that overlap) are
 // applied one after another, never interleaved.
+//
+// Times (first seen, last seen, fixed) are the start time of the sweep, not
+// of the write, so they are ordered as the sweeps are: a shard of an older
+// sweep that records late cannot make first seen later than last seen.
 func (s *sqlStore) RecordRepo(ctx context.Context, r RepoResult) error {
-	now := ts(s.now())
 	sid := r.SweepID
 	err := s.tx(ctx, func(tx *txx) error {
+		var now string
+		if err := tx.QueryRowContext(ctx, `SELECT started_at FROM sweeps WHERE id = ?`, sid).Scan(&now); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("sweep #%d is not in the datastore", sid)
+			}
+			return err
+		}
 		var id, last int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO repos(url, name, first_sweep, last_sweep) VALUES (?, ?, ?, ?)
 			ON CONFLICT(url) DO UPDATE SET
@@ -632,9 +651,21 @@ func (s *sqlStore) SweepRepos(ctx context.Context, id int64) ([]SweepRepo, error
 
 // Inventory implements Store.
 func (s *sqlStore) Inventory(ctx context.Context) (*Inventory, error) {
+	if s.snapshot == nil {
+		return s.inventory(ctx, s.db)
+	}
+	t, err := s.db.db.BeginTx(ctx, s.snapshot)
+	if err != nil {
+		return nil, fmt.Errorf("datastore: %w", err)
+	}
+	defer t.Rollback()
+	return s.inventory(ctx, &txx{tx: t, rebind: s.db.rebind})
+}
+
+func (s *sqlStore) inventory(ctx context.Context, q queryer) (*Inventory, error) {
 	inv := &Inventory{Generated: s.now().UTC()}
 	// Sweeps.
-	rows, err := s.db.QueryContext(ctx, `SELECT `+sweepCols+` FROM sweeps ORDER BY id`)
+	rows, err := q.QueryContext(ctx, `SELECT `+sweepCols+` FROM sweeps ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("datastore: %w", err)
 	}
@@ -649,7 +680,7 @@ func (s *sqlStore) Inventory(ctx context.Context) (*Inventory, error) {
 	rows.Close()
 
 	// Repositories.
-	rows, err = s.db.QueryContext(ctx, `SELECT r.url, r.name, r.head, r.last_sweep, r.last_outcome, r.last_error,
+	rows, err = q.QueryContext(ctx, `SELECT r.url, r.name, r.head, r.last_sweep, r.last_outcome, r.last_error,
 		COALESCE(SUM(CASE WHEN f.status = 'open' THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN f.status = 'history' THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN f.status = 'fixed' THEN 1 ELSE 0 END), 0)
@@ -668,7 +699,7 @@ func (s *sqlStore) Inventory(ctx context.Context) (*Inventory, error) {
 	rows.Close()
 
 	// Findings not fixed, and trends.
-	all, err := s.queryFindings(ctx, false, ``)
+	all, err := s.queryFindings(ctx, q, false, ``)
 	if err != nil {
 		return nil, err
 	}
@@ -713,7 +744,7 @@ func (s *sqlStore) Inventory(ctx context.Context) (*Inventory, error) {
 	inv.Duplicates = duplicates(all)
 
 	// Identities across repositories.
-	rows, err = s.db.QueryContext(ctx, `SELECT r.url, i.ikey, i.kind, i.name, i.workload, i.recommendation, i.current_control,
+	rows, err = q.QueryContext(ctx, `SELECT r.url, i.ikey, i.kind, i.name, i.workload, i.recommendation, i.current_control,
 		i.misfit, i.reasons, i.first_action, i.copies, i.first_seen, i.last_seen
 		FROM identities i JOIN repos r ON r.id = i.repo_id ORDER BY i.ikey, r.url`)
 	if err != nil {
