@@ -442,7 +442,10 @@ func assertNoSecretsIn(t *testing.T, secrets []string, texts []string, paths ...
 	}
 	for _, p := range paths {
 		filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err == nil && !d.IsDir() && !strings.Contains(path, string(filepath.Separator)+"repos"+string(filepath.Separator)) {
+			// Clones hold the secrets, of course; their configs must not
+			// hold the token.
+			clone := strings.Contains(path, string(filepath.Separator)+"repos"+string(filepath.Separator)) && d.Name() != "config"
+			if err == nil && !d.IsDir() && !clone {
 				raw, _ := os.ReadFile(path)
 				check(path, raw)
 			}
