@@ -16,7 +16,9 @@ pg=${BENCH_POSTGRES_URL:-${SPRAWL_TEST_POSTGRES_URL:-}}
 export SPRAWL_FINGERPRINT_KEY=${SPRAWL_FINGERPRINT_KEY:-sprawl-bench-sweep}
 
 mkdir -p "$dir"
-go build -o "$dir/sprawl" ./cmd/sprawl
+# The regex engine release builds use (as scripts/bench.sh); BENCH_TAGS= for Go's.
+tags=${BENCH_TAGS-gore2regex}
+go build -tags "$tags" -o "$dir/sprawl" ./cmd/sprawl
 go build -o "$dir/benchtool" ./scripts/benchtool
 
 daemon_pid=""
@@ -64,7 +66,7 @@ measure() { # label db cache
 backends=("sqlite")
 [ -n "$pg" ] && backends+=("postgres")
 echo
-echo "== sprawl sweep: $n repositories ($commits commits, 60 files each) over git daemon on 127.0.0.1, --workers $workers, $(nproc) cores"
+echo "== sprawl sweep: $n repositories ($commits commits, 60 files each) over git daemon on 127.0.0.1, --workers $workers, $(nproc) cores, $("$dir/sprawl" version)"
 for b in "${backends[@]}"; do
 	cache="$dir/cache-$b"
 	rm -rf "$cache"
