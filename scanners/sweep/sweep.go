@@ -82,9 +82,10 @@ type Options struct {
 	// skipping repositories it already finished.
 	Resume bool
 	// Run names the run this sweep belongs to; every shard of a run uses
-	// the same name (a CI run id, a Kubernetes Job name). A shard re-run
-	// in a run continues its sweep, skipping the repositories it already
-	// recorded, finished or not (Resume is then implied).
+	// the same name (a CI run id, a Kubernetes Job name). A shard run again
+	// in a run continues its sweep, whether it finished or died: the
+	// repositories it recorded as done or up to date are skipped, failed
+	// ones are tried again (Resume is then implied).
 	Run string
 	// OnRepo is called after each repository, one call at a time; a
 	// failed repository has a nil Report.
