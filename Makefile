@@ -8,7 +8,7 @@ TAGS ?= gore2regex
 BENCH_DIR ?= .bench
 REPO ?=
 
-.PHONY: all build test lint bench vet fmt parity clean fuzz screenshot
+.PHONY: all build test lint bench bench-sweep vet fmt parity clean fuzz screenshot
 
 all: build
 
@@ -31,10 +31,18 @@ vet:
 	$(GO) vet ./...
 
 ## bench: Go benchmarks, then sprawl vs gitleaks (same module version) on a
-## generated history and on REPO=/path/to/repo when given.
+## generated history and on REPO=/path/to/repo when given, then sweep
+## throughput (bench-sweep).
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	./scripts/bench.sh $(REPO)
+	./scripts/bench-sweep.sh
+
+## bench-sweep: sprawl sweep over 100 generated repositories served by git
+## daemon on 127.0.0.1: repositories per minute and peak RSS, with SQLite and
+## (BENCH_POSTGRES_URL or SPRAWL_TEST_POSTGRES_URL set) PostgreSQL.
+bench-sweep:
+	./scripts/bench-sweep.sh
 
 ## fuzz: run every fuzz target for FUZZTIME each (their seeds run in `make test`).
 FUZZTIME ?= 30s

@@ -10,12 +10,17 @@
 //
 // Store is the storage interface; Open returns the SQLite implementation
 // (pure Go, modernc.org/sqlite). A second backend (PostgreSQL) implements
-// the same interface and runs the same migrations' semantics.
+// the same interface and runs the same migrations' semantics. Merge joins
+// the SQLite files of sharded sweeps into one store.
 package datastore
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -45,6 +50,33 @@ const (
 // ErrNoSweep is returned by Resume when there is no unfinished sweep.
 var ErrNoSweep = errors.New("datastore: no unfinished sweep to resume")
 
+// KeyMismatchError says that a datastore's fingerprints were made with
+// another fingerprint key than the one given. It names keys by KeyID only.
+type KeyMismatchError struct {
+	// Where names the datastore (a file, or a redacted connection string).
+	Where string
+	// Stored is the id of the key the datastore's fingerprints use; Given
+	// is the id of the key offered.
+	Stored, Given string
+}
+
+func (e *KeyMismatchError) Error() string {
+	return fmt.Sprintf("%s holds fingerprints made with another fingerprint key (key id %s, this run's key id %s): "+
+		"fingerprints from different keys never match, so duplicates and first/last seen would be wrong. "+
+		"Use the key the datastore was made with (the same SPRAWL_FINGERPRINT_KEY, or unset it to use the key kept in the datastore), or a new datastore",
+		e.Where, e.Stored, e.Given)
+}
+
+// KeyID names a fingerprint key without revealing it: the first 16 hex
+// digits of HMAC-SHA256(key, "sprawl fingerprint key id v1"). Datastores
+// record the id of the key their fingerprints were made with, so sweeps
+// and merges can refuse to mix keys.
+func KeyID(key []byte) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("sprawl fingerprint key id v1"))
+	return hex.EncodeToString(m.Sum(nil))[:16]
+}
+
 // Sweep is one run of `sprawl sweep`.
 type Sweep struct {
 	ID       int64      `json:"id"`
@@ -53,6 +85,11 @@ type Sweep struct {
 	Status   string     `json:"status"`
 	// Shard is "i/n" when the sweep ran one shard, else "".
 	Shard string `json:"shard,omitempty"`
+	// Run names the run the sweep belongs to (sprawl sweep --run): every
+	// shard of one run has its own sweep with the same Run. "" when unnamed.
+	Run string `json:"run,omitempty"`
+	// UID identifies the sweep across datastores (merge uses it).
+	UID string `json:"uid"`
 }
 
 // RepoState is what the store remembers of a repository between sweeps.
@@ -80,6 +117,10 @@ type Finding struct {
 	Message     string `json:"message,omitempty"`
 	// InHead is true when the finding is at the repository's head.
 	InHead bool `json:"inHead"`
+	// Detail is the finding as the report writers need it (columns,
+	// related locations, properties; JSON of detectors.Finding, which never
+	// holds a secret), so SARIF can be rebuilt from the store. Optional.
+	Detail []byte `json:"-"`
 
 	// Filled when read back from the store.
 	Repo       string     `json:"repo,omitempty"`
@@ -141,8 +182,18 @@ type Store interface {
 	// FingerprintKey returns the key fingerprints are made with, creating
 	// and storing 32 random bytes on first use.
 	FingerprintKey(ctx context.Context) ([]byte, error)
+	// BindFingerprintKey records KeyID(key) as the id of the key the
+	// store's fingerprints are made with, or checks it against the one
+	// recorded: a *KeyMismatchError when they differ.
+	BindFingerprintKey(ctx context.Context, key []byte) error
+	// FingerprintKeyID returns the recorded key id ("" when none).
+	FingerprintKeyID(ctx context.Context) (string, error)
 	// BeginSweep starts a new sweep.
 	BeginSweep(ctx context.Context, shard string) (Sweep, error)
+	// OpenRun returns the sweep of shard in the run named run, starting it
+	// when there is none (existing=false). Shards of one run running at
+	// once, or a shard re-run after it died, get one sweep per shard.
+	OpenRun(ctx context.Context, run, shard string) (sw Sweep, existing bool, err error)
 	// ResumeSweep returns the newest unfinished sweep for shard, or
 	// ErrNoSweep.
 	ResumeSweep(ctx context.Context, shard string) (Sweep, error)
@@ -154,6 +205,9 @@ type Store interface {
 	RepoState(ctx context.Context, url string) (RepoState, bool, error)
 	// OpenFindings returns the findings of url that are still at the head.
 	OpenFindings(ctx context.Context, url string) ([]Finding, error)
+	// RepoFindings returns the findings of url that are not fixed (at the
+	// head or only in history), with their Detail.
+	RepoFindings(ctx context.Context, url string) ([]Finding, error)
 	// RecordRepo stores one repository's result atomically.
 	RecordRepo(ctx context.Context, r RepoResult) error
 	// SweepRepos returns the per-repository outcomes of sweep id.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -259,6 +260,110 @@ func TestOutOfOrderSweeps(t *testing.T) {
 		}
 		if len(inv.Repos) != 1 || inv.Repos[0].LastSweep != sw2.ID {
 			t.Fatalf("repos %+v", inv.Repos)
+		}
+	})
+}
+
+// TestOpenOddPaths: SQLite reads '?', '#' and '%' in a file: URI as query,
+// fragment and escape; Open must still open exactly the file named.
+func TestOpenOddPaths(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"a#1.db", "b?x=1.db", "c%41.db", "shard #2 of 4.db"} {
+		path := filepath.Join(dir, name)
+		s, err := Open(context.Background(), path)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if _, err := s.BeginSweep(context.Background(), name); err != nil {
+			t.Fatal(err)
+		}
+		var seq int
+		var schema, file string
+		if err := s.db.QueryRowContext(context.Background(), `PRAGMA database_list`).Scan(&seq, &schema, &file); err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		if file != path {
+			t.Errorf("Open(%q) opened %q", path, file)
+		}
+	}
+}
+
+// TestOutOfOrderTimes: a shard of an older sweep that records late (it was
+// re-run after a newer sweep had started) must not make first seen later
+// than last seen: times are those of the sweeps, not of the writes.
+func TestOutOfOrderTimes(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s Store) {
+		ctx := context.Background()
+		base := s.(interface{ sqlBase() *sqlStore }).sqlBase()
+		at := func(h int) { base.now = func() time.Time { return clockBase.Add(time.Duration(h) * time.Hour) } }
+		at(0)
+		sw1, _, _ := s.OpenRun(ctx, "monday", "1/2")
+		at(24)
+		sw2, _, _ := s.OpenRun(ctx, "tuesday", "1/2")
+		at(25) // Tuesday's shard records first...
+		rec := func(id int64) {
+			if err := s.RecordRepo(ctx, RepoResult{SweepID: id, URL: "u", Name: "n", Outcome: RepoDone, Full: true,
+				Findings: []Finding{secret("k", "a.env", "fp", 1, true)}, Identities: []Identity{{Key: "i"}}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rec(sw2.ID)
+		at(30) // ...then Monday's, re-run late.
+		rec(sw1.ID)
+		inv, _ := s.Inventory(ctx)
+		f := inv.Findings[0]
+		if !f.FirstSeen.Equal(clockBase) || !f.LastSeen.Equal(clockBase.Add(24*time.Hour)) {
+			t.Errorf("finding first seen %v, last seen %v: want Monday's and Tuesday's sweep times", f.FirstSeen, f.LastSeen)
+		}
+		id := inv.Identities[0]
+		if !id.FirstSeen.Equal(clockBase) || !id.LastSeen.Equal(clockBase.Add(24*time.Hour)) {
+			t.Errorf("identity first seen %v, last seen %v: want Monday's and Tuesday's sweep times", id.FirstSeen, id.LastSeen)
+		}
+	})
+}
+
+// TestInventorySnapshot: an inventory read while shards write is one state
+// of the store: per-repository counts add up to the trends and the list.
+func TestInventorySnapshot(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s Store) {
+		ctx := context.Background()
+		sw, _ := s.BeginSweep(ctx, "")
+		done := make(chan error, 1)
+		go func() {
+			for i := range 120 {
+				url := fmt.Sprintf("https://h/r%03d.git", i)
+				if err := s.RecordRepo(ctx, RepoResult{SweepID: sw.ID, URL: url, Name: url, Outcome: RepoDone, Full: true,
+					Findings: []Finding{secret("a", "a.env", fmt.Sprint("fa", i), 1, true), secret("b", "b.env", fmt.Sprint("fb", i), 1, false)}}); err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+		for reads := 0; ; reads++ {
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Logf("%d inventories read while writing", reads)
+				return
+			default:
+			}
+			inv, err := s.Inventory(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			open, hist := 0, 0
+			for _, r := range inv.Repos {
+				open += r.Open
+				hist += r.History
+			}
+			if open != inv.Trends.Open || hist != inv.Trends.History || len(inv.Findings) != open+hist || open != len(inv.Repos) {
+				t.Fatalf("inventory mixes states: repos say %d open %d history over %d repositories, trends %+v, %d findings listed",
+					open, hist, len(inv.Repos), inv.Trends, len(inv.Findings))
+			}
 		}
 	})
 }

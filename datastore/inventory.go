@@ -26,11 +26,18 @@ type Inventory struct {
 }
 
 // Trends counts findings by status, and what the newest sweep changed.
+// When the newest sweep belongs to a named run (sprawl sweep --run), "the
+// newest sweep" is every sweep of that run: all its shards.
 type Trends struct {
 	LastSweep int64 `json:"lastSweep"`
-	Open      int   `json:"open"`
-	History   int   `json:"history"`
-	Fixed     int   `json:"fixed"`
+	// LastRun is the newest sweep's run name ("" when unnamed).
+	LastRun string `json:"lastRun,omitempty"`
+	// LastRunSweeps counts the sweeps New and FixedInLast cover (the
+	// shards of LastRun; 1 when unnamed).
+	LastRunSweeps int `json:"lastRunSweeps,omitempty"`
+	Open          int `json:"open"`
+	History       int `json:"history"`
+	Fixed         int `json:"fixed"`
 	// New counts findings first seen in the newest sweep.
 	New int `json:"new"`
 	// FixedInLast counts findings that left the head in the newest sweep.
@@ -104,8 +111,12 @@ func (inv *Inventory) WriteText(w io.Writer) error {
 	ew := &errWriter{w: w}
 	ew.printf("sprawl inventory: %d repositories, %d sweeps\n", len(inv.Repos), len(inv.Sweeps))
 	t := inv.Trends
-	ew.printf("findings: %d open, %d only in history, %d fixed; newest sweep (#%d): %d new, %d fixed\n\n",
-		t.Open, t.History, t.Fixed, t.LastSweep, t.New, t.FixedInLast)
+	newest := fmt.Sprintf("newest sweep (#%d)", t.LastSweep)
+	if t.LastRun != "" {
+		newest = fmt.Sprintf("newest run %q (%d sweeps, newest #%d)", t.LastRun, t.LastRunSweeps, t.LastSweep)
+	}
+	ew.printf("findings: %d open, %d only in history, %d fixed; %s: %d new, %d fixed\n\n",
+		t.Open, t.History, t.Fixed, newest, t.New, t.FixedInLast)
 	if len(inv.Repos) > 0 {
 		tw := tabwriter.NewWriter(ew, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "REPOSITORY\tOPEN\tHISTORY\tFIXED\tLAST SWEEP\tOUTCOME")

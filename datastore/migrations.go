@@ -86,5 +86,17 @@ CREATE TABLE identities (
 	last_seen       TEXT NOT NULL,
 	PRIMARY KEY (repo_id, ikey)
 );
+`, // 2: sweep uids (merge recognises a sweep it already has) and run names
+	// (the shards of one run share one; a re-run shard continues its sweep),
+	// a finding's report detail (SARIF is rebuilt from the store), and an
+	// index for per-repository sweep outcomes.
+	`
+ALTER TABLE sweeps ADD COLUMN uid TEXT NOT NULL DEFAULT '';
+ALTER TABLE sweeps ADD COLUMN run TEXT NOT NULL DEFAULT '';
+UPDATE sweeps SET uid = lower(hex(randomblob(16))) WHERE uid = '';
+CREATE UNIQUE INDEX sweeps_uid ON sweeps(uid);
+CREATE UNIQUE INDEX sweeps_run_shard ON sweeps(run, shard) WHERE run <> '';
+ALTER TABLE findings ADD COLUMN detail TEXT NOT NULL DEFAULT '';
+CREATE INDEX sweep_repos_repo ON sweep_repos(repo_id);
 `,
 }

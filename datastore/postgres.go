@@ -108,6 +108,16 @@ CREATE TABLE identities (
 	PRIMARY KEY (repo_id, ikey)
 );
 `,
+	// 2: as migrations[1].
+	`
+ALTER TABLE sweeps ADD COLUMN uid TEXT NOT NULL DEFAULT '';
+ALTER TABLE sweeps ADD COLUMN run TEXT NOT NULL DEFAULT '';
+UPDATE sweeps SET uid = md5(random()::text || id::text) WHERE uid = '';
+CREATE UNIQUE INDEX sweeps_uid ON sweeps(uid);
+CREATE UNIQUE INDEX sweeps_run_shard ON sweeps(run, shard) WHERE run <> '';
+ALTER TABLE findings ADD COLUMN detail TEXT NOT NULL DEFAULT '';
+CREATE INDEX sweep_repos_repo ON sweep_repos(repo_id);
+`,
 }
 
 // IsPostgresDSN reports whether dsn names a PostgreSQL server
@@ -140,7 +150,8 @@ func OpenPostgres(ctx context.Context, dsn string) (*Postgres, error) {
 		db.Close()
 		return nil, scrub(dsn, fmt.Errorf("datastore: postgres %s: %w", RedactDSN(dsn), err))
 	}
-	s := &Postgres{&sqlStore{db: &dbx{db: db, rebind: dollarRebind}, now: time.Now}}
+	s := &Postgres{&sqlStore{db: &dbx{db: db, rebind: dollarRebind}, now: time.Now,
+		snapshot: &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}}}
 	lock := func(tx *txx) error {
 		_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, int64(pgMigrationLock))
 		return err

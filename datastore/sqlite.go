@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
@@ -34,17 +35,27 @@ func Open(ctx context.Context, path string) (*SQLite, error) {
 		}
 		f.Close()
 	}
-	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_txlock=immediate"
+	dsn := sqliteURI(path, "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_txlock=immediate")
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("datastore: %w", err)
 	}
 	// One writer at a time keeps SQLite simple; workers queue here.
 	db.SetMaxOpenConns(1)
-	s := &SQLite{&sqlStore{db: &dbx{db: db, rebind: noRebind}, now: time.Now}}
+	// Inventory reads in a deferred (read-only) transaction: one WAL
+	// snapshot, without taking the write lock.
+	s := &SQLite{&sqlStore{db: &dbx{db: db, rebind: noRebind}, now: time.Now, snapshot: &sql.TxOptions{ReadOnly: true}}}
 	if err := s.migrate(ctx, migrations, nil); err != nil {
 		db.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// sqliteURI returns the driver's file: URI for path with the query params:
+// '%', '?' and '#' in the path are escaped, or SQLite would read them as
+// an escape, the query or a fragment and open another file.
+func sqliteURI(path, params string) string {
+	path = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+	return "file:" + path + "?" + params
 }

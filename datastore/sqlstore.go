@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,8 +14,12 @@ import (
 	"time"
 )
 
-// fingerprintKeyName is the meta key holding the fingerprint key.
-const fingerprintKeyName = "fingerprint_key"
+// Meta keys: the fingerprint key kept for sweeps that are given none, and
+// the id (KeyID) of the key the stored fingerprints were made with.
+const (
+	fingerprintKeyName   = "fingerprint_key"
+	fingerprintKeyIDName = "fingerprint_key_id"
+)
 
 // sqlStore is the Store both backends share: the same statements, written
 // with ? placeholders that rebind turns into the backend's own.
@@ -26,6 +31,15 @@ const fingerprintKeyName = "fingerprint_key"
 type sqlStore struct {
 	db  *dbx
 	now func() time.Time
+	// snapshot, when set, are the options of the read-only transaction
+	// Inventory runs in, so its queries see one state while shards write
+	// (PostgreSQL: repeatable read; SQLite: a deferred transaction).
+	snapshot *sql.TxOptions
+}
+
+// queryer runs queries on the store or in a transaction.
+type queryer interface {
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
 }
 
 // dbx and txx rebind placeholders for the backend.
@@ -194,32 +208,131 @@ func (s *sqlStore) FingerprintKey(ctx context.Context) ([]byte, error) {
 	return key, nil
 }
 
+// BindFingerprintKey implements Store.
+func (s *sqlStore) BindFingerprintKey(ctx context.Context, key []byte) error {
+	id := KeyID(key)
+	var stored []byte
+	err := s.tx(ctx, func(tx *txx) error {
+		// The first sweep records its key's id; later ones compare. Shards
+		// starting at once: whichever inserts first wins, the rest compare.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING`,
+			fingerprintKeyIDName, []byte(id)); err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, fingerprintKeyIDName).Scan(&stored)
+	})
+	if err != nil {
+		return fmt.Errorf("datastore: fingerprint key id: %w", err)
+	}
+	if string(stored) != id {
+		return &KeyMismatchError{Where: "the datastore", Stored: string(stored), Given: id}
+	}
+	return nil
+}
+
+// FingerprintKeyID implements Store.
+func (s *sqlStore) FingerprintKeyID(ctx context.Context) (string, error) {
+	var v []byte
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, fingerprintKeyIDName).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("datastore: fingerprint key id: %w", err)
+	}
+	return string(v), nil
+}
+
+func newUID() (string, error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b), nil
+}
+
+const sweepCols = `id, started_at, COALESCE(finished_at, ''), status, shard, run, uid`
+
+type rowScanner interface{ Scan(...any) error }
+
+func scanSweep(r rowScanner) (Sweep, error) {
+	var sw Sweep
+	var st, fin string
+	if err := r.Scan(&sw.ID, &st, &fin, &sw.Status, &sw.Shard, &sw.Run, &sw.UID); err != nil {
+		return sw, err
+	}
+	if t := parseTS(st); t != nil {
+		sw.Started = *t
+	}
+	sw.Finished = parseTS(fin)
+	return sw, nil
+}
+
 // BeginSweep implements Store.
 func (s *sqlStore) BeginSweep(ctx context.Context, shard string) (Sweep, error) {
-	sw := Sweep{Started: s.now().UTC(), Status: SweepRunning, Shard: shard}
-	err := s.db.QueryRowContext(ctx, `INSERT INTO sweeps(started_at, status, shard) VALUES (?, ?, ?) RETURNING id`,
-		ts(sw.Started), sw.Status, shard).Scan(&sw.ID)
+	sw, err := s.insertSweep(ctx, s.db, Sweep{Started: s.now().UTC(), Status: SweepRunning, Shard: shard})
 	if err != nil {
 		return sw, fmt.Errorf("datastore: begin sweep: %w", err)
 	}
 	return sw, nil
 }
 
-// ResumeSweep implements Store.
+type querier interface {
+	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
+}
+
+// insertSweep inserts sw (a new UID unless it has one) and returns it with
+// its id.
+func (s *sqlStore) insertSweep(ctx context.Context, q querier, sw Sweep) (Sweep, error) {
+	if sw.UID == "" {
+		var err error
+		if sw.UID, err = newUID(); err != nil {
+			return sw, err
+		}
+	}
+	var fin any
+	if sw.Finished != nil {
+		fin = ts(*sw.Finished)
+	}
+	err := q.QueryRowContext(ctx, `INSERT INTO sweeps(started_at, finished_at, status, shard, run, uid) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+		ts(sw.Started), fin, sw.Status, sw.Shard, sw.Run, sw.UID).Scan(&sw.ID)
+	return sw, err
+}
+
+// OpenRun implements Store.
+func (s *sqlStore) OpenRun(ctx context.Context, run, shard string) (Sweep, bool, error) {
+	if run == "" {
+		return Sweep{}, false, errors.New("datastore: a run needs a name")
+	}
+	uid, err := newUID()
+	if err != nil {
+		return Sweep{}, false, err
+	}
+	// Insert unless the (run, shard) sweep exists, then read whichever is
+	// there: two processes of one shard starting at once share a sweep.
+	res, err := s.db.ExecContext(ctx, `INSERT INTO sweeps(started_at, status, shard, run, uid) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT(run, shard) WHERE run <> '' DO NOTHING`, ts(s.now()), SweepRunning, shard, run, uid)
+	if err != nil {
+		return Sweep{}, false, fmt.Errorf("datastore: run %q: %w", run, err)
+	}
+	n, _ := res.RowsAffected()
+	sw, err := scanSweep(s.db.QueryRowContext(ctx, `SELECT `+sweepCols+` FROM sweeps WHERE run = ? AND shard = ?`, run, shard))
+	if err != nil {
+		return sw, false, fmt.Errorf("datastore: run %q: %w", run, err)
+	}
+	return sw, n == 0 && sw.UID != uid, nil
+}
+
+// ResumeSweep implements Store. Sweeps of named runs are continued by
+// OpenRun, not here.
 func (s *sqlStore) ResumeSweep(ctx context.Context, shard string) (Sweep, error) {
-	var sw Sweep
-	var started string
-	err := s.db.QueryRowContext(ctx, `SELECT id, started_at, status, shard FROM sweeps
-		WHERE status = ? AND shard = ? ORDER BY id DESC LIMIT 1`, SweepRunning, shard).
-		Scan(&sw.ID, &started, &sw.Status, &sw.Shard)
+	sw, err := scanSweep(s.db.QueryRowContext(ctx, `SELECT `+sweepCols+` FROM sweeps
+		WHERE status = ? AND shard = ? AND run = '' ORDER BY id DESC LIMIT 1`, SweepRunning, shard))
 	if errors.Is(err, sql.ErrNoRows) {
 		return sw, ErrNoSweep
 	}
 	if err != nil {
 		return sw, fmt.Errorf("datastore: resume: %w", err)
-	}
-	if t := parseTS(started); t != nil {
-		sw.Started = *t
 	}
 	return sw, nil
 }
@@ -282,26 +395,37 @@ func (s *sqlStore) RepoState(ctx context.Context, url string) (RepoState, bool, 
 const findingCols = `r.url, f.fkey, f.rule, f.fingerprint, f.preview, f.kind, f.identity_key, f.path, f.line,
 	f.commit_id, f.message, f.status, f.first_sweep, f.last_sweep, f.fixed_sweep, f.first_seen, f.last_seen, f.fixed_at`
 
-func scanFinding(rows *sql.Rows) (Finding, error) {
+func scanFinding(rows *sql.Rows, detail bool) (Finding, error) {
 	var f Finding
-	var first, last, fixed string
-	err := rows.Scan(&f.Repo, &f.Key, &f.Rule, &f.Fingerprint, &f.Preview, &f.Kind, &f.IdentityKey, &f.Path, &f.Line,
-		&f.Commit, &f.Message, &f.Status, &f.FirstSweep, &f.LastSweep, &f.FixedSweep, &first, &last, &fixed)
+	var first, last, fixed, det string
+	dest := []any{&f.Repo, &f.Key, &f.Rule, &f.Fingerprint, &f.Preview, &f.Kind, &f.IdentityKey, &f.Path, &f.Line,
+		&f.Commit, &f.Message, &f.Status, &f.FirstSweep, &f.LastSweep, &f.FixedSweep, &first, &last, &fixed}
+	if detail {
+		dest = append(dest, &det)
+	}
+	err := rows.Scan(dest...)
 	f.FirstSeen, f.LastSeen, f.Fixed = parseTS(first), parseTS(last), parseTS(fixed)
 	f.InHead = f.Status == StatusOpen
+	if det != "" {
+		f.Detail = []byte(det)
+	}
 	return f, err
 }
 
-func (s *sqlStore) queryFindings(ctx context.Context, where string, args ...any) ([]Finding, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+findingCols+` FROM findings f JOIN repos r ON r.id = f.repo_id `+
-		where+` ORDER BY r.url, f.path, f.line, f.rule`, args...)
+func (s *sqlStore) queryFindings(ctx context.Context, q queryer, detail bool, where string, args ...any) ([]Finding, error) {
+	cols := findingCols
+	if detail {
+		cols += ", f.detail"
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+cols+` FROM findings f JOIN repos r ON r.id = f.repo_id `+
+		where+` ORDER BY r.url, f.path, f.line, f.rule, f.fkey`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("datastore: %w", err)
 	}
 	defer rows.Close()
 	var out []Finding
 	for rows.Next() {
-		f, err := scanFinding(rows)
+		f, err := scanFinding(rows, detail)
 		if err != nil {
 			return nil, err
 		}
@@ -312,7 +436,12 @@ func (s *sqlStore) queryFindings(ctx context.Context, where string, args ...any)
 
 // OpenFindings implements Store.
 func (s *sqlStore) OpenFindings(ctx context.Context, url string) ([]Finding, error) {
-	return s.queryFindings(ctx, `WHERE r.url = ? AND f.status = ?`, url, StatusOpen)
+	return s.queryFindings(ctx, s.db, false, `WHERE r.url = ? AND f.status = ?`, url, StatusOpen)
+}
+
+// RepoFindings implements Store.
+func (s *sqlStore) RepoFindings(ctx context.Context, url string) ([]Finding, error) {
+	return s.queryFindings(ctx, s.db, true, `WHERE r.url = ? AND f.status <> ?`, url, StatusFixed)
 }
 
 // RecordRepo implements Store.
@@ -320,10 +449,20 @@ func (s *sqlStore) OpenFindings(ctx context.Context, url string) ([]Finding, err
 // The repository row is upserted first: on PostgreSQL that locks it until
 // commit, so results for one repository (retries, shards that overlap) are
 // applied one after another, never interleaved.
+//
+// Times (first seen, last seen, fixed) are the start time of the sweep, not
+// of the write, so they are ordered as the sweeps are: a shard of an older
+// sweep that records late cannot make first seen later than last seen.
 func (s *sqlStore) RecordRepo(ctx context.Context, r RepoResult) error {
-	now := ts(s.now())
 	sid := r.SweepID
 	err := s.tx(ctx, func(tx *txx) error {
+		var now string
+		if err := tx.QueryRowContext(ctx, `SELECT started_at FROM sweeps WHERE id = ?`, sid).Scan(&now); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("sweep #%d is not in the datastore", sid)
+			}
+			return err
+		}
 		var id, last int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO repos(url, name, first_sweep, last_sweep) VALUES (?, ?, ?, ?)
 			ON CONFLICT(url) DO UPDATE SET
@@ -382,10 +521,11 @@ func (s *sqlStore) RecordRepo(ctx context.Context, r RepoResult) error {
 			// Columns describing the present take the incoming value only
 			// when it is at least as new as the stored one (n).
 			if _, err := tx.ExecContext(ctx, `INSERT INTO findings(repo_id, fkey, rule, fingerprint, preview, kind, identity_key,
-				path, line, commit_id, message, status, first_sweep, last_sweep, first_seen, last_seen)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				path, line, commit_id, message, status, first_sweep, last_sweep, first_seen, last_seen, detail)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 				ON CONFLICT(repo_id, fkey) DO UPDATE SET
 				line = CASE WHEN excluded.last_sweep >= findings.last_sweep THEN excluded.line ELSE findings.line END,
+				detail = CASE WHEN excluded.last_sweep >= findings.last_sweep AND excluded.detail <> '' THEN excluded.detail ELSE findings.detail END,
 				commit_id = CASE WHEN findings.commit_id = '' THEN excluded.commit_id ELSE findings.commit_id END,
 				preview = CASE WHEN excluded.last_sweep >= findings.last_sweep THEN excluded.preview ELSE findings.preview END,
 				kind = CASE WHEN excluded.last_sweep >= findings.last_sweep THEN excluded.kind ELSE findings.kind END,
@@ -401,7 +541,7 @@ func (s *sqlStore) RecordRepo(ctx context.Context, r RepoResult) error {
 				last_seen = CASE WHEN excluded.last_sweep >= findings.last_sweep THEN excluded.last_seen ELSE findings.last_seen END,
 				last_sweep = CASE WHEN excluded.last_sweep >= findings.last_sweep THEN excluded.last_sweep ELSE findings.last_sweep END`,
 				id, f.Key, f.Rule, f.Fingerprint, f.Preview, f.Kind, f.IdentityKey, f.Path, f.Line, f.Commit, f.Message,
-				status, sid, sid, now, now); err != nil {
+				status, sid, sid, now, now, string(f.Detail)); err != nil {
 				return err
 			}
 		}
@@ -511,29 +651,36 @@ func (s *sqlStore) SweepRepos(ctx context.Context, id int64) ([]SweepRepo, error
 
 // Inventory implements Store.
 func (s *sqlStore) Inventory(ctx context.Context) (*Inventory, error) {
+	if s.snapshot == nil {
+		return s.inventory(ctx, s.db)
+	}
+	t, err := s.db.db.BeginTx(ctx, s.snapshot)
+	if err != nil {
+		return nil, fmt.Errorf("datastore: %w", err)
+	}
+	defer t.Rollback()
+	return s.inventory(ctx, &txx{tx: t, rebind: s.db.rebind})
+}
+
+func (s *sqlStore) inventory(ctx context.Context, q queryer) (*Inventory, error) {
 	inv := &Inventory{Generated: s.now().UTC()}
 	// Sweeps.
-	rows, err := s.db.QueryContext(ctx, `SELECT id, started_at, COALESCE(finished_at, ''), status, shard FROM sweeps ORDER BY id`)
+	rows, err := q.QueryContext(ctx, `SELECT `+sweepCols+` FROM sweeps ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("datastore: %w", err)
 	}
 	for rows.Next() {
-		var sw Sweep
-		var st, fin string
-		if err := rows.Scan(&sw.ID, &st, &fin, &sw.Status, &sw.Shard); err != nil {
+		sw, err := scanSweep(rows)
+		if err != nil {
 			rows.Close()
 			return nil, err
 		}
-		if t := parseTS(st); t != nil {
-			sw.Started = *t
-		}
-		sw.Finished = parseTS(fin)
 		inv.Sweeps = append(inv.Sweeps, sw)
 	}
 	rows.Close()
 
 	// Repositories.
-	rows, err = s.db.QueryContext(ctx, `SELECT r.url, r.name, r.head, r.last_sweep, r.last_outcome, r.last_error,
+	rows, err = q.QueryContext(ctx, `SELECT r.url, r.name, r.head, r.last_sweep, r.last_outcome, r.last_error,
 		COALESCE(SUM(CASE WHEN f.status = 'open' THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN f.status = 'history' THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN f.status = 'fixed' THEN 1 ELSE 0 END), 0)
@@ -552,15 +699,29 @@ func (s *sqlStore) Inventory(ctx context.Context) (*Inventory, error) {
 	rows.Close()
 
 	// Findings not fixed, and trends.
-	all, err := s.queryFindings(ctx, ``)
+	all, err := s.queryFindings(ctx, q, false, ``)
 	if err != nil {
 		return nil, err
 	}
-	var last int64
+	// The newest sweep, and with it every sweep of its run: the shards of
+	// one run are one sweep for trends.
+	// Newest by start time: merged sweeps are numbered in merge order.
+	latest := map[int64]bool{}
 	if n := len(inv.Sweeps); n > 0 {
-		last = inv.Sweeps[n-1].ID
+		newest := inv.Sweeps[n-1]
+		for _, sw := range inv.Sweeps {
+			if sw.Started.After(newest.Started) || (sw.Started.Equal(newest.Started) && sw.ID > newest.ID) {
+				newest = sw
+			}
+		}
+		inv.Trends.LastSweep, inv.Trends.LastRun = newest.ID, newest.Run
+		for _, sw := range inv.Sweeps {
+			if sw.ID == newest.ID || (newest.Run != "" && sw.Run == newest.Run) {
+				latest[sw.ID] = true
+				inv.Trends.LastRunSweeps++
+			}
+		}
 	}
-	inv.Trends.LastSweep = last
 	for _, f := range all {
 		switch f.Status {
 		case StatusOpen:
@@ -570,10 +731,10 @@ func (s *sqlStore) Inventory(ctx context.Context) (*Inventory, error) {
 		case StatusFixed:
 			inv.Trends.Fixed++
 		}
-		if f.FirstSweep == last && f.Status != StatusFixed {
+		if latest[f.FirstSweep] && f.Status != StatusFixed {
 			inv.Trends.New++
 		}
-		if f.FixedSweep == last && f.Status != StatusOpen {
+		if latest[f.FixedSweep] && f.Status != StatusOpen {
 			inv.Trends.FixedInLast++
 		}
 		if f.Status != StatusFixed {
@@ -584,7 +745,7 @@ func (s *sqlStore) Inventory(ctx context.Context) (*Inventory, error) {
 	inv.Timeline = timeline(inv.Sweeps, all)
 
 	// Identities across repositories.
-	rows, err = s.db.QueryContext(ctx, `SELECT r.url, i.ikey, i.kind, i.name, i.workload, i.recommendation, i.current_control,
+	rows, err = q.QueryContext(ctx, `SELECT r.url, i.ikey, i.kind, i.name, i.workload, i.recommendation, i.current_control,
 		i.misfit, i.reasons, i.first_action, i.copies, i.first_seen, i.last_seen
 		FROM identities i JOIN repos r ON r.id = i.repo_id ORDER BY i.ikey, r.url`)
 	if err != nil {

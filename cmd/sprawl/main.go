@@ -4,7 +4,8 @@
 // its workload, and decides per non-human identity between workload
 // identity, dynamic secrets and rotation. See README.md.
 //
-// Exit codes: 0 nothing found, 1 findings, 2 usage or fatal error.
+// Exit codes: 0 nothing found, 1 findings, 2 usage or fatal error; sweep
+// and merge exit 3 when results are partial.
 package main
 
 import (
@@ -54,13 +55,15 @@ Usage:
   sprawl baseline create [PATH]    record today's findings; later scans use --baseline
   sprawl install-hook [REPO]       install a git pre-commit hook running sprawl
   sprawl sweep [flags]             scan many repositories (--repos FILE, --github-org ORG)
+  sprawl merge --db OUT SHARD...   join the datastores of sharded sweeps
   sprawl report [--html FILE] [RESULT.json ...]
                                    render scan results, shard inventories or the
                                    sweep datastore (--db) without scanning
   sprawl version                   print the version
 
-Run "sprawl scan -h" for the scan flags.
-Exit codes: 0 nothing found, 1 findings, 2 usage or fatal error.
+Run "sprawl scan -h" for the scan flags, "sprawl sweep -h" and so on for the others.
+Exit codes: 0 nothing found, 1 findings, 2 usage or fatal error; sweep and
+merge: 3 partial (some repositories failed or shards did not finish).
 `
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -73,6 +76,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runScan(ctx, args[1:], stdin, stdout, stderr)
 	case "sweep":
 		return runSweep(ctx, args[1:], stdout, stderr)
+	case "merge":
+		return runMerge(ctx, args[1:], stdout, stderr)
 	case "report":
 		return runReport(ctx, args[1:], stdout, stderr)
 	case "baseline":

@@ -31,8 +31,14 @@ const sweepUsage = `Usage: sprawl sweep [flags]
 Sweeps many repositories: lists them, keeps a bare clone of each in the
 cache, scans only commits not scanned by an earlier sweep, and records
 repositories, findings, identities and first seen / last seen / fixed in a
-datastore. One SARIF file per repository goes to --sarif-dir; the inventory
-of identities and cross-repository duplicates to --inventory.
+datastore. One SARIF file per repository goes to --sarif-dir, holding every
+finding of the repository that is not fixed (not only the new commits'); the
+inventory of identities and cross-repository duplicates to --inventory.
+
+Sharding: --shard i/n sweeps a stable slice of the repositories. Shards write
+into one PostgreSQL datastore at once, or each into its own SQLite file that
+"sprawl merge" joins. Give every shard of a run the same --run name: a shard
+that dies and runs again then skips what it already recorded.
 
 Inputs (at least one):
   --repos FILE          clone URLs or local paths, one a line (# comments)
@@ -73,6 +79,7 @@ type sweepFlags struct {
 	resume          bool
 	full            bool
 	shard           string
+	run             string
 	sarifDir        string
 	inventory       string
 	config          string
@@ -92,6 +99,10 @@ var sweepSource = func(f *sweepFlags, exclude []string) sweep.SourceFunc {
 
 // sweepClock is the clock of rate-limit waits and retries; tests replace it.
 var sweepClock sweep.Clock
+
+// sweepAfterRepo is called after each repository is recorded with the
+// number done so far; tests use it to stop a shard process mid-sweep.
+var sweepAfterRepo func(done int)
 
 func defaultCacheDir() string {
 	if d, err := os.UserCacheDir(); err == nil {
@@ -116,10 +127,11 @@ func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.IntVar(&f.workers, "workers", sweep.DefaultWorkers, "repositories swept at once")
 	fs.DurationVar(&f.timeout, "timeout", sweep.DefaultTimeout, "give up on one repository after `DURATION` (fetch and scan)")
 	fs.IntVar(&f.retries, "retries", sweep.DefaultRetries, "retries of a transient fetch error, with backoff (-1: none)")
-	fs.BoolVar(&f.resume, "resume", false, "continue the newest unfinished sweep (of the same --shard), skipping repositories it finished")
+	fs.BoolVar(&f.resume, "resume", false, "continue the newest unfinished sweep without a --run name (of the same --shard), skipping repositories it finished")
 	fs.BoolVar(&f.full, "full", false, "scan every commit again, not only those new since the last sweep (SARIF then covers everything)")
 	fs.StringVar(&f.shard, "shard", "", "sweep only shard `i/n` of the repositories (stable hash of the URL)")
-	fs.StringVar(&f.sarifDir, "sarif-dir", "", "write one SARIF file per scanned repository into `DIR`")
+	fs.StringVar(&f.run, "run", "", "name of this run, the same for all its shards (e.g. a CI run id); running a shard of a `NAME`d run again continues it")
+	fs.StringVar(&f.sarifDir, "sarif-dir", "", "write one SARIF file per repository swept (failed ones excepted) into `DIR`")
 	fs.StringVar(&f.inventory, "inventory", "", "write the inventory (identities, duplicates across repositories) as JSON to `FILE` (\"-\": standard output)")
 	fs.StringVar(&f.config, "config", "", "read settings and extra rules from `FILE`")
 	fs.StringVar(&f.category, "category", "sprawl", "SARIF automationDetails `category`")
@@ -234,6 +246,10 @@ func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	defer store.Close()
 	key := []byte(os.Getenv("SPRAWL_FINGERPRINT_KEY"))
 	if len(key) == 0 {
+		if shard.N > 1 && !datastore.IsPostgresDSN(dbPath) {
+			logf("sprawl sweep: warning: shard %s writes its own SQLite datastore with a key made for it; "+
+				"sprawl merge refuses shard files with different keys: set the same SPRAWL_FINGERPRINT_KEY for every shard", shard)
+		}
 		if key, err = store.FingerprintKey(ctx); err != nil {
 			return fail("%v", err)
 		}
@@ -253,7 +269,7 @@ func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		Store: store, Cache: &sweep.Cache{Dir: f.cache}, Source: sweepSource(&f, exclude),
 		Detectors: dets, FingerprintKey: key, Correlate: correlator.Options{MaxAge: maxAge},
 		Workers: f.workers, Timeout: f.timeout, Retries: f.retries, Clock: sweepClock,
-		Shard: shard, Resume: f.resume, Full: f.full,
+		Shard: shard, Resume: f.resume, Full: f.full, Run: f.run,
 		OnRepo: func(o sweep.RepoOutcome) {
 			done++
 			elapsed := time.Since(started)
@@ -273,18 +289,27 @@ func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 				what = fmt.Sprintf("%d commits (%s), %d findings", o.Commits, scope, len(o.Report.Findings))
 			}
 			logf("[%d/%d] %s: %s (%s%s)", done, len(targets), o.Target.Name, redact(what), o.Duration.Round(time.Millisecond), eta)
-			if o.Report != nil && f.sarifDir != "" {
-				if err := writeRepoSARIF(f.sarifDir, o.Target.Name, o.Report, sarif.Options{ToolVersion: Version,
+			if o.Outcome != datastore.RepoFailed && f.sarifDir != "" {
+				// From the datastore: every finding not fixed, so an upload
+				// after an incremental sweep closes no open alert.
+				if err := writeStoredSARIF(ctx, store, f.sarifDir, o.Target.URL, o.Target.Name, sarif.Options{ToolVersion: Version,
 					Category: f.category, Rules: resolver}); err != nil {
 					sarifMu.Lock()
 					sarifErr = err
 					sarifMu.Unlock()
 				}
 			}
+			if sweepAfterRepo != nil {
+				sweepAfterRepo(done)
+			}
 		},
 	}
 	sum, err := sweep.Run(ctx, targets, opts)
 	if err != nil {
+		var km *datastore.KeyMismatchError
+		if errors.As(err, &km) {
+			km.Where = "datastore " + datastore.RedactDSN(dbPath)
+		}
 		if sum != nil {
 			printFailures(stderr, sum, redact)
 		}
@@ -359,6 +384,19 @@ func printFailures(w io.Writer, sum *sweep.Summary, redact func(string) string) 
 		fmt.Fprintf(tw, "%s\t%d\t%s\n", fl.Name, fl.Attempts, msg)
 	}
 	tw.Flush()
+}
+
+// writeStoredSARIF writes the SARIF of the repository at url from what the
+// datastore holds (sweep.StoredReport) to DIR/<name>.sarif.
+func writeStoredSARIF(ctx context.Context, store datastore.Store, dir, url, name string, opts sarif.Options) error {
+	rep, err := sweep.StoredReport(ctx, store, url)
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	if err := writeRepoSARIF(dir, name, rep, opts); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
 }
 
 // writeRepoSARIF writes one repository's report to DIR/<name>.sarif.

@@ -23,6 +23,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/sprawl-dev/sprawl/fixtures/fake"
+	"github.com/sprawl-dev/sprawl/report/sarif/sarifcheck"
 )
 
 const sweepTestToken = "ghp_SWEEPTESTTOKEN0123456789abcdefghijkl"
@@ -162,6 +163,8 @@ func TestSweepCommand(t *testing.T) {
 		t.Fatalf("inventory: %s", raw)
 	}
 
+	alphaFirst := sarifResults(t, filepath.Join(sarifDir, "alpha.sarif"))
+
 	// Second sweep: a new secret on main and a commit on feature in alpha;
 	// only those two commits are scanned, beta and remote are up to date.
 	sweepRepo(t, filepath.Join(work, "alpha"), "main", map[string]string{"billing.env": "STRIPE_KEY=" + stripe + "\n"})
@@ -174,6 +177,19 @@ func TestSweepCommand(t *testing.T) {
 	if !regexp.MustCompile(`alpha: 2 commits \(new commits\)`).MatchString(stderr2) ||
 		!strings.Contains(stderr2, "beta: up-to-date") || !strings.Contains(stderr2, "acme/remote: up-to-date") {
 		t.Fatalf("second sweep progress:\n%s", stderr2)
+	}
+
+	// alpha's SARIF after the incremental sweep still holds every result of
+	// the first (code scanning closes alerts an upload leaves out) plus the
+	// new secret; beta's, written again though up to date, is unchanged.
+	alphaSecond := sarifResults(t, filepath.Join(sarifDir, "alpha.sarif"))
+	for fp, rule := range alphaFirst {
+		if alphaSecond[fp] != rule {
+			t.Errorf("alpha.sarif after the incremental sweep lost %s (%s)", rule, fp)
+		}
+	}
+	if !hasRule(alphaSecond, "secret/stripe-access-token") || len(alphaSecond) <= len(alphaFirst) {
+		t.Errorf("alpha.sarif after the incremental sweep: %v, want the first sweep's results and the Stripe key", alphaSecond)
 	}
 
 	// The stored inventory, without scanning.
@@ -236,4 +252,44 @@ func TestSweepUsageErrors(t *testing.T) {
 	if code := runReport(context.Background(), []string{"--db", filepath.Join(t.TempDir(), "none.db")}, io.Discard, &errb); code != ExitError {
 		t.Fatalf("report on a missing datastore: %d", code)
 	}
+}
+
+// sarifResults reads a SARIF file, validates it and returns its results'
+// primaryLocationLineHash -> ruleId.
+func sarifResults(t *testing.T, path string) map[string]string {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sarifcheck.Validate(raw); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	var doc struct {
+		Runs []struct {
+			Results []struct {
+				RuleID              string            `json:"ruleId"`
+				PartialFingerprints map[string]string `json:"partialFingerprints"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, run := range doc.Runs {
+		for _, r := range run.Results {
+			out[r.PartialFingerprints["primaryLocationLineHash"]] = r.RuleID
+		}
+	}
+	return out
+}
+
+func hasRule(results map[string]string, rule string) bool {
+	for _, r := range results {
+		if r == rule {
+			return true
+		}
+	}
+	return false
 }

@@ -16,6 +16,7 @@ package sweep
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -80,6 +81,12 @@ type Options struct {
 	// Resume continues the newest unfinished sweep of the same shard,
 	// skipping repositories it already finished.
 	Resume bool
+	// Run names the run this sweep belongs to; every shard of a run uses
+	// the same name (a CI run id, a Kubernetes Job name). A shard run again
+	// in a run continues its sweep, whether it finished or died: the
+	// repositories it recorded as done or up to date are skipped, failed
+	// ones are tried again (Resume is then implied).
+	Run string
 	// OnRepo is called after each repository, one call at a time; a
 	// failed repository has a nil Report.
 	OnRepo func(RepoOutcome)
@@ -147,10 +154,25 @@ func Run(ctx context.Context, targets []Target, opts Options) (*Summary, error) 
 	targets = Dedupe(targets)
 	sum := &Summary{Total: len(targets)}
 
+	// Fingerprints from different keys never match: refuse to mix them.
+	if err := opts.Store.BindFingerprintKey(ctx, opts.FingerprintKey); err != nil {
+		return nil, err
+	}
 	var sw datastore.Sweep
 	var err error
 	skip := map[string]bool{}
-	if opts.Resume {
+	switch {
+	case opts.Run != "":
+		existing := false
+		if sw, existing, err = opts.Store.OpenRun(ctx, opts.Run, opts.Shard.String()); err != nil {
+			return nil, err
+		}
+		if existing {
+			if skip, err = opts.Store.Finished(ctx, sw.ID); err != nil {
+				return nil, err
+			}
+		}
+	case opts.Resume:
 		sw, err = opts.Store.ResumeSweep(ctx, opts.Shard.String())
 		if err == nil {
 			if skip, err = opts.Store.Finished(ctx, sw.ID); err != nil {
@@ -361,6 +383,11 @@ func scanRepo(ctx context.Context, t Target, opts Options, out *RepoOutcome) (*d
 func storedFinding(f detectors.Finding) datastore.Finding {
 	sf := datastore.Finding{Key: f.Key(), Rule: f.RuleID, Path: f.Location.Path, Line: f.Location.StartLine,
 		Message: f.Message, InHead: true}
+	// detectors.Finding never holds a secret (the link key is not
+	// serialised): its JSON is what the report writers already print.
+	if raw, err := json.Marshal(f); err == nil {
+		sf.Detail = raw
+	}
 	if f.Location.Commit != nil {
 		sf.Commit = f.Location.Commit.Hash
 	}

@@ -3,6 +3,7 @@ package sweep
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -391,5 +392,124 @@ func TestSweepTimeoutRecordedAndSweepGoesOn(t *testing.T) {
 	reps, err := f.store.SweepRepos(context.Background(), sum.SweepID)
 	if err != nil || len(reps) != 3 {
 		t.Fatalf("%+v %v", reps, err)
+	}
+}
+
+// TestStoredReportKeepsEarlierFindings: after an incremental sweep, the
+// repository's report (what its SARIF is written from) still holds what
+// earlier sweeps found, with the detail they recorded, and says what left
+// the head.
+func TestStoredReportKeepsEarlierFindings(t *testing.T) {
+	f := newFixture(t, 2)
+	f.targets = f.targets[:2]
+	ctx := context.Background()
+	f.run(f.options())
+	r00 := f.targets[0].URL
+	first, err := StoredReport(ctx, f.store, r00)
+	if err != nil || len(first.Findings) != 1 {
+		t.Fatalf("first report: %+v %v", first, err)
+	}
+	old := first.Findings[0]
+	if old.Location.StartColumn == 0 || old.Secret == nil || old.Location.Repo != "acme/r00" || first.Repos[0].Repo.URI != r00 {
+		t.Fatalf("detail lost: %+v", old)
+	}
+
+	f.repos["r00"].commit(map[string]string{"new.env": "SECRET=second-sweep-secret-r00\n"}, nil)
+	_, outs := f.run(f.options())
+	if o := outs["acme/r00"]; !o.Incremental || len(o.Report.Findings) != 1 {
+		t.Fatalf("second sweep of r00: %+v", o)
+	}
+	rep, err := StoredReport(ctx, f.store, r00)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := map[string]detectors.Finding{}
+	for _, fd := range rep.Findings {
+		keys[fd.Key()] = fd
+	}
+	if len(keys) != 2 {
+		t.Fatalf("report after the incremental sweep has %d findings, want the old and the new one", len(keys))
+	}
+	if got, ok := keys[old.Key()]; !ok || got.Location.StartLine != old.Location.StartLine || got.Location.EndColumn != old.Location.EndColumn ||
+		got.Location.Commit == nil || got.Location.Commit.Hash != old.Location.Commit.Hash || got.Secret.Fingerprint != old.Secret.Fingerprint {
+		t.Fatalf("old finding %+v, want %+v", got, old)
+	}
+
+	// The shared secret's file is deleted: the finding leaves the head
+	// but stays in the report, marked not in head.
+	f.repos["r00"].commit(nil, []string{"config/app.env"})
+	f.run(f.options())
+	rep, _ = StoredReport(ctx, f.store, r00)
+	found := false
+	for _, fd := range rep.Findings {
+		if fd.Key() == old.Key() {
+			found = true
+			if fd.History == nil || fd.History.InHead {
+				t.Fatalf("deleted file's finding still in head: %+v", fd.History)
+			}
+		}
+	}
+	if !found {
+		t.Fatal("a finding that left the head is missing from the report")
+	}
+	if _, err := StoredReport(ctx, f.store, "https://nowhere.example/x.git"); err == nil {
+		t.Fatal("report of an unknown repository")
+	}
+}
+
+// TestSweepRunContinuesAcrossProcesses: a shard of a named run that dies
+// and is run again continues its sweep: repositories it recorded are not
+// swept again; another run name starts a new sweep.
+func TestSweepRunContinues(t *testing.T) {
+	f := newFixture(t, 6)
+	f.targets = f.targets[:6]
+	ctx, cancel := context.WithCancel(context.Background())
+	opts := f.options()
+	opts.Workers, opts.Run, opts.Shard = 1, "run-41", Shard{I: 1, N: 1}
+	var first []string
+	opts.OnRepo = func(o RepoOutcome) {
+		first = append(first, o.Target.Name)
+		if len(first) == 2 {
+			cancel()
+		}
+	}
+	sum, err := Run(ctx, f.targets, opts)
+	if err == nil || len(first) != 2 {
+		t.Fatalf("interrupted run: %v, swept %v", err, first)
+	}
+	for _, tc := range []struct {
+		run            string
+		sameSweep      bool
+		resumed        int
+		done, uptodate int
+	}{
+		{"run-41", true, 2, 4, 0},  // the rest of the run
+		{"run-41", true, 6, 0, 0},  // a finished run again: nothing to do
+		{"run-42", false, 0, 0, 6}, // a new run: every repository, up to date
+	} {
+		opts := f.options()
+		opts.Run = tc.run
+		sum2, outs := f.run(opts)
+		if (sum2.SweepID == sum.SweepID) != tc.sameSweep || sum2.Resumed != tc.resumed || sum2.Done != tc.done || sum2.UpToDate != tc.uptodate {
+			t.Fatalf("%s: %+v (first sweep #%d)", tc.run, sum2, sum.SweepID)
+		}
+		for _, n := range first {
+			if _, again := outs[n]; again && tc.sameSweep {
+				t.Fatalf("%s swept again in run %s", n, tc.run)
+			}
+		}
+	}
+}
+
+func TestSweepRefusesAnotherKey(t *testing.T) {
+	f := newFixture(t, 1)
+	f.targets = f.targets[:1]
+	f.run(f.options())
+	opts := f.options()
+	opts.FingerprintKey = []byte("another key")
+	_, err := Run(context.Background(), f.targets, opts)
+	var km *datastore.KeyMismatchError
+	if !errors.As(err, &km) {
+		t.Fatalf("sweep with another key: %v", err)
 	}
 }

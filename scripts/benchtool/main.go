@@ -1,10 +1,13 @@
 // Command benchtool supports `make bench`: it generates a git history as a
 // git fast-import stream (with planted fake secrets), and compares a
 // gitleaks JSON report with a sprawl JSON report by (path, keyed
-// fingerprint) without printing any secret.
+// fingerprint) without printing any secret. For the sweep bench it writes
+// many generated bare repositories and makes throwaway PostgreSQL schemas.
 //
 //	benchtool gen -commits N -files N -seed N | git -C repo fast-import
 //	benchtool compare -repo DIR -gitleaks gl.json -sprawl sp.json
+//	benchtool sweeprepos -dir DIR -repos 100 [-append]
+//	benchtool pgschema create|drop URL
 package main
 
 import (
@@ -28,8 +31,9 @@ import (
 )
 
 func main() {
+	const usage = "usage: benchtool gen|compare|sweeprepos|pgschema [flags]"
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: benchtool gen|compare [flags]")
+		fmt.Fprintln(os.Stderr, usage)
 		os.Exit(2)
 	}
 	switch os.Args[1] {
@@ -37,8 +41,12 @@ func main() {
 		gen(os.Args[2:])
 	case "compare":
 		os.Exit(compare(os.Args[2:]))
+	case "sweeprepos":
+		os.Exit(sweepRepos(os.Args[2:]))
+	case "pgschema":
+		os.Exit(pgSchema(os.Args[2:]))
 	default:
-		fmt.Fprintln(os.Stderr, "usage: benchtool gen|compare [flags]")
+		fmt.Fprintln(os.Stderr, usage)
 		os.Exit(2)
 	}
 }

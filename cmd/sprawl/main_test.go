@@ -1,0 +1,31 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+)
+
+// TestMain lets tests run this test binary as the sprawl command, as a real
+// separate process (SPRAWL_TEST_MAIN=1): shard tests start several at once
+// and kill one. SPRAWL_TEST_HANG_AFTER=N makes a sweep stop answering after
+// recording N repositories, so a test can kill it mid-sweep.
+func TestMain(m *testing.M) {
+	if os.Getenv("SPRAWL_TEST_MAIN") == "1" {
+		if n, _ := strconv.Atoi(os.Getenv("SPRAWL_TEST_HANG_AFTER")); n > 0 {
+			sweepAfterRepo = func(done int) {
+				if done >= n {
+					fmt.Fprintf(os.Stderr, "%s %d\n", hangMarker, done)
+					time.Sleep(time.Hour)
+				}
+			}
+		}
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+const hangMarker = "sprawl-test: hanging after repositories:"
