@@ -96,6 +96,11 @@ func (c *Cache) Sync(ctx context.Context, t Target) (dir string, err error) {
 		endpoint = "file://" + filepath.ToSlash(t.URL)
 	}
 	r, err := git.PlainOpen(dir)
+	if err == nil && !refsReadable(r) {
+		// A sweep killed while go-git rewrote a ref leaves it empty;
+		// such a clone cannot fetch again: start over.
+		err = errors.New("unreadable refs")
+	}
 	if err != nil {
 		// A first clone that fails leaves nothing behind.
 		fresh := dir
@@ -135,6 +140,16 @@ func (c *Cache) Sync(ctx context.Context, t Target) (dir string, err error) {
 		return "", err
 	}
 	return dir, nil
+}
+
+// refsReadable reports whether every ref of r can be read.
+func refsReadable(r *git.Repository) bool {
+	iter, err := r.References()
+	if err != nil {
+		return false
+	}
+	defer iter.Close()
+	return iter.ForEach(func(*plumbing.Reference) error { return nil }) == nil
 }
 
 // setHead points HEAD at the remote's default branch.

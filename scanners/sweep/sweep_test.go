@@ -513,3 +513,34 @@ func TestSweepRefusesAnotherKey(t *testing.T) {
 		t.Fatalf("sweep with another key: %v", err)
 	}
 }
+
+// TestCacheRecoversFromTornRef: a sweep killed while a ref was rewritten
+// leaves an empty ref file in the cache clone; the next sync starts the
+// clone over instead of failing the repository.
+func TestCacheRecoversFromTornRef(t *testing.T) {
+	src := filepath.Join(t.TempDir(), "src")
+	newTestRepo(t, src, map[string]string{"a.txt": "hello\n"})
+	c := &Cache{Dir: t.TempDir()}
+	target := Target{URL: src, Local: true, Name: "src"}
+	dir, err := c.Sync(context.Background(), target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var torn int
+	filepath.WalkDir(filepath.Join(dir, "refs"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			torn++
+			return os.WriteFile(p, nil, 0o600)
+		}
+		return nil
+	})
+	if torn == 0 {
+		t.Fatal("the cache clone has no loose refs to tear")
+	}
+	if _, err := c.Sync(context.Background(), target); err != nil {
+		t.Fatalf("sync after a torn ref: %v", err)
+	}
+	if _, _, err := Tips(dir); err != nil {
+		t.Fatalf("tips after recovery: %v", err)
+	}
+}
