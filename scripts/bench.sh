@@ -50,6 +50,7 @@ bench_repo() {
   measure sprawl "$dir/t.sprawl" "$dir/sprawl" scan --history --quiet --format json --out "$dir/sprawl.json" "$repo"
   read -r gt grss < "$dir/t.gitleaks"
   read -r st srss < "$dir/t.sprawl"
+  echo "$st $gt" > "$dir/history-time.$name"
   awk -v gt="$gt" -v grss="$grss" -v st="$st" -v srss="$srss" 'BEGIN{
     printf "  gitleaks git : %7.2f s  %7.1f MiB peak RSS\n", gt, grss/1024
     printf "  sprawl       : %7.2f s  %7.1f MiB peak RSS\n", st, srss/1024
@@ -91,5 +92,23 @@ echo
 echo "== sprawl scan --staged (Go regexp build): 10 staged files in a repository of ${BENCH_STAGED_FILES:-50000} files"
 echo "  median of 7 runs: ${median} ms (runs: ${times[*]} ms)"
 
+# The same history with every commit replayed on a second branch: twice
+# the commits, not one new blob. Scanning distinct content once, sprawl's
+# time should barely move; gitleaks re-reads every patch.
+replay="$dir/generated-replay"
+if [ ! -d "$replay/.git" ]; then
+  rm -rf "$replay" && git init -q "$replay"
+  "$dir/benchtool" gen -repeat -commits "${BENCH_COMMITS:-3000}" -files "${BENCH_FILES:-1500}" | git -C "$replay" fast-import --quiet
+  git -C "$replay" checkout -q main 2>/dev/null || git -C "$replay" reset -q --hard main
+fi
+
 bench_repo "$gen"
+bench_repo "$replay"
+read -r s1 g1 < "$dir/history-time.generated"
+read -r s2 g2 < "$dir/history-time.generated-replay"
+echo
+echo "== twice the commits, same content (generated vs generated-replay)"
+awk -v s1="$s1" -v s2="$s2" -v g1="$g1" -v g2="$g2" 'BEGIN{
+  printf "  sprawl   : %.2f s -> %.2f s (x%.2f)\n", s1, s2, s2/s1
+  printf "  gitleaks : %.2f s -> %.2f s (x%.2f)\n", g1, g2, g2/g1 }'
 for repo in "$@"; do bench_repo "$repo"; done

@@ -61,6 +61,7 @@ func gen(args []string) {
 	seed := fs.Uint64("seed", 1, "random seed")
 	secretEvery := fs.Int("secret-every", 60, "plant a secret every N commits")
 	flat := fs.Int("flat", 0, "instead: one commit holding this many files (for --staged latency)")
+	repeat := fs.Bool("repeat", false, "also replay every commit's changes on a second branch: twice the commits, no new content")
 	fs.Parse(args)
 	if *flat > 0 {
 		genFlat(*flat)
@@ -72,7 +73,10 @@ func gen(args []string) {
 	defer w.Flush()
 	contents := make([][]string, *files)
 	when := time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)
+	type change struct{ path, body string }
+	var replay [][]change
 	for c := 1; c <= *commits; c++ {
+		var changes []change
 		when = when.Add(time.Duration(1+r.IntN(600)) * time.Minute)
 		fmt.Fprintf(w, "commit refs/heads/main\nmark :%d\ncommitter Bench <bench@example.test> %d +0000\n", c, when.Unix())
 		msg := fmt.Sprintf("change %d", c)
@@ -108,7 +112,31 @@ func gen(args []string) {
 			}
 			contents[f] = lines
 			body := strings.Join(lines, "\n") + "\n"
-			fmt.Fprintf(w, "M 100644 inline src/pkg%02d/file%04d.txt\ndata %d\n%s\n", f%50, f, len(body), body)
+			path := fmt.Sprintf("src/pkg%02d/file%04d.txt", f%50, f)
+			fmt.Fprintf(w, "M 100644 inline %s\ndata %d\n%s\n", path, len(body), body)
+			if *repeat {
+				changes = append(changes, change{path, body})
+			}
+		}
+		w.WriteString("\n")
+		replay = append(replay, changes)
+	}
+	// The replay branch commits the same file versions again: git stores
+	// no new blob, and a scanner that scans each distinct blob once should
+	// barely notice the extra commits.
+	for i, changes := range replay {
+		if !*repeat {
+			break
+		}
+		when = when.Add(time.Minute)
+		fmt.Fprintf(w, "commit refs/heads/replay\nmark :%d\ncommitter Bench <bench@example.test> %d +0000\n", *commits+i+1, when.Unix())
+		msg := fmt.Sprintf("replay %d", i+1)
+		fmt.Fprintf(w, "data %d\n%s\n", len(msg), msg)
+		if i > 0 {
+			fmt.Fprintf(w, "from :%d\n", *commits+i)
+		}
+		for _, ch := range changes {
+			fmt.Fprintf(w, "M 100644 inline %s\ndata %d\n%s\n", ch.path, len(ch.body), ch.body)
 		}
 		w.WriteString("\n")
 	}
