@@ -8,6 +8,7 @@ package secrets
 
 import (
 	"context"
+	stdregexp "regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -60,14 +61,20 @@ type Detector struct {
 	cache   *windowCache
 	cfg     config.Config
 	kinds   *rules.Credentials
+	// Path patterns run on Go's regexp whatever the rules' engine: paths
+	// are short, and with RE2 in WebAssembly each call would cost a
+	// crossing into the module, tens of them per path.
+	//
 	// skipPaths are global allowlists that only list paths: files there are
 	// not scanned at all.
-	skipPaths []*regexp.Regexp
+	skipPaths []*stdregexp.Regexp
 	// classPaths are path patterns that change results (rule paths, path
 	// allowlists with other conditions); PathClass encodes which match.
-	classPaths []*regexp.Regexp
+	classPaths []*stdregexp.Regexp
+	// onlyPaths are the patterns of path-only rules (no content regex).
+	onlyPaths  []*stdregexp.Regexp
 	win        *windower
-	classes    sync.Map // path -> class
+	classes    sync.Map // path -> pathInfo
 	classCount atomic.Int64
 }
 
@@ -90,21 +97,40 @@ func New(opts Options) (*Detector, error) {
 		subsets: newRuleSubsets(cfg, gl, glDecode)}
 	for _, a := range cfg.Allowlists {
 		if len(a.Paths) > 0 && len(a.Regexes) == 0 && len(a.StopWords) == 0 && len(a.Commits) == 0 {
-			d.skipPaths = append(d.skipPaths, a.Paths...)
+			d.skipPaths = append(d.skipPaths, goRegexps(a.Paths...)...)
 		} else {
-			d.classPaths = append(d.classPaths, a.Paths...)
+			d.classPaths = append(d.classPaths, goRegexps(a.Paths...)...)
 		}
 	}
 	for _, id := range cfg.OrderedRules {
 		r := cfg.Rules[id]
 		if r.Path != nil {
-			d.classPaths = append(d.classPaths, r.Path)
+			d.classPaths = append(d.classPaths, goRegexps(r.Path)...)
+			if r.Regex == nil {
+				d.onlyPaths = append(d.onlyPaths, goRegexps(r.Path)...)
+			}
 		}
 		for _, a := range r.Allowlists {
-			d.classPaths = append(d.classPaths, a.Paths...)
+			d.classPaths = append(d.classPaths, goRegexps(a.Paths...)...)
 		}
 	}
 	return d, nil
+}
+
+// goRegexps compiles gitleaks' patterns with Go's regexp (the same
+// syntax: gitleaks builds with either engine).
+func goRegexps(res ...*regexp.Regexp) []*stdregexp.Regexp {
+	out := make([]*stdregexp.Regexp, 0, len(res))
+	for _, re := range res {
+		out = append(out, stdregexp.MustCompile(re.String()))
+	}
+	return out
+}
+
+// pathInfo is what a path's patterns say about it.
+type pathInfo struct {
+	class    string
+	pathOnly bool
 }
 
 // Config returns the merged gitleaks configuration in use.
@@ -116,15 +142,23 @@ func (d *Detector) Name() string { return "secrets" }
 // PathClass implements detectors.Detector: "" for paths every rule
 // allowlists, else a class naming which path-dependent patterns match.
 // Results are memoised: histories repeat the same paths in every version.
-func (d *Detector) PathClass(path string) string {
+func (d *Detector) PathClass(path string) string { return d.pathInfo(path).class }
+
+func (d *Detector) pathInfo(path string) pathInfo {
 	if c, ok := d.classes.Load(path); ok {
-		return c.(string)
+		return c.(pathInfo)
 	}
-	c := d.pathClass(path)
+	info := pathInfo{class: d.pathClass(path)}
+	for _, re := range d.onlyPaths {
+		if re.MatchString(path) {
+			info.pathOnly = true
+			break
+		}
+	}
 	if d.classCount.Add(1) < maxMemoPaths {
-		d.classes.Store(path, c)
+		d.classes.Store(path, info)
 	}
-	return c
+	return info
 }
 
 // maxMemoPaths bounds the PathClass memo.
@@ -200,14 +234,7 @@ type findingAt struct {
 }
 
 // PathOnly reports whether a path-only rule (no regex) matches path.
-func (d *Detector) PathOnly(path string) bool {
-	for _, id := range d.cfg.OrderedRules {
-		if r := d.cfg.Rules[id]; r.Regex == nil && r.Path != nil && r.Path.MatchString(path) {
-			return true
-		}
-	}
-	return false
-}
+func (d *Detector) PathOnly(path string) bool { return d.pathInfo(path).pathOnly }
 
 // scan runs gitleaks over one window of the content; positions are
 // relative to the window. Decoding runs only when the window holds encoded

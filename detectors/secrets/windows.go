@@ -8,6 +8,7 @@ import (
 	ahocorasick "github.com/BobuSumisu/aho-corasick"
 	"github.com/zricethezav/gitleaks/v8/config"
 	"github.com/zricethezav/gitleaks/v8/regexp"
+	"regexp/syntax"
 )
 
 // Windowing. gitleaks runs every rule whose keyword occurs anywhere in a
@@ -46,7 +47,7 @@ type windower struct {
 	// anywhere, the companions' patterns of each rule using it: the whole
 	// content is one window only when all of one rule's companions match
 	// somewhere in it (an empty list always needs the whole content).
-	anywhere map[string][][]*regexp.Regexp
+	anywhere map[string][][]companion
 	// minKeyword is the shortest keyword's length: shorter lines hold none.
 	minKeyword int
 	memo       *lineMemo
@@ -56,7 +57,7 @@ type windower struct {
 }
 
 func newWindower(cfg config.Config, decode bool) *windower {
-	w := &windower{decode: decode, composite: map[string]int{}, anywhere: map[string][][]*regexp.Regexp{}, memo: newLineMemo(memoSlots), minKeyword: 1 << 30}
+	w := &windower{decode: decode, composite: map[string]int{}, anywhere: map[string][][]companion{}, memo: newLineMemo(memoSlots), minKeyword: 1 << 30}
 	seen := map[string]bool{}
 	var kws []string
 	for _, r := range cfg.Rules {
@@ -96,18 +97,85 @@ func newWindower(cfg config.Config, decode bool) *windower {
 	return w
 }
 
+// companion is a companion rule's pattern and a literal every match of it
+// contains ("" when none is known), so that most contents are ruled out
+// by a substring search.
+type companion struct {
+	re      *regexp.Regexp
+	literal string
+	fold    bool // the literal matches in any case
+}
+
 // companionPatterns are the patterns of r's companions, or nil when one
 // cannot be checked in advance (it has no pattern).
-func companionPatterns(cfg config.Config, r config.Rule) []*regexp.Regexp {
-	var out []*regexp.Regexp
+func companionPatterns(cfg config.Config, r config.Rule) []companion {
+	var out []companion
 	for _, req := range r.RequiredRules {
 		c, ok := cfg.Rules[req.RuleID]
 		if !ok || c.Regex == nil {
 			return nil
 		}
-		out = append(out, c.Regex)
+		lit, fold := requiredLiteral(c.Regex.String())
+		out = append(out, companion{re: c.Regex, literal: lit, fold: fold})
 	}
 	return out
+}
+
+// requiredLiteral returns the longest literal that every match of the
+// pattern contains, and whether it matches case-insensitively: the
+// longest literal among the top-level parts of a concatenation ("" when
+// the pattern is not one, or has no literal part).
+func requiredLiteral(pattern string) (string, bool) {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return "", false
+	}
+	re = re.Simplify()
+	parts := []*syntax.Regexp{re}
+	if re.Op == syntax.OpConcat {
+		parts = re.Sub
+	}
+	best, fold := "", false
+	for _, p := range parts {
+		lit, f := string(p.Rune), p.Flags&syntax.FoldCase != 0
+		// k and s also fold to non-ASCII letters (K, ſ): skip such literals.
+		if p.Op != syntax.OpLiteral || f && strings.ContainsAny(lit, "kKsS") {
+			continue
+		}
+		if f {
+			lit = asciiLower(lit)
+		}
+		if len(lit) > len(best) {
+			best, fold = lit, f
+		}
+	}
+	return best, fold
+}
+
+// contains reports whether s holds lit (in any ASCII case with fold).
+func contains(s, lit string, fold bool) bool {
+	if !fold {
+		return strings.Contains(s, lit)
+	}
+	lit = asciiLower(lit)
+	for i := 0; i+len(lit) <= len(s); i++ {
+		j := strings.IndexByte(s[i:], lit[0])
+		k := -1
+		if c := lit[0]; c >= 'a' && c <= 'z' {
+			k = strings.IndexByte(s[i:], c-'a'+'A')
+		}
+		switch {
+		case j < 0 && k < 0:
+			return false
+		case j < 0 || (k >= 0 && k < j):
+			j = k
+		}
+		i += j
+		if i+len(lit) <= len(s) && strings.EqualFold(s[i:i+len(lit)], lit) {
+			return true
+		}
+	}
+	return false
 }
 
 // needsWhole reports whether a hit of keyword k in raw needs the whole
@@ -117,8 +185,8 @@ func companionPatterns(cfg config.Config, r config.Rule) []*regexp.Regexp {
 func (w *windower) needsWhole(k, raw string) bool {
 	for _, comps := range w.anywhere[k] {
 		all := true
-		for _, re := range comps {
-			if !re.MatchString(raw) {
+		for _, c := range comps {
+			if c.literal != "" && !contains(raw, c.literal, c.fold) || !c.re.MatchString(raw) {
 				all = false
 				break
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -136,4 +137,34 @@ func TestCompanionsStayInOneChunk(t *testing.T) {
 		}
 	}
 	t.Errorf("kubeconfig token missed across chunk boundaries; got %v", keysOf(found))
+}
+
+func TestRequiredLiteral(t *testing.T) {
+	cases := []struct {
+		pattern, text string
+		lit           string
+		fold, has     bool
+	}{
+		{`(?m)^kind:[ \t]*["']?Config["']?[ \t]*$`, "apiVersion: v1\nkind: Config\n", "Config", false, true},
+		{`(?m)^kind:[ \t]*["']?Config["']?[ \t]*$`, "Token: token,\n", "Config", false, false},
+		{`(?i)"auths"[ \t]*:[ \t]*\{`, `{"AUTHS": {`, ":", true, true}, // "auths" has an s: not used
+		{`(?i)client_email"\s*:`, `"CLIENT_EMAIL": "x"`, `client_email"`, true, true},
+		{`(?i)client_email"\s*:`, `"client-email": "x"`, `client_email"`, true, false},
+		{`a|b`, "a", "", false, false},
+	}
+	for _, c := range cases {
+		lit, fold := requiredLiteral(c.pattern)
+		if lit != c.lit || fold != c.fold {
+			t.Errorf("requiredLiteral(%q) = %q, %v; want %q, %v", c.pattern, lit, fold, c.lit, c.fold)
+			continue
+		}
+		if lit != "" {
+			if got := contains(c.text, lit, fold); got != c.has {
+				t.Errorf("contains(%q, %q, %v) = %v", c.text, lit, fold, got)
+			}
+			if re := regexp.MustCompile(c.pattern); re.MatchString(c.text) && !contains(c.text, lit, fold) {
+				t.Errorf("%q matches %q, which lacks its required literal", c.pattern, c.text)
+			}
+		}
+	}
 }
