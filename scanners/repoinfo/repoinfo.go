@@ -11,7 +11,10 @@ import (
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/storer"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 
 	"github.com/sprawl-dev/sprawl/scanners"
 )
@@ -58,7 +61,16 @@ func Fill(repo *scanners.Repo, r *git.Repository) {
 
 // rootCommit follows first parents from h to the root.
 func rootCommit(r *git.Repository, h plumbing.Hash) string {
-	c, err := r.CommitObject(h)
+	var objects storer.EncodedObjectStorer = r.Storer
+	if fs, ok := r.Storer.(*filesystem.Storage); ok {
+		// go-git reopens a pack file for every object unless told to keep
+		// it open: on etcd's 30,000 first-parent commits that was a second.
+		kept := filesystem.NewStorageWithOptions(fs.Filesystem(), cache.NewObjectLRUDefault(),
+			filesystem.Options{KeepDescriptors: true, AlternatesFS: fs.Filesystem()})
+		defer kept.Close()
+		objects = kept
+	}
+	c, err := object.GetCommit(objects, h)
 	for i := 0; err == nil && i < maxRootWalk; i++ {
 		if c.NumParents() == 0 {
 			return c.Hash.String()
