@@ -445,7 +445,9 @@ func TestSplitIndexProblems(t *testing.T) {
 }
 
 func TestEWAH(t *testing.T) {
-	word := func(v uint64) []byte { return []byte{byte(v >> 56), byte(v >> 48), byte(v >> 40), byte(v >> 32), byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)} }
+	word := func(v uint64) []byte {
+		return []byte{byte(v >> 56), byte(v >> 48), byte(v >> 40), byte(v >> 32), byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}
+	}
 	u32 := func(v uint32) []byte { return []byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)} }
 	enc := func(bits uint32, words ...uint64) []byte {
 		b := append(u32(bits), u32(uint32(len(words)))...)
