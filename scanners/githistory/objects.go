@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -59,17 +60,18 @@ const maxObjectSize = 1 << 31
 
 // packFile is one .pack with its parsed .idx.
 type packFile struct {
-	name    string
-	f       *os.File
-	size    int64
-	count   int
-	fanout  [256]uint32
-	names   []byte  // count*20
-	off32   []byte  // count*4
-	off64   []byte  // 8 per large offset
-	sorted  []int64 // object offsets ascending, for object extents
-	idxData []byte
-	data    []byte // the mapped pack, or nil (then ReadAt is used)
+	name     string
+	f        *os.File
+	size     int64
+	count    int
+	fanout   [256]uint32
+	names    []byte // count*20
+	off32    []byte // count*4
+	off64    []byte // 8 per large offset
+	sortOnce sync.Once
+	sorted   []int64 // object offsets ascending, for object extents (built on first use)
+	idxData  []byte
+	data     []byte // the mapped pack, or nil (then ReadAt is used)
 }
 
 func openPack(idxPath string) (*packFile, error) {
@@ -108,12 +110,18 @@ func openPack(idxPath string) (*packFile, error) {
 	}
 	p.f, p.size = f, st.Size()
 	p.data = mapFile(f, p.size)
-	p.sorted = make([]int64, n)
-	for i := range n {
+	return p, nil
+}
+
+// sortOffsets lists object offsets in ascending order. Only reads without
+// a mapping need it, so it runs on first use: sorting a large pack's
+// offsets costs more than a pre-commit scan reads.
+func (p *packFile) sortOffsets() {
+	p.sorted = make([]int64, p.count)
+	for i := range p.count {
 		p.sorted[i] = p.offsetAt(i)
 	}
-	sort.Slice(p.sorted, func(i, j int) bool { return p.sorted[i] < p.sorted[j] })
-	return p, nil
+	slices.Sort(p.sorted)
 }
 
 func (p *packFile) offsetAt(i int) int64 {
@@ -153,6 +161,7 @@ func (p *packFile) find(id oid) (int64, bool) {
 // end returns where the object starting at off ends (the next object's
 // offset, or the pack trailer).
 func (p *packFile) end(off int64) int64 {
+	p.sortOnce.Do(p.sortOffsets)
 	i := sort.Search(len(p.sorted), func(i int) bool { return p.sorted[i] > off })
 	if i < len(p.sorted) {
 		return p.sorted[i]
@@ -248,12 +257,16 @@ type inflater struct {
 
 // inflate reads the entry's zlib stream into a new slice of h.size bytes.
 func (z *inflater) inflate(p *packFile, off int64, h entryHeader) ([]byte, error) {
+	if p.data != nil {
+		// The stream ends itself; the pack's trailer bounds it.
+		if h.dataOff >= p.size-20 || p.size > int64(len(p.data)) {
+			return nil, fmt.Errorf("bad object extent at offset %d", off)
+		}
+		return z.inflateBytes(p.data[h.dataOff:p.size-20], h.size)
+	}
 	n := p.end(off) - h.dataOff
 	if n <= 0 || n > p.size || h.dataOff+n > p.size {
 		return nil, fmt.Errorf("bad object extent at offset %d", off)
-	}
-	if p.data != nil {
-		return z.inflateBytes(p.data[h.dataOff:h.dataOff+n], h.size)
 	}
 	if int64(cap(z.buf)) < n {
 		z.buf = make([]byte, n)
@@ -373,8 +386,9 @@ const baseCacheBytes = 64 << 20
 
 // objStore finds and reads objects by id. It is safe for concurrent use.
 type objStore struct {
-	dir   string // the objects folder
-	packs []*packFile
+	dir   string      // the objects folder
+	dirs  []string    // dir, then alternate object folders (objects/info/alternates)
+	packs []*packFile // the packs of every folder in dirs
 
 	mu    sync.Mutex // guards cache
 	cache baseCache
@@ -383,19 +397,22 @@ type objStore struct {
 
 func openStore(objDir string) (*objStore, error) {
 	s := &objStore{dir: objDir, cache: newBaseCache(baseCacheBytes)}
-	idxs, err := filepath.Glob(filepath.Join(objDir, "pack", "pack-*.idx"))
-	if err != nil {
-		return nil, err
-	}
-	sort.Strings(idxs)
+	s.dirs = objectDirs(objDir)
 	var bad []string
-	for _, idx := range idxs {
-		p, err := openPack(idx)
+	for _, dir := range s.dirs {
+		idxs, err := filepath.Glob(filepath.Join(dir, "pack", "pack-*.idx"))
 		if err != nil {
-			bad = append(bad, err.Error())
-			continue
+			return nil, err
 		}
-		s.packs = append(s.packs, p)
+		sort.Strings(idxs)
+		for _, idx := range idxs {
+			p, err := openPack(idx)
+			if err != nil {
+				bad = append(bad, err.Error())
+				continue
+			}
+			s.packs = append(s.packs, p)
+		}
 	}
 	if len(bad) > 0 && len(s.packs) == 0 {
 		if _, err := os.Stat(filepath.Join(objDir)); err != nil {
@@ -403,6 +420,50 @@ func openStore(objDir string) (*objStore, error) {
 		}
 	}
 	return s, nil
+}
+
+// maxAlternates bounds how many alternate object folders are followed
+// (git allows chains five deep).
+const maxAlternates = 16
+
+// objectDirs returns objDir and the alternate object folders its
+// info/alternates file names, recursively (as git does: a repository
+// cloned with --shared or --reference reads objects from another one).
+// Relative entries are relative to the folder that names them; missing
+// folders and loops are skipped.
+func objectDirs(objDir string) []string {
+	dirs := []string{objDir}
+	seen := map[string]bool{}
+	if abs, err := filepath.Abs(objDir); err == nil {
+		seen[abs] = true
+	}
+	for i := 0; i < len(dirs) && len(dirs) <= maxAlternates; i++ {
+		b, err := os.ReadFile(filepath.Join(dirs[i], "info", "alternates"))
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			line = strings.TrimSpace(line)
+			if line == "" || line[0] == '#' {
+				continue
+			}
+			if !filepath.IsAbs(line) {
+				line = filepath.Join(dirs[i], line)
+			}
+			abs, err := filepath.Abs(line)
+			if err != nil || seen[abs] {
+				continue
+			}
+			if st, err := os.Stat(abs); err != nil || !st.IsDir() {
+				continue
+			}
+			seen[abs] = true
+			if len(dirs) < maxAlternates {
+				dirs = append(dirs, abs)
+			}
+		}
+	}
+	return dirs
 }
 
 // dropCache releases the delta base cache.
@@ -433,25 +494,36 @@ func (s *objStore) locate(id oid) (loc, bool) {
 			return loc{int32(i), off}, true
 		}
 	}
-	if _, err := os.Stat(s.loosePath(id)); err == nil {
-		return loc{pack: -1}, true
+	for _, dir := range s.dirs {
+		if _, err := os.Stat(loosePath(dir, id)); err == nil {
+			return loc{pack: -1}, true
+		}
 	}
 	return loc{}, false
 }
 
-func (s *objStore) loosePath(id oid) string {
+func loosePath(dir string, id oid) string {
 	h := id.String()
-	return filepath.Join(s.dir, h[:2], h[2:])
+	return filepath.Join(dir, h[:2], h[2:])
 }
 
 // readLoose reads a loose object. With maxSize > 0 an object larger than
 // that returns its type and size but no content.
 func (s *objStore) readLoose(z *inflater, id oid, maxSize int64) (int, int64, []byte, error) {
-	data, err := os.ReadFile(s.loosePath(id))
-	if err != nil {
-		if os.IsNotExist(err) {
-			return 0, 0, nil, errNotFound
+	var data []byte
+	err := errNotFound
+	for _, dir := range s.dirs {
+		data, err = os.ReadFile(loosePath(dir, id))
+		if err == nil {
+			break
 		}
+		if os.IsNotExist(err) {
+			err = errNotFound
+			continue
+		}
+		return 0, 0, nil, err
+	}
+	if err != nil {
 		return 0, 0, nil, err
 	}
 	z.br.Reset(data)

@@ -1,0 +1,273 @@
+package githistory
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// This file exports random-access reads of a repository for scanners that
+// need a few objects rather than a history walk (scanners/staged): the same
+// pack and loose-object reader, no git process, no go-git, no config that
+// runs anything.
+
+// ObjectID is a SHA-1 object id.
+type ObjectID [20]byte
+
+// String returns the id in hex.
+func (id ObjectID) String() string { return oid(id).String() }
+
+// IsZero reports whether id is all zeros (no object).
+func (id ObjectID) IsZero() bool { return id == ObjectID{} }
+
+// GitDirs are a repository's folders: GitDir holds HEAD and the index;
+// CommonDir holds objects, refs and config (they differ for linked
+// worktrees).
+type GitDirs struct {
+	GitDir, CommonDir string
+}
+
+// FindGitDirs accepts a work tree (with a .git folder or a .git file) or
+// a bare repository. It does not look in parent folders.
+func FindGitDirs(root string) (GitDirs, error) {
+	d, err := findGitDir(root)
+	return GitDirs{GitDir: d.gitDir, CommonDir: d.commonDir}, err
+}
+
+func (d GitDirs) internal() gitDirs { return gitDirs{gitDir: d.GitDir, commonDir: d.CommonDir} }
+
+// ErrUnsupportedRepo says that a repository uses a format this reader does
+// not know (SHA-256 object ids, reftable refs); the message says which.
+var ErrUnsupportedRepo = errors.New("unsupported repository format")
+
+// ReadHead returns the commit HEAD names (zero when the branch is unborn)
+// and the branch, if any. It reads only the refs it needs.
+func ReadHead(d GitDirs) (ObjectID, string, error) {
+	if _, err := os.Stat(filepath.Join(d.CommonDir, "reftable")); err == nil {
+		return ObjectID{}, "", fmt.Errorf("%w: %s keeps its refs in a reftable", ErrUnsupportedRepo, d.CommonDir)
+	}
+	b, err := os.ReadFile(filepath.Join(d.GitDir, "HEAD"))
+	if err != nil {
+		return ObjectID{}, "", err
+	}
+	s := strings.TrimSpace(string(b))
+	branch := ""
+	for range 10 { // symbolic refs may point at symbolic refs
+		target, ok := strings.CutPrefix(s, "ref:")
+		if !ok {
+			break
+		}
+		target = strings.TrimSpace(target)
+		if !validRefName(target) {
+			return ObjectID{}, "", fmt.Errorf("HEAD names an invalid ref %q", target)
+		}
+		if branch == "" {
+			branch = strings.TrimPrefix(target, "refs/heads/")
+		}
+		s, ok = readRef(d, target)
+		if !ok {
+			return ObjectID{}, branch, nil // unborn branch
+		}
+	}
+	id, ok := parseOID(s)
+	if !ok {
+		return ObjectID{}, "", fmt.Errorf("HEAD does not name a commit (%q)", s)
+	}
+	return ObjectID(id), branch, nil
+}
+
+func validRefName(name string) bool {
+	if !strings.HasPrefix(name, "refs/") || strings.Contains(name, "..") || strings.ContainsAny(name, "\\\x00") {
+		return false
+	}
+	for _, c := range strings.Split(name, "/") {
+		if c == "" || c == "." {
+			return false
+		}
+	}
+	return true
+}
+
+// readRef returns a ref's content: a loose ref in the worktree's or the
+// common folder, else its line in packed-refs.
+func readRef(d GitDirs, name string) (string, bool) {
+	for _, dir := range []string{d.GitDir, d.CommonDir} {
+		if b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name))); err == nil {
+			return strings.TrimSpace(string(b)), true
+		}
+	}
+	b, err := os.ReadFile(filepath.Join(d.CommonDir, "packed-refs"))
+	if err != nil {
+		return "", false
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if h, n, ok := strings.Cut(strings.TrimSpace(line), " "); ok && n == name && len(h) == 40 {
+			return h, true
+		}
+	}
+	return "", false
+}
+
+// OriginURL returns remote "origin"'s URL without credentials, or "".
+func OriginURL(d GitDirs) string { return originURL(d.internal()) }
+
+// ObjectReader reads objects by id from a repository's object folder (and
+// its alternates). It is safe for concurrent use.
+type ObjectReader struct {
+	st *objStore
+}
+
+// OpenObjects opens d's object database.
+func OpenObjects(d GitDirs) (*ObjectReader, error) {
+	st, err := openStore(filepath.Join(d.CommonDir, "objects"))
+	if err != nil {
+		return nil, err
+	}
+	return &ObjectReader{st: st}, nil
+}
+
+// Close releases the packs.
+func (r *ObjectReader) Close() { r.st.close() }
+
+func (r *ObjectReader) read(id ObjectID, want int) ([]byte, error) {
+	typ, data, err := r.st.read(oid(id))
+	if err != nil {
+		return nil, fmt.Errorf("object %s: %w", id, err)
+	}
+	if typ != want {
+		return nil, fmt.Errorf("object %s is a %s, not a %s", id, typeName(typ), typeName(want))
+	}
+	return data, nil
+}
+
+// Commit is what ObjectReader reads of a commit.
+type Commit struct {
+	Tree    ObjectID
+	Parents []ObjectID
+}
+
+// ReadCommit reads a commit.
+func (r *ObjectReader) ReadCommit(id ObjectID) (Commit, error) {
+	data, err := r.read(id, typeCommit)
+	if err != nil {
+		return Commit{}, err
+	}
+	var c commitInfo
+	if err := parseCommit(data, &c); err != nil {
+		return Commit{}, fmt.Errorf("commit %s: %w", id, err)
+	}
+	out := Commit{Tree: ObjectID(c.tree), Parents: make([]ObjectID, len(c.parentIDs))}
+	for i, p := range c.parentIDs {
+		out.Parents[i] = ObjectID(p)
+	}
+	return out, nil
+}
+
+// TreeEntry is one entry of a tree object.
+type TreeEntry struct {
+	Name string
+	Mode uint32
+	ID   ObjectID
+}
+
+// IsDir reports whether the entry is a subtree.
+func (e TreeEntry) IsDir() bool { return e.Mode&0o170000 == 0o040000 }
+
+// ReadTree reads a tree's entries, in the tree's order.
+func (r *ObjectReader) ReadTree(id ObjectID) ([]TreeEntry, error) {
+	data, err := r.read(id, typeTree)
+	if err != nil {
+		return nil, err
+	}
+	es, err := parseTree(data)
+	if err != nil {
+		return nil, fmt.Errorf("tree %s: %w", id, err)
+	}
+	out := make([]TreeEntry, len(es))
+	for i, e := range es {
+		out[i] = TreeEntry{Name: e.name, Mode: e.mode, ID: ObjectID(e.id)}
+	}
+	return out, nil
+}
+
+// ErrTooLarge is returned by ReadBlob for blobs over its limit.
+var ErrTooLarge = errors.New("blob larger than the limit")
+
+// ReadBlob reads a blob of at most limit bytes. A larger blob returns its
+// size and ErrTooLarge, without inflating it when its size is known from
+// its header (loose objects, whole packed objects).
+func (r *ObjectReader) ReadBlob(id ObjectID, limit int64) ([]byte, int64, error) {
+	z, _ := r.st.infs.Get().(*inflater)
+	if z == nil {
+		z = &inflater{}
+	}
+	defer r.st.infs.Put(z)
+	for i, p := range r.st.packs {
+		off, ok := p.find(oid(id))
+		if !ok {
+			continue
+		}
+		h, err := p.header(off)
+		if err != nil {
+			return nil, 0, fmt.Errorf("blob %s: %w", id, err)
+		}
+		if h.typ != typeOfsDelta && h.typ != typeRefDelta {
+			if h.typ != typeBlob {
+				return nil, 0, fmt.Errorf("object %s is a %s, not a blob", id, typeName(h.typ))
+			}
+			if h.size > limit {
+				return nil, h.size, ErrTooLarge
+			}
+		}
+		typ, data, err := r.st.readPacked(z, int32(i), off, 0)
+		if err != nil {
+			return nil, 0, fmt.Errorf("blob %s: %w", id, err)
+		}
+		if typ != typeBlob {
+			return nil, 0, fmt.Errorf("object %s is a %s, not a blob", id, typeName(typ))
+		}
+		if int64(len(data)) > limit {
+			return nil, int64(len(data)), ErrTooLarge
+		}
+		return data, int64(len(data)), nil
+	}
+	typ, size, data, err := r.st.readLoose(z, oid(id), limit)
+	if err != nil {
+		return nil, 0, fmt.Errorf("blob %s: %w", id, err)
+	}
+	if typ != typeBlob {
+		return nil, 0, fmt.Errorf("object %s is a %s, not a blob", id, typeName(typ))
+	}
+	if data == nil && size > limit {
+		return nil, size, ErrTooLarge
+	}
+	return data, size, nil
+}
+
+// maxFirstParents bounds the walk to the root commit.
+const maxFirstParents = 2_000_000
+
+// RootCommit follows first parents from head to the root commit, as
+// scanners/repoinfo does (the fingerprint key derives from it). In a
+// shallow clone the oldest commit present stands in. It returns the zero
+// id when a commit cannot be read.
+func (r *ObjectReader) RootCommit(head ObjectID) ObjectID {
+	id := head
+	c, err := r.ReadCommit(id)
+	for range maxFirstParents {
+		if err != nil {
+			return ObjectID{}
+		}
+		if len(c.Parents) == 0 {
+			return id
+		}
+		parent, perr := r.ReadCommit(c.Parents[0])
+		if errors.Is(perr, errNotFound) {
+			return id // shallow: the parent is not here
+		}
+		id, c, err = c.Parents[0], parent, perr
+	}
+	return ObjectID{}
+}

@@ -1,0 +1,293 @@
+package githistory_test
+
+import (
+	"bytes"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/sprawl-dev/sprawl/scanners/githistory"
+)
+
+// The random-access reader is checked against the git binary: every tree
+// and blob it reads must be what `git ls-tree` and `git cat-file` print,
+// packed (with deltas), loose, or in an alternate object folder.
+
+func gitCmd(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	var env []string
+	for _, kv := range os.Environ() {
+		if n, _, _ := strings.Cut(kv, "="); n != "GIT_DIR" && n != "GIT_INDEX_FILE" && n != "GIT_WORK_TREE" {
+			env = append(env, kv)
+		}
+	}
+	cmd.Env = append(env, "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1",
+		"GIT_AUTHOR_NAME=dev", "GIT_AUTHOR_EMAIL=dev@example.test",
+		"GIT_COMMITTER_NAME=dev", "GIT_COMMITTER_EMAIL=dev@example.test")
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, errb.String())
+	}
+	return out.String()
+}
+
+func objectID(t *testing.T, s string) githistory.ObjectID {
+	t.Helper()
+	var id githistory.ObjectID
+	b, err := hex.DecodeString(strings.TrimSpace(s))
+	if err != nil || len(b) != 20 {
+		t.Fatalf("bad id %q", s)
+	}
+	copy(id[:], b)
+	return id
+}
+
+func writeFile(t *testing.T, dir, name, content string) {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// readerRepo makes a history of several commits whose files change a
+// little each time (so a packed repository stores deltas).
+func readerRepo(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	gitCmd(t, dir, "init", "-q", "-b", "main")
+	body := strings.Repeat("a line that repeats so that git stores deltas\n", 200)
+	for i := range 6 {
+		writeFile(t, dir, "docs/readme.md", body+fmt.Sprintf("version %d\n", i))
+		writeFile(t, dir, fmt.Sprintf("src/pkg%d/file.go", i), fmt.Sprintf("package pkg%d\n", i))
+		writeFile(t, dir, "big.bin", strings.Repeat("x", 5000+i))
+		gitCmd(t, dir, "add", "-A")
+		gitCmd(t, dir, "commit", "-q", "-m", "c"+strconv.Itoa(i))
+	}
+	return dir
+}
+
+// checkAllObjects compares every tree and blob reachable from HEAD.
+func checkAllObjects(t *testing.T, dir string, r *githistory.ObjectReader) {
+	t.Helper()
+	lines := strings.Split(strings.TrimSpace(gitCmd(t, dir, "rev-list", "--objects", "--all")), "\n")
+	trees, blobs := 0, 0
+	for _, line := range lines {
+		h, _, _ := strings.Cut(line, " ")
+		typ := strings.TrimSpace(gitCmd(t, dir, "cat-file", "-t", h))
+		id := objectID(t, h)
+		switch typ {
+		case "tree":
+			trees++
+			es, err := r.ReadTree(id)
+			if err != nil {
+				t.Fatalf("tree %s: %v", h, err)
+			}
+			var got []string
+			for _, e := range es {
+				got = append(got, fmt.Sprintf("%06o %s\t%s", e.Mode, e.ID, e.Name))
+			}
+			var want []string
+			for _, l := range strings.Split(strings.TrimSpace(gitCmd(t, dir, "ls-tree", h)), "\n") {
+				m, rest, _ := strings.Cut(l, " ")
+				_, rest, _ = strings.Cut(rest, " ") // the type
+				want = append(want, m+" "+rest)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("tree %s:\n got %q\nwant %q", h, got, want)
+			}
+		case "blob":
+			blobs++
+			want := gitCmd(t, dir, "cat-file", "blob", h)
+			got, size, err := r.ReadBlob(id, 1<<20)
+			if err != nil || string(got) != want || size != int64(len(want)) {
+				t.Errorf("blob %s: %d bytes, size %d, %v; want %d bytes", h, len(got), size, err, len(want))
+			}
+			if len(want) > 100 {
+				if _, size, err := r.ReadBlob(id, 100); !errors.Is(err, githistory.ErrTooLarge) || size != int64(len(want)) {
+					t.Errorf("blob %s over the limit: size %d, %v", h, size, err)
+				}
+			}
+		case "commit":
+			c, err := r.ReadCommit(id)
+			if err != nil || c.Tree != objectID(t, gitCmd(t, dir, "rev-parse", h+"^{tree}")) {
+				t.Errorf("commit %s: %+v, %v", h, c, err)
+			}
+		}
+	}
+	if trees == 0 || blobs == 0 {
+		t.Fatalf("nothing compared (%d trees, %d blobs)", trees, blobs)
+	}
+}
+
+func TestObjectReaderMatchesGit(t *testing.T) {
+	tests := []struct {
+		name  string
+		setup func(t *testing.T, dir string) string // returns the folder to open
+	}{
+		{"loose", func(t *testing.T, dir string) string { return dir }},
+		{"packed with deltas", func(t *testing.T, dir string) string {
+			gitCmd(t, dir, "gc", "-q", "--aggressive")
+			if m, _ := filepath.Glob(filepath.Join(dir, ".git", "objects", "pack", "*.pack")); len(m) == 0 {
+				t.Fatal("gc wrote no pack")
+			}
+			if !strings.Contains(gitCmd(t, dir, "verify-pack", "-v", mustGlob(t, filepath.Join(dir, ".git", "objects", "pack", "*.idx"))), "chain length") {
+				t.Fatal("the pack has no deltas")
+			}
+			return dir
+		}},
+		{"half packed, half loose", func(t *testing.T, dir string) string {
+			gitCmd(t, dir, "gc", "-q")
+			writeFile(t, dir, "docs/readme.md", "after the pack\n")
+			gitCmd(t, dir, "commit", "-q", "-am", "loose")
+			return dir
+		}},
+		{"alternates (clone --shared)", func(t *testing.T, dir string) string {
+			gitCmd(t, dir, "gc", "-q")
+			clone := filepath.Join(t.TempDir(), "clone")
+			gitCmd(t, dir, "clone", "-q", "--shared", dir, clone)
+			if _, err := os.Stat(filepath.Join(clone, ".git", "objects", "info", "alternates")); err != nil {
+				t.Fatal(err)
+			}
+			writeFile(t, clone, "own.txt", "only in the clone\n")
+			gitCmd(t, clone, "add", "own.txt")
+			gitCmd(t, clone, "commit", "-q", "-m", "own")
+			return clone
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := tc.setup(t, readerRepo(t))
+			d, err := githistory.FindGitDirs(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := githistory.OpenObjects(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			checkAllObjects(t, dir, r)
+			head, branch, err := githistory.ReadHead(d)
+			if err != nil || head != objectID(t, gitCmd(t, dir, "rev-parse", "HEAD")) || branch != "main" {
+				t.Errorf("HEAD = %s %q %v", head, branch, err)
+			}
+			want := objectID(t, gitCmd(t, dir, "rev-list", "--first-parent", "--max-parents=0", "HEAD"))
+			if got := r.RootCommit(head); got != want {
+				t.Errorf("root commit %s, want %s", got, want)
+			}
+		})
+	}
+}
+
+func mustGlob(t *testing.T, pattern string) string {
+	t.Helper()
+	m, err := filepath.Glob(pattern)
+	if err != nil || len(m) == 0 {
+		t.Fatalf("nothing matches %s", pattern)
+	}
+	return m[0]
+}
+
+func TestReadHead(t *testing.T) {
+	dir := readerRepo(t)
+	head := objectID(t, gitCmd(t, dir, "rev-parse", "HEAD"))
+	first := objectID(t, gitCmd(t, dir, "rev-parse", "HEAD~5"))
+	tests := []struct {
+		name       string
+		setup      func(t *testing.T) string // returns the folder to open
+		want       githistory.ObjectID
+		wantBranch string
+	}{
+		{"loose branch", func(t *testing.T) string { return dir }, head, "main"},
+		{"packed refs", func(t *testing.T) string {
+			c := filepath.Join(t.TempDir(), "c")
+			gitCmd(t, dir, "clone", "-q", dir, c)
+			gitCmd(t, c, "pack-refs", "--all")
+			if _, err := os.Stat(filepath.Join(c, ".git", "refs", "heads", "main")); err == nil {
+				t.Fatal("pack-refs left the loose ref")
+			}
+			return c
+		}, head, "main"},
+		{"detached", func(t *testing.T) string {
+			c := filepath.Join(t.TempDir(), "c")
+			gitCmd(t, dir, "clone", "-q", dir, c)
+			gitCmd(t, c, "checkout", "-q", "--detach", "HEAD~5")
+			return c
+		}, first, ""},
+		{"unborn branch", func(t *testing.T) string {
+			c := t.TempDir()
+			gitCmd(t, c, "init", "-q", "-b", "trunk")
+			return c
+		}, githistory.ObjectID{}, "trunk"},
+		{"linked worktree", func(t *testing.T) string {
+			w := filepath.Join(t.TempDir(), "wt")
+			gitCmd(t, dir, "worktree", "add", "-q", "-b", "side", w, "HEAD~5")
+			return w
+		}, first, "side"},
+		{"bare", func(t *testing.T) string {
+			c := filepath.Join(t.TempDir(), "c.git")
+			gitCmd(t, dir, "clone", "-q", "--bare", dir, c)
+			return c
+		}, head, "main"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := githistory.FindGitDirs(tc.setup(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, branch, err := githistory.ReadHead(d)
+			if err != nil || got != tc.want || branch != tc.wantBranch {
+				t.Errorf("HEAD = %s %q %v, want %s %q", got, branch, err, tc.want, tc.wantBranch)
+			}
+		})
+	}
+
+	// A reftable repository is refused by name, not read as unborn.
+	c := t.TempDir()
+	gitCmd(t, c, "init", "-q")
+	if err := os.Mkdir(filepath.Join(c, ".git", "reftable"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	d, _ := githistory.FindGitDirs(c)
+	if _, _, err := githistory.ReadHead(d); !errors.Is(err, githistory.ErrUnsupportedRepo) {
+		t.Errorf("reftable: %v", err)
+	}
+}
+
+func TestRootCommitOfShallowClone(t *testing.T) {
+	dir := readerRepo(t)
+	c := filepath.Join(t.TempDir(), "c")
+	gitCmd(t, t.TempDir(), "clone", "-q", "--depth", "2", "file://"+dir, c)
+	d, err := githistory.FindGitDirs(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := githistory.OpenObjects(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	head, _, _ := githistory.ReadHead(d)
+	want := objectID(t, gitCmd(t, c, "rev-parse", "HEAD~1"))
+	if got := r.RootCommit(head); got != want {
+		t.Errorf("shallow root %s, want the oldest commit present %s", got, want)
+	}
+}
