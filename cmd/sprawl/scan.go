@@ -215,6 +215,19 @@ func scan(ctx context.Context, f *scanFlags, in io.Reader, stderr io.Writer) (*o
 		}
 	}
 
+	// Building the detectors compiles hundreds of regexes; do it while the
+	// sources open (a pre-commit scan spends as long reading the index).
+	type built struct {
+		dets     []detectors.Detector
+		resolver *rules.Resolver
+		err      error
+	}
+	detc := make(chan built, 1)
+	go func() {
+		dets, resolver, err := buildDetectors(settings)
+		detc <- built{dets, resolver, err}
+	}()
+
 	var sources, previous []scanners.Source
 	for _, p := range f.paths {
 		switch {
@@ -227,10 +240,19 @@ func scan(ctx context.Context, f *scanFlags, in io.Reader, stderr io.Writer) (*o
 			}
 			sources = append(sources, src)
 		case f.staged:
-			src, err := staged.New(p, staged.Options{MaxFileSize: f.maxFileSize, Exclude: exclude})
+			// git points hooks at a temporary index for `git commit -a`
+			// and `git commit PATH`: that index is what gets committed.
+			indexFile := os.Getenv("GIT_INDEX_FILE")
+			if indexFile != "" {
+				if abs, err := filepath.Abs(indexFile); err == nil {
+					indexFile = abs
+				}
+			}
+			src, err := staged.New(p, staged.Options{MaxFileSize: f.maxFileSize, Exclude: exclude, IndexFile: indexFile})
 			if err != nil {
 				return fail("%v", err)
 			}
+			defer src.Close()
 			sources = append(sources, src)
 			previous = append(previous, src.Previous())
 		default:
@@ -242,9 +264,10 @@ func scan(ctx context.Context, f *scanFlags, in io.Reader, stderr io.Writer) (*o
 		}
 	}
 
-	dets, resolver, err := buildDetectors(settings)
-	if err != nil {
-		return fail("%v", err)
+	b := <-detc
+	dets, resolver := b.dets, b.resolver
+	if b.err != nil {
+		return fail("%v", b.err)
 	}
 
 	opts := engine.Options{Detectors: dets, Timeout: f.timeout}

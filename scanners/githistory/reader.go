@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	gitconfig "github.com/go-git/go-git/v5/config"
 )
 
 // This file exports random-access reads of a repository for scanners that
@@ -108,6 +110,24 @@ func readRef(d GitDirs, name string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// ObjectFormat returns the repository's object id format in lower case:
+// "sha1" unless its config sets extensions.objectFormat (read as data).
+func ObjectFormat(d GitDirs) string {
+	f, err := os.Open(filepath.Join(d.CommonDir, "config"))
+	if err != nil {
+		return "sha1"
+	}
+	defer f.Close()
+	cfg, err := gitconfig.ReadConfig(f)
+	if err != nil || cfg.Raw == nil {
+		return "sha1"
+	}
+	if v := cfg.Raw.Section("extensions").Option("objectformat"); v != "" {
+		return strings.ToLower(v)
+	}
+	return "sha1"
 }
 
 // OriginURL returns remote "origin"'s URL without credentials, or "".

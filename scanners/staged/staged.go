@@ -1,8 +1,15 @@
 // Package staged scans what is about to be committed: the blobs in the git
 // index that differ from HEAD (added, modified, renamed or copied files,
-// partially staged files included as staged). It finds them by hashing the
-// index as trees and descending into HEAD only where hashes differ, so a
-// commit touching a few files in a huge repository reads a few objects.
+// partially staged files included as staged). It finds them by comparing
+// the index with HEAD's tree directory by directory, and skips every
+// directory whose tree id is the same on both sides: ids come from the
+// index's cached-tree extension where git kept it valid, else from hashing
+// the index entries as git would write the tree. A commit touching a few
+// files in a huge repository therefore reads a handful of objects.
+//
+// The index is read by scanners/staged/gitindex and objects by
+// githistory.ObjectReader: no git process, no go-git, nothing from the
+// repository's config or hooks runs.
 package staged
 
 import (
@@ -10,19 +17,17 @@ import (
 	"crypto/sha1"
 	"errors"
 	"fmt"
-	"io"
-	"path"
+	"os"
+	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
-
-	git "github.com/go-git/go-git/v5"
-	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/sprawl-dev/sprawl/scanners"
 	"github.com/sprawl-dev/sprawl/scanners/filetree"
+	"github.com/sprawl-dev/sprawl/scanners/githistory"
 	"github.com/sprawl-dev/sprawl/scanners/repoinfo"
+	"github.com/sprawl-dev/sprawl/scanners/staged/gitindex"
 )
 
 // Options configure a staged scan.
@@ -31,48 +36,115 @@ type Options struct {
 	MaxFileSize int64
 	// Exclude holds doublestar globs of paths to skip.
 	Exclude []string
+	// IndexFile is the index to read instead of the repository's own.
+	// git sets GIT_INDEX_FILE for hooks when it commits from a temporary
+	// index (`git commit -a`, `git commit PATH`); pass it here.
+	IndexFile string
 }
+
+// ObjectID is a git object id.
+type ObjectID = githistory.ObjectID
 
 // Change is one staged path and its blob ids (Before is zero for new files).
 type Change struct {
 	Path          string
-	Before, After plumbing.Hash
+	Before, After ObjectID
 }
 
 // Source scans the staged changes of one repository.
 type Source struct {
-	repo    *git.Repository
+	objs    *githistory.ObjectReader
 	info    *scanners.Repo
 	opts    Options
 	changes []Change
 }
 
 // New opens the repository containing dir and computes its staged changes.
+// Call Close when done scanning.
 func New(dir string, opts Options) (*Source, error) {
-	r, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	root, dirs, err := findRepo(dir)
 	if err != nil {
 		return nil, fmt.Errorf("%s is not inside a git repository (--staged needs one): %w", dir, err)
+	}
+	if f := githistory.ObjectFormat(dirs); f != "sha1" {
+		return nil, fmt.Errorf("%s uses %s object ids; sprawl --staged reads SHA-1 repositories only", root, f)
 	}
 	if opts.MaxFileSize <= 0 {
 		opts.MaxFileSize = filetree.DefaultMaxFileSize
 	}
-	info := &scanners.Repo{Root: dir}
-	if wt, err := r.Worktree(); err == nil {
-		info.Root = wt.Filesystem.Root()
-		info.Name = path.Base(filepathToSlash(info.Root))
-	}
-	repoinfo.Fill(info, r)
-	changes, err := Changes(r)
+	head, branch, err := githistory.ReadHead(dirs)
 	if err != nil {
-		return nil, fmt.Errorf("reading the index of %s: %w", info.Root, err)
+		return nil, fmt.Errorf("reading HEAD of %s: %w", root, err)
 	}
-	return &Source{repo: r, info: info, opts: opts, changes: changes}, nil
+	objs, err := githistory.OpenObjects(dirs)
+	if err != nil {
+		return nil, fmt.Errorf("opening the objects of %s: %w", root, err)
+	}
+	indexFile := opts.IndexFile
+	if indexFile == "" {
+		indexFile = filepath.Join(dirs.GitDir, "index")
+	}
+	idx, err := gitindex.Read(indexFile, dirs.GitDir)
+	if err != nil {
+		objs.Close()
+		return nil, fmt.Errorf("reading the staged changes of %s: %w", root, err)
+	}
+	changes, err := compare(objs, idx, head)
+	if err != nil {
+		objs.Close()
+		return nil, fmt.Errorf("comparing the index of %s with HEAD: %w (does `git status` work?)", root, err)
+	}
+	info := &scanners.Repo{Root: root, Name: filepath.Base(root), URI: githistory.OriginURL(dirs)}
+	if n := repoinfo.NameFromURL(info.URI); n != "" {
+		info.Name = n
+	}
+	if !head.IsZero() {
+		info.Head, info.Branch = head.String(), branch
+		if root := objs.RootCommit(head); !root.IsZero() {
+			info.RootCommit = root.String()
+		}
+	}
+	return &Source{objs: objs, info: info, opts: opts, changes: changes}, nil
+}
+
+// findRepo finds the work tree containing dir (looking in parent folders
+// for .git, as git does), or accepts dir as a bare repository.
+func findRepo(dir string) (string, githistory.GitDirs, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", githistory.GitDirs{}, err
+	}
+	if _, err := os.Stat(abs); err != nil {
+		return "", githistory.GitDirs{}, err
+	}
+	for d := abs; ; {
+		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+			dirs, err := githistory.FindGitDirs(d)
+			return d, dirs, err
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			break
+		}
+		d = parent
+	}
+	dirs, err := githistory.FindGitDirs(abs)
+	if err != nil {
+		return "", dirs, errors.New("no .git found here or in any parent folder")
+	}
+	return abs, dirs, nil
+}
+
+// Close releases the repository's object files.
+func (s *Source) Close() error {
+	s.objs.Close()
+	return nil
 }
 
 // Repo implements scanners.Source.
 func (s *Source) Repo() *scanners.Repo { return s.info }
 
-// Changes returns the staged changes.
+// Changes returns the staged changes, sorted by path.
 func (s *Source) Changes() []Change { return s.changes }
 
 // Scan implements scanners.Source: one fragment per staged blob.
@@ -104,7 +176,7 @@ func (s *Source) scan(ctx context.Context, sink scanners.Sink, before bool) (sca
 		if h.IsZero() || scanners.Excluded(s.opts.Exclude, c.Path, false) {
 			continue
 		}
-		content, note := readBlob(s.repo, h, s.opts.MaxFileSize)
+		content, note := s.readBlob(h)
 		if note != "" {
 			if !before {
 				sink.Note(scanners.Note{Repo: s.info.Name, Path: c.Path, Kind: noteKind(note), Detail: note})
@@ -132,20 +204,11 @@ func noteKind(note string) scanners.NoteKind {
 	return scanners.NoteError
 }
 
-func readBlob(r *git.Repository, h plumbing.Hash, limit int64) ([]byte, string) {
-	b, err := r.BlobObject(h)
-	if err != nil {
-		return nil, "cannot read blob " + h.String() + ": " + err.Error()
+func (s *Source) readBlob(h ObjectID) ([]byte, string) {
+	content, _, err := s.objs.ReadBlob(h, s.opts.MaxFileSize)
+	if errors.Is(err, githistory.ErrTooLarge) {
+		return nil, fmt.Sprintf("larger than %d bytes (--max-file-size)", s.opts.MaxFileSize)
 	}
-	if b.Size > limit {
-		return nil, fmt.Sprintf("larger than %d bytes (--max-file-size)", limit)
-	}
-	rd, err := b.Reader()
-	if err != nil {
-		return nil, "cannot read blob " + h.String() + ": " + err.Error()
-	}
-	defer rd.Close()
-	content, err := io.ReadAll(io.LimitReader(rd, limit+1))
 	if err != nil {
 		return nil, "cannot read blob " + h.String() + ": " + err.Error()
 	}
@@ -155,130 +218,249 @@ func readBlob(r *git.Repository, h plumbing.Hash, limit int64) ([]byte, string) 
 	return content, ""
 }
 
-// Changes compares the index of r with HEAD's tree. Directories whose
-// index-computed tree id equals HEAD's are skipped without reading them.
-func Changes(r *git.Repository) ([]Change, error) {
-	idx, err := r.Storer.Index()
-	if err != nil {
-		return nil, err
-	}
-	root := &dir{files: map[string]file{}, dirs: map[string]*dir{}}
-	for _, e := range idx.Entries {
-		if e.Stage != 0 || e.IntentToAdd { // go-git's index.Merged is 1, but merged entries have stage 0
-			continue
-		}
-		root.add(strings.Split(e.Name, "/"), file{mode: e.Mode, hash: e.Hash})
-	}
-	root.hashTree()
-	var headTree *object.Tree
-	if head, err := r.Head(); err == nil {
-		c, err := r.CommitObject(head.Hash())
+// compare lists the index's regular files whose blob differs from HEAD's
+// version of the same path (head is zero before the first commit).
+// Conflicted (stage 1-3) and intent-to-add entries are not part of the
+// next commit and are left out; so are symlinks and submodules, which hold
+// no content to scan.
+func compare(objs *githistory.ObjectReader, idx *gitindex.Index, head ObjectID) ([]Change, error) {
+	d := &differ{objs: objs, entries: idx.Entries}
+	var headTree ObjectID
+	if !head.IsZero() {
+		c, err := objs.ReadCommit(head)
 		if err != nil {
 			return nil, fmt.Errorf("reading HEAD commit: %w", err)
 		}
-		if headTree, err = c.Tree(); err != nil {
-			return nil, fmt.Errorf("reading HEAD tree: %w", err)
-		}
-	} else if !errors.Is(err, plumbing.ErrReferenceNotFound) {
+		headTree = c.Tree
+	}
+	root, err := d.build("", 0, idx.Tree, 0)
+	if err != nil {
 		return nil, err
 	}
-	var out []Change
-	err = compare(r, root, headTree, "", &out)
-	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
-	return out, err
+	if err := d.compare(root, headTree, 0); err != nil {
+		return nil, err
+	}
+	sort.Slice(d.out, func(i, j int) bool { return d.out[i].Path < d.out[j].Path })
+	return d.out, nil
 }
 
-type file struct {
-	mode filemode.FileMode
-	hash plumbing.Hash
+// maxDepth bounds folder nesting (git itself refuses deeper trees).
+const maxDepth = 4096
+
+type differ struct {
+	objs    *githistory.ObjectReader
+	entries []gitindex.Entry
+	out     []Change
 }
 
-type dir struct {
-	files map[string]file
-	dirs  map[string]*dir
-	hash  plumbing.Hash
+// node is one directory of the index: the entries [lo, hi) under prefix.
+type node struct {
+	prefix string // "" for the top, else "a/b/"
+	lo, hi int
+	ct     *gitindex.CacheTree // its cached-tree node, if any
+	id     ObjectID            // the tree id git would write for it
+	empty  bool                // nothing in it goes into a tree
+	// items are its children in tree order; nil until expanded.
+	items    []item
+	expanded bool
 }
 
-func (d *dir) add(parts []string, f file) {
-	if len(parts) == 1 {
-		d.files[parts[0]] = f
-		return
-	}
-	sub, ok := d.dirs[parts[0]]
-	if !ok {
-		sub = &dir{files: map[string]file{}, dirs: map[string]*dir{}}
-		d.dirs[parts[0]] = sub
-	}
-	sub.add(parts[1:], f)
+// item is a file (or a sparse directory) entry, or a subdirectory.
+type item struct {
+	entry int
+	sub   *node
 }
 
-// hashTree computes the git tree id this directory would have.
-func (d *dir) hashTree() plumbing.Hash {
-	type ent struct {
-		sortKey, name, mode string
-		hash                plumbing.Hash
+// build makes the node for the directory whose entries start at lo. When
+// its cached tree is valid and consistent with the entries, the node takes
+// its id from there without looking at them.
+func (d *differ) build(prefix string, lo int, ct *gitindex.CacheTree, depth int) (*node, error) {
+	if depth > maxDepth {
+		return nil, fmt.Errorf("folders nested deeper than %d at %q", maxDepth, prefix)
 	}
-	var ents []ent
-	for name, f := range d.files {
-		ents = append(ents, ent{name, name, strings.TrimLeft(f.mode.String(), "0"), f.hash})
-	}
-	for name, sub := range d.dirs {
-		ents = append(ents, ent{name + "/", name, "40000", sub.hashTree()})
-	}
-	sort.Slice(ents, func(i, j int) bool { return ents[i].sortKey < ents[j].sortKey })
-	var body []byte
-	for _, e := range ents {
-		body = append(body, e.mode...)
-		body = append(body, ' ')
-		body = append(body, e.name...)
-		body = append(body, 0)
-		body = append(body, e.hash[:]...)
-	}
-	h := sha1.New()
-	fmt.Fprintf(h, "tree %d\x00", len(body))
-	h.Write(body)
-	copy(d.hash[:], h.Sum(nil))
-	return d.hash
-}
-
-func compare(r *git.Repository, d *dir, head *object.Tree, prefix string, out *[]Change) error {
-	if head != nil && head.Hash == d.hash {
-		return nil
-	}
-	old := map[string]object.TreeEntry{}
-	if head != nil {
-		for _, e := range head.Entries {
-			old[e.Name] = e
+	n := &node{prefix: prefix, lo: lo, ct: ct}
+	if ct.Valid() && ct.Entries > 0 {
+		hi := lo + ct.Entries
+		if hi <= len(d.entries) && strings.HasPrefix(d.entries[hi-1].Path, prefix) &&
+			(hi == len(d.entries) || !strings.HasPrefix(d.entries[hi].Path, prefix)) {
+			n.hi, n.id = hi, ObjectID(ct.ID)
+			return n, nil
 		}
+		// Entries and cached tree disagree: trust the entries.
 	}
-	for name, f := range d.files {
-		if f.mode != filemode.Regular && f.mode != filemode.Executable && f.mode != filemode.Deprecated {
-			continue // symlinks and submodules carry no content to scan
-		}
-		prev, ok := old[name]
-		if ok && prev.Hash == f.hash {
+	if err := d.expand(n, depth); err != nil {
+		return nil, err
+	}
+	d.hash(n)
+	return n, nil
+}
+
+// expand lists a node's children, building subdirectory nodes.
+func (d *differ) expand(n *node, depth int) error {
+	i := n.lo
+	for i < len(d.entries) && strings.HasPrefix(d.entries[i].Path, n.prefix) {
+		e := &d.entries[i]
+		rest := e.Path[len(n.prefix):]
+		slash := strings.IndexByte(rest, '/')
+		if slash < 0 || (slash == len(rest)-1 && e.IsSparseDir()) {
+			n.items = append(n.items, item{entry: i})
+			i++
 			continue
 		}
-		c := Change{Path: prefix + name, After: f.hash}
-		if ok && prev.Mode.IsFile() {
-			c.Before = prev.Hash
-		}
-		*out = append(*out, c)
-	}
-	for name, sub := range d.dirs {
-		var subHead *object.Tree
-		if e, ok := old[name]; ok && e.Mode == filemode.Dir {
-			t, err := r.TreeObject(e.Hash)
-			if err != nil {
-				return fmt.Errorf("reading tree %s/: %w", prefix+name, err)
-			}
-			subHead = t
-		}
-		if err := compare(r, sub, subHead, prefix+name+"/", out); err != nil {
+		name := rest[:slash]
+		sub, err := d.build(n.prefix+name+"/", i, n.ct.Child(name), depth+1)
+		if err != nil {
 			return err
 		}
+		n.items = append(n.items, item{entry: -1, sub: sub})
+		i = sub.hi
+	}
+	n.hi, n.expanded = i, true
+	return nil
+}
+
+// hash computes the tree id of an expanded node the way git writes trees
+// from an index: entries in index order (which is tree order), modes in
+// octal without leading zeros, folders with nothing committable left out.
+func (d *differ) hash(n *node) {
+	var body []byte
+	for _, it := range n.items {
+		if it.sub != nil {
+			if it.sub.empty {
+				continue
+			}
+			body = append(body, "40000 "...)
+			body = append(body, it.sub.prefix[len(n.prefix):len(it.sub.prefix)-1]...)
+			body = append(body, 0)
+			body = append(body, it.sub.id[:]...)
+			continue
+		}
+		e := &d.entries[it.entry]
+		if e.Stage != 0 || e.IntentToAdd {
+			continue
+		}
+		body = strconv.AppendUint(body, uint64(e.Mode), 8)
+		body = append(body, ' ')
+		body = append(body, strings.TrimSuffix(e.Path[len(n.prefix):], "/")...)
+		body = append(body, 0)
+		body = append(body, e.ID[:]...)
+	}
+	n.empty = len(body) == 0
+	h := sha1.New()
+	h.Write([]byte("tree " + strconv.Itoa(len(body)) + "\x00"))
+	h.Write(body)
+	h.Sum(n.id[:0])
+}
+
+// compare records the changed files under n, whose HEAD tree is head
+// (zero when HEAD has no such folder).
+func (d *differ) compare(n *node, head ObjectID, depth int) error {
+	if !head.IsZero() && n.id == head {
+		return nil
+	}
+	if !n.expanded {
+		if err := d.expand(n, depth); err != nil {
+			return err
+		}
+	}
+	old, err := d.headEntries(head, n.prefix)
+	if err != nil {
+		return err
+	}
+	for _, it := range n.items {
+		if it.sub != nil {
+			name := it.sub.prefix[len(n.prefix) : len(it.sub.prefix)-1]
+			var h ObjectID
+			if e, ok := old[name]; ok && e.IsDir() {
+				h = e.ID
+			}
+			if err := d.compare(it.sub, h, depth+1); err != nil {
+				return err
+			}
+			continue
+		}
+		e := &d.entries[it.entry]
+		if e.Stage != 0 || e.IntentToAdd {
+			continue
+		}
+		if e.IsSparseDir() {
+			name := strings.TrimSuffix(e.Path[len(n.prefix):], "/")
+			var h ObjectID
+			if p, ok := old[name]; ok && p.IsDir() {
+				h = p.ID
+			}
+			if ObjectID(e.ID) != h {
+				if err := d.diffTrees(e.Path, ObjectID(e.ID), h, depth+1); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		d.file(e.Path, e.Mode, ObjectID(e.ID), old, e.Path[len(n.prefix):])
 	}
 	return nil
 }
 
-func filepathToSlash(p string) string { return strings.ReplaceAll(p, "\\", "/") }
+// file records path when it is a regular file whose blob is not HEAD's.
+func (d *differ) file(path string, mode uint32, id ObjectID, old map[string]githistory.TreeEntry, name string) {
+	if !gitindex.IsRegular(mode) {
+		return // symlinks and submodules carry no content to scan
+	}
+	prev, ok := old[name]
+	if ok && prev.ID == id {
+		return
+	}
+	c := Change{Path: path, After: id}
+	if ok && (gitindex.IsRegular(prev.Mode) || prev.Mode == gitindex.ModeSymlink) {
+		c.Before = prev.ID
+	}
+	d.out = append(d.out, c)
+}
+
+// headEntries reads a HEAD tree by name (nil for the zero id).
+func (d *differ) headEntries(id ObjectID, prefix string) (map[string]githistory.TreeEntry, error) {
+	if id.IsZero() {
+		return nil, nil
+	}
+	es, err := d.objs.ReadTree(id)
+	if err != nil {
+		return nil, fmt.Errorf("reading HEAD's tree of %q: %w", "/"+prefix, err)
+	}
+	m := make(map[string]githistory.TreeEntry, len(es))
+	for _, e := range es {
+		m[e.Name] = e
+	}
+	return m, nil
+}
+
+// diffTrees compares two tree objects: a sparse index keeps whole folders
+// outside the sparse checkout as one entry naming a tree.
+func (d *differ) diffTrees(prefix string, tree, head ObjectID, depth int) error {
+	if depth > maxDepth {
+		return fmt.Errorf("folders nested deeper than %d at %q", maxDepth, prefix)
+	}
+	es, err := d.objs.ReadTree(tree)
+	if err != nil {
+		return fmt.Errorf("reading the staged tree of %q: %w", prefix, err)
+	}
+	old, err := d.headEntries(head, prefix)
+	if err != nil {
+		return err
+	}
+	for _, e := range es {
+		if e.IsDir() {
+			var h ObjectID
+			if p, ok := old[e.Name]; ok && p.IsDir() {
+				h = p.ID
+			}
+			if e.ID != h {
+				if err := d.diffTrees(prefix+e.Name+"/", e.ID, h, depth+1); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		d.file(prefix+e.Name, e.Mode, e.ID, old, e.Name)
+	}
+	return nil
+}
