@@ -426,18 +426,28 @@ func buildDetectors(s settings) ([]detectors.Detector, *rules.Resolver, error) {
 	if s.rulesTOML != "" {
 		extra = append(extra, secrets.NamedTOML{Name: s.path, TOML: s.rulesTOML})
 	}
+	// The rule catalogue loads while the secrets detector builds; the
+	// resolver only asks the detector for descriptions when reporting.
+	var sd *secrets.Detector
+	var resolver *rules.Resolver
+	var rerr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		resolver, rerr = rules.NewResolver(func(id string) string {
+			if r, ok := sd.Config().Rules[id]; ok {
+				return r.Description
+			}
+			return ""
+		})
+	}()
 	sd, err := secrets.New(secrets.Options{Extra: extra, MaxDecodeDepth: 5})
+	<-done
 	if err != nil {
 		return nil, nil, err
 	}
-	resolver, err := rules.NewResolver(func(id string) string {
-		if r, ok := sd.Config().Rules[id]; ok {
-			return r.Description
-		}
-		return ""
-	})
-	if err != nil {
-		return nil, nil, err
+	if rerr != nil {
+		return nil, nil, rerr
 	}
 	return []detectors.Detector{sd, configcheck.New(), tokencache.New()}, resolver, nil
 }

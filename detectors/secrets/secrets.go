@@ -81,20 +81,32 @@ type Detector struct {
 // New builds a detector from gitleaks' defaults, sprawl's rules and opts.
 func New(opts Options) (*Detector, error) {
 	extras := append([]NamedTOML{{Name: "rules/secrets.toml", TOML: rules.SecretsTOML}}, opts.Extra...)
+	// Building a detector costs tens of milliseconds, which a pre-commit
+	// hook pays on every commit: independent parts are built side by side.
+	var kinds *rules.Credentials
+	var kindsErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { kinds, kindsErr = rules.DefaultCredentials() })
 	cfg, err := LoadConfig(extras...)
+	wg.Wait()
 	if err != nil {
 		return nil, err
 	}
-	kinds, err := rules.DefaultCredentials()
-	if err != nil {
-		return nil, err
+	if kindsErr != nil {
+		return nil, kindsErr
 	}
-	gl := detect.NewDetector(cfg)
-	glDecode := detect.NewDetector(cfg)
-	glDecode.MaxDecodeDepth = opts.MaxDecodeDepth
+	// Each of these builds its own keyword automaton.
+	var gl, glDecode *detect.Detector
+	var win *windower
+	wg.Go(func() { gl = detect.NewDetector(cfg) })
+	wg.Go(func() {
+		glDecode = detect.NewDetector(cfg)
+		glDecode.MaxDecodeDepth = opts.MaxDecodeDepth
+	})
+	wg.Go(func() { win = newWindower(cfg, opts.MaxDecodeDepth > 0) })
+	wg.Wait()
 	d := &Detector{gl: gl, glDecode: glDecode, cfg: cfg, kinds: kinds,
-		win: newWindower(cfg, opts.MaxDecodeDepth > 0), cache: newWindowCache(cacheEntries),
-		subsets: newRuleSubsets(cfg, gl, glDecode)}
+		win: win, cache: newWindowCache(cacheEntries), subsets: newRuleSubsets(cfg, gl, glDecode)}
 	for _, a := range cfg.Allowlists {
 		if len(a.Paths) > 0 && len(a.Regexes) == 0 && len(a.StopWords) == 0 && len(a.Commits) == 0 {
 			d.skipPaths = append(d.skipPaths, goRegexps(a.Paths...)...)

@@ -99,16 +99,18 @@ const (
 // gitDir (sharedindex.<id>, as git does). A missing file is an empty index:
 // a new repository has none until something is staged.
 func Read(path, gitDir string) (*Index, error) {
-	data, err := readFile(path)
+	var idx *Index
+	err := withFile(path, func(data []byte) (err error) {
+		if idx, err = Parse(data); err != nil {
+			return fmt.Errorf("git index %s: %w", path, err)
+		}
+		return nil
+	})
 	if errors.Is(err, os.ErrNotExist) {
 		return &Index{Version: 2}, nil
 	}
 	if err != nil {
 		return nil, err
-	}
-	idx, err := Parse(data)
-	if err != nil {
-		return nil, fmt.Errorf("git index %s: %w", path, err)
 	}
 	if idx.link == nil {
 		return idx, nil
@@ -118,22 +120,28 @@ func Read(path, gitDir string) (*Index, error) {
 		if idx.link.replace.count() > 0 || idx.link.delete.count() > 0 {
 			return nil, fmt.Errorf("git index %s: split index without a shared index has bitmaps", path)
 		}
+		idx.link = nil
 		return idx, idx.checkOrder()
 	}
 	sharedPath := filepath.Join(gitDir, "sharedindex."+fmt.Sprintf("%x", idx.link.shared[:]))
-	sdata, err := readFile(sharedPath)
-	if err != nil {
+	var shared *Index
+	err = withFile(sharedPath, func(data []byte) (err error) {
+		if shared, err = Parse(data); err != nil {
+			return fmt.Errorf("shared git index %s: %w", sharedPath, err)
+		}
+		if !bytes.Equal(data[len(data)-hashSize:], idx.link.shared[:]) {
+			return fmt.Errorf("shared git index %s does not match the checksum %s names", sharedPath, path)
+		}
+		return nil
+	})
+	if errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("git index %s is split and its shared index cannot be read: %w (run `git update-index --no-split-index` to rewrite it whole)", path, err)
 	}
-	shared, err := Parse(sdata)
 	if err != nil {
-		return nil, fmt.Errorf("shared git index %s: %w", sharedPath, err)
+		return nil, err
 	}
 	if shared.link != nil {
 		return nil, fmt.Errorf("shared git index %s is itself split", sharedPath)
-	}
-	if !bytes.Equal(sdata[len(sdata)-hashSize:], idx.link.shared[:]) {
-		return nil, fmt.Errorf("shared git index %s does not match the checksum %s names", sharedPath, path)
 	}
 	if err := idx.merge(shared); err != nil {
 		return nil, fmt.Errorf("git index %s with shared index %s: %w", path, filepath.Base(sharedPath), err)
@@ -141,28 +149,33 @@ func Read(path, gitDir string) (*Index, error) {
 	return idx, nil
 }
 
-func readFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
+// withFile calls f with the content of the file at path, mapped when the
+// system allows (Parse copies what it keeps).
+func withFile(path string, f func([]byte) error) error {
+	file, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	defer f.Close()
-	st, err := f.Stat()
+	defer file.Close()
+	st, err := file.Stat()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("git index %s is not a regular file", path)
+		return fmt.Errorf("git index %s is not a regular file", path)
 	}
 	if st.Size() > maxIndexSize {
-		return nil, fmt.Errorf("git index %s is %d bytes, more than sprawl reads (%d)", path, st.Size(), maxIndexSize)
+		return fmt.Errorf("git index %s is %d bytes, more than sprawl reads (%d)", path, st.Size(), maxIndexSize)
+	}
+	if data := mapFile(file, st.Size()); data != nil {
+		defer unmapFile(data)
+		return f(data)
 	}
 	data := make([]byte, st.Size())
-	n, err := f.ReadAt(data, 0)
-	if n != len(data) {
-		return nil, fmt.Errorf("reading git index %s: %w", path, err)
+	if n, err := file.ReadAt(data, 0); n != len(data) {
+		return fmt.Errorf("reading git index %s: %w", path, err)
 	}
-	return data, nil
+	return f(data)
 }
 
 // Parse decodes one index file. A split index comes back unmerged (with
