@@ -1,10 +1,13 @@
 package secrets
 
 import (
+	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 
+	"github.com/pelletier/go-toml/v2"
 	"github.com/spf13/viper"
 	"github.com/zricethezav/gitleaks/v8/config"
 )
@@ -65,12 +68,17 @@ func mergeConfig(base, extra config.Config) config.Config {
 // LoadConfig returns gitleaks' default rules plus each extra document, in
 // order. Each extra is a gitleaks-format TOML document.
 func LoadConfig(extras ...NamedTOML) (config.Config, error) {
-	cfg, err := parseConfig("gitleaks default rules", config.DefaultConfig)
+	cfg, err := parseBuiltin("gitleaks default rules", config.DefaultConfig)
 	if err != nil {
 		return cfg, err
 	}
 	for _, e := range extras {
-		x, err := parseConfig(e.Name, e.TOML)
+		var x config.Config
+		if e.builtin {
+			x, err = parseBuiltin(e.Name, e.TOML)
+		} else {
+			x, err = parseConfig(e.Name, e.TOML)
+		}
 		if err != nil {
 			return cfg, err
 		}
@@ -83,4 +91,147 @@ func LoadConfig(extras ...NamedTOML) (config.Config, error) {
 type NamedTOML struct {
 	Name string
 	TOML string
+
+	builtin bool // one of sprawl's embedded documents (see parseBuiltin)
+}
+
+// parseBuiltin translates one of the documents sprawl embeds (gitleaks'
+// default rules, rules/secrets.toml) to the same configuration as
+// parseConfig, in about half the time: a pre-commit hook builds the
+// detector on every commit, and translating gitleaks' 222 rules (compiling
+// their regexes, building allowlist automatons) is most of that. It
+// decodes the TOML directly instead of through viper and mapstructure,
+// and translates parts of the rules on every core with gitleaks' own
+// Translate. TestBuiltinConfigMatchesViper holds it to parseConfig's
+// result; user documents keep going through parseConfig.
+func parseBuiltin(name, src string) (config.Config, error) {
+	var vc config.ViperConfig
+	if err := toml.Unmarshal([]byte(src), &vc); err != nil {
+		return config.Config{}, fmt.Errorf("secrets: reading %s: %w", name, err)
+	}
+	if vc.Extend.Path != "" || vc.Extend.URL != "" || vc.Extend.UseDefault || len(vc.Extend.DisabledRules) > 0 {
+		return parseConfig(name, src) // extending reads through viper
+	}
+	return translateSplit(name, vc, runtime.GOMAXPROCS(0))
+}
+
+// translateSplit translates vc in up to n parts side by side.
+func translateSplit(name string, vc config.ViperConfig, n int) (config.Config, error) {
+	parts := splitRules(vc, n)
+	out := make([]config.Config, len(parts))
+	errs := make([]error, len(parts))
+	// Translate reads viper's global state (the file name, the extend
+	// depth): keep parseConfig from changing it meanwhile.
+	viperMu.Lock()
+	var wg sync.WaitGroup
+	for i := range parts {
+		wg.Go(func() {
+			defer func() {
+				if r := recover(); r != nil {
+					errs[i] = fmt.Errorf("secrets: %s: invalid rule: %v", name, r)
+				}
+			}()
+			out[i], errs[i] = parts[i].Translate()
+		})
+	}
+	wg.Wait()
+	viperMu.Unlock()
+	if err := errors.Join(errs...); err != nil {
+		return config.Config{}, fmt.Errorf("secrets: %s: %w", name, err)
+	}
+	cfg := out[0]
+	for _, x := range out[1:] {
+		cfg = mergeConfig(cfg, x)
+	}
+	// Rules keep the document's order (parts were filled out of order).
+	cfg.OrderedRules = cfg.OrderedRules[:0]
+	seen := map[string]bool{}
+	for _, r := range vc.Rules {
+		if !seen[r.ID] {
+			seen[r.ID] = true
+			cfg.OrderedRules = append(cfg.OrderedRules, r.ID)
+		}
+	}
+	return cfg, nil
+}
+
+// splitRules divides vc's rules into up to n documents of similar cost.
+// The first one keeps the global allowlists, rules those target and rules
+// with required companions (with the companions): Translate checks those
+// references within one document.
+func splitRules(vc config.ViperConfig, n int) []config.ViperConfig {
+	if n < 2 || len(vc.Rules) < 2*n {
+		return []config.ViperConfig{vc}
+	}
+	pinned := map[string]bool{}
+	globals := vc.Allowlists
+	for _, a := range globals {
+		for _, id := range a.TargetRules {
+			pinned[id] = true
+		}
+	}
+	if vc.AllowList != nil {
+		for _, id := range vc.AllowList.TargetRules {
+			pinned[id] = true
+		}
+	}
+	for _, r := range vc.Rules {
+		for _, req := range r.Required {
+			pinned[r.ID], pinned[req.ID] = true, true
+		}
+	}
+	parts := make([]config.ViperConfig, n)
+	load := make([]int, n)
+	for i := range parts {
+		parts[i] = vc
+		parts[i].Rules = nil
+		if i > 0 {
+			parts[i].AllowList, parts[i].Allowlists = nil, nil
+		}
+	}
+	for _, a := range globals {
+		load[0] += allowlistCost(a.Regexes, a.Paths, a.StopWords)
+	}
+	if a := vc.AllowList; a != nil {
+		load[0] += allowlistCost(a.Regexes, a.Paths, a.StopWords)
+	}
+	for _, r := range vc.Rules {
+		cost := 64 + len(r.Regex) + len(r.Path)
+		for _, a := range r.Allowlists {
+			cost += allowlistCost(a.Regexes, a.Paths, a.StopWords)
+		}
+		if r.AllowList != nil {
+			cost += allowlistCost(r.AllowList.Regexes, r.AllowList.Paths, r.AllowList.StopWords)
+		}
+		k := 0
+		if !pinned[r.ID] {
+			for i := range load {
+				if load[i] < load[k] {
+					k = i
+				}
+			}
+		}
+		parts[k].Rules = append(parts[k].Rules, r)
+		load[k] += cost
+	}
+	out := parts[:0]
+	for i, p := range parts {
+		if i == 0 || len(p.Rules) > 0 {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// allowlistCost estimates the work of translating an allowlist: its
+// regexes to compile and its stop words to put in an automaton.
+func allowlistCost(regexes, paths, stopWords []string) int {
+	n := 0
+	for _, r := range regexes {
+		n += 64 + len(r)
+	}
+	for _, p := range paths {
+		n += 64 + len(p)
+	}
+	return n + 40*len(stopWords)
 }

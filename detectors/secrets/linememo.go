@@ -39,12 +39,13 @@ const (
 )
 
 func newLineMemo(slots int) *lineMemo {
-	return &lineMemo{
+	m := &lineMemo{
 		seed:  maphash.MakeSeed(),
-		slots: make([]atomic.Uint64, slots),
 		mask:  uint64(slots - 1),
 		limit: int64(slots) / 4 * 3,
 	}
+	m.slots = allocSlots(m, slots)
+	return m
 }
 
 func (m *lineMemo) hash(line string) uint64 { return maphash.String(m.seed, line) }

@@ -78,8 +78,8 @@ func TestRuleSubsetsFindWhatAllRulesFind(t *testing.T) {
 	}
 	total, decoded := 0, 0
 	for _, f := range files {
-		for _, full := range []*detect.Detector{d.gl, d.glDecode} {
-			decode := full == d.glDecode
+		for _, full := range []*detect.Detector{d.gl(), d.glDecode()} {
+			decode := full == d.glDecode()
 			text := string(f.content)
 			want := full.DetectString(text)
 			var got []glFinding

@@ -53,9 +53,12 @@ const cacheEntries = 1 << 20
 
 // Detector finds hard-coded secrets.
 type Detector struct {
-	// gl scans windows with no encoded text; glDecode also decodes.
-	gl       *detect.Detector
-	glDecode *detect.Detector
+	// gl and glDecode hold every rule (glDecode also decodes), for
+	// path-only rules and when the subset cache is full. They are built on
+	// first use: each builds a keyword automaton of a few megabytes, and a
+	// pre-commit scan of a few files needs neither.
+	gl       func() *detect.Detector
+	glDecode func() *detect.Detector
 	// subsets holds detectors for the rules a window's keywords select.
 	subsets *ruleSubsets
 	cache   *windowCache
@@ -80,7 +83,7 @@ type Detector struct {
 
 // New builds a detector from gitleaks' defaults, sprawl's rules and opts.
 func New(opts Options) (*Detector, error) {
-	extras := append([]NamedTOML{{Name: "rules/secrets.toml", TOML: rules.SecretsTOML}}, opts.Extra...)
+	extras := append([]NamedTOML{{Name: "rules/secrets.toml", TOML: rules.SecretsTOML, builtin: true}}, opts.Extra...)
 	// Building a detector costs tens of milliseconds, which a pre-commit
 	// hook pays on every commit: independent parts are built side by side.
 	var kinds *rules.Credentials
@@ -95,18 +98,19 @@ func New(opts Options) (*Detector, error) {
 	if kindsErr != nil {
 		return nil, kindsErr
 	}
-	// Each of these builds its own keyword automaton.
-	var gl, glDecode *detect.Detector
-	var win *windower
-	wg.Go(func() { gl = detect.NewDetector(cfg) })
-	wg.Go(func() {
-		glDecode = detect.NewDetector(cfg)
-		glDecode.MaxDecodeDepth = opts.MaxDecodeDepth
+	gl := sync.OnceValue(func() *detect.Detector { return detect.NewDetector(cfg) })
+	glDecode := sync.OnceValue(func() *detect.Detector {
+		d := detect.NewDetector(cfg)
+		d.MaxDecodeDepth = opts.MaxDecodeDepth
+		return d
 	})
+	// The windower and the subsets each build their own keyword automaton.
+	var win *windower
 	wg.Go(func() { win = newWindower(cfg, opts.MaxDecodeDepth > 0) })
+	subsets := newRuleSubsets(cfg, gl, glDecode, opts.MaxDecodeDepth)
 	wg.Wait()
 	d := &Detector{gl: gl, glDecode: glDecode, cfg: cfg, kinds: kinds,
-		win: win, cache: newWindowCache(cacheEntries), subsets: newRuleSubsets(cfg, gl, glDecode)}
+		win: win, cache: newWindowCache(cacheEntries), subsets: subsets}
 	for _, a := range cfg.Allowlists {
 		if len(a.Paths) > 0 && len(a.Regexes) == 0 && len(a.StopWords) == 0 && len(a.Commits) == 0 {
 			d.skipPaths = append(d.skipPaths, goRegexps(a.Paths...)...)
@@ -253,11 +257,11 @@ func (d *Detector) PathOnly(path string) bool { return d.pathInfo(path).pathOnly
 // text, and the path is passed only when some path pattern applies to it
 // (class "s" means none does), which spares gitleaks its path checks.
 func (d *Detector) scan(ctx context.Context, in detectors.Input, text string, decode bool, class string) []detectors.Finding {
-	gl := d.gl
-	if text != "" {
-		if gl = d.subsets.detector(text, decode); gl == nil {
-			return nil // no rule's keyword occurs, even decoded
-		}
+	var gl *detect.Detector
+	if text == "" {
+		gl = d.gl()
+	} else if gl = d.subsets.detector(text, decode); gl == nil {
+		return nil // no rule's keyword occurs, even decoded
 	}
 	path := in.Path
 	if class == "s" {

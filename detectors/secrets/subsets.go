@@ -28,8 +28,10 @@ type ruleSubsets struct {
 	trie      *ahocorasick.Trie
 	byKeyword map[string][]string // lower-cased keyword -> rule ids
 	always    []string            // rules without keywords run on everything
-	// full and fullDecode hold every rule, for when the cache is full.
-	full, fullDecode *detect.Detector
+	// full and fullDecode hold every rule, for when the cache is full;
+	// they are built on first use.
+	full, fullDecode func() *detect.Detector
+	decodeDepth      int // how deep fullDecode decodes
 
 	mu        sync.Mutex
 	detectors map[string]*detect.Detector
@@ -38,8 +40,9 @@ type ruleSubsets struct {
 // maxSubsets bounds the cache; past it, windows use the full detector.
 const maxSubsets = 4096
 
-func newRuleSubsets(cfg config.Config, full, fullDecode *detect.Detector) *ruleSubsets {
-	s := &ruleSubsets{cfg: cfg, full: full, fullDecode: fullDecode, byKeyword: map[string][]string{}, detectors: map[string]*detect.Detector{}}
+func newRuleSubsets(cfg config.Config, full, fullDecode func() *detect.Detector, decodeDepth int) *ruleSubsets {
+	s := &ruleSubsets{cfg: cfg, full: full, fullDecode: fullDecode, decodeDepth: decodeDepth,
+		byKeyword: map[string][]string{}, detectors: map[string]*detect.Detector{}}
 	var kws []string
 	for _, id := range cfg.OrderedRules {
 		r := cfg.Rules[id]
@@ -64,9 +67,9 @@ func newRuleSubsets(cfg config.Config, full, fullDecode *detect.Detector) *ruleS
 func (s *ruleSubsets) detector(text string, decode bool) *detect.Detector {
 	ids := slices.Clone(s.always)
 	texts := []string{text}
-	decode = decode && s.fullDecode.MaxDecodeDepth > 0
+	decode = decode && s.decodeDepth > 0
 	if decode && mightDecode(text) {
-		layers := decodedLayers(text, s.fullDecode.MaxDecodeDepth)
+		layers := decodedLayers(text, s.decodeDepth)
 		decode = len(layers) > 0
 		texts = append(texts, layers...)
 	} else {
@@ -90,10 +93,10 @@ func (s *ruleSubsets) detector(text string, decode bool) *detect.Detector {
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
 	key := strings.Join(ids, "\x00")
-	full := s.full
+	full, depth := s.full, 0
 	if decode {
 		key = "decode\x00" + key
-		full = s.fullDecode
+		full, depth = s.fullDecode, s.decodeDepth
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -101,7 +104,7 @@ func (s *ruleSubsets) detector(text string, decode bool) *detect.Detector {
 		return d
 	}
 	if len(s.detectors) >= maxSubsets {
-		return full
+		return full()
 	}
 	cfg := s.cfg
 	cfg.Rules = make(map[string]config.Rule, len(ids))
@@ -118,7 +121,7 @@ func (s *ruleSubsets) detector(text string, decode bool) *detect.Detector {
 		}
 	}
 	d := detect.NewDetector(cfg)
-	d.MaxDecodeDepth = full.MaxDecodeDepth
+	d.MaxDecodeDepth = depth
 	s.detectors[key] = d
 	return d
 }

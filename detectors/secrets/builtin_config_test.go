@@ -1,0 +1,225 @@
+package secrets
+
+import (
+	"fmt"
+	"maps"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pelletier/go-toml/v2"
+	"github.com/zricethezav/gitleaks/v8/config"
+	"github.com/zricethezav/gitleaks/v8/regexp"
+
+	"github.com/sprawl-dev/sprawl/rules"
+)
+
+// TestBuiltinConfigMatchesViper: the fast translation of the embedded rule
+// documents (direct TOML decoding, rules translated in parts side by side)
+// gives the configuration gitleaks' own viper-based path gives, in any
+// number of parts.
+func TestBuiltinConfigMatchesViper(t *testing.T) {
+	docs := []NamedTOML{
+		{Name: "gitleaks default rules", TOML: config.DefaultConfig},
+		{Name: "rules/secrets.toml", TOML: rules.SecretsTOML},
+	}
+	for _, doc := range docs {
+		want, err := parseConfig(doc.Name, doc.TOML)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(want.Rules) < 10 {
+			t.Fatalf("%s: only %d rules", doc.Name, len(want.Rules))
+		}
+		got, err := parseBuiltin(doc.Name, doc.TOML)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := configDiff(got, want); diff != "" {
+			t.Errorf("%s: parseBuiltin differs: %s", doc.Name, diff)
+		}
+		var vc config.ViperConfig
+		if err := toml.Unmarshal([]byte(doc.TOML), &vc); err != nil {
+			t.Fatal(err)
+		}
+		for n := 1; n <= 5; n++ {
+			got, err := translateSplit(doc.Name, vc, n)
+			if err != nil {
+				t.Fatalf("%s in %d parts: %v", doc.Name, n, err)
+			}
+			if diff := configDiff(got, want); diff != "" {
+				t.Errorf("%s in %d parts: %s", doc.Name, n, diff)
+			}
+		}
+	}
+}
+
+// TestSplitKeepsReferencesTogether: rules with required companions and
+// rules that global allowlists target stay in the first part, with the
+// allowlists.
+func TestSplitKeepsReferencesTogether(t *testing.T) {
+	doc := `
+[[allowlists]]
+targetRules = ["t"]
+regexes = ['''x''']
+[[rules]]
+id = "a"
+regex = '''a+'''
+[[rules]]
+id = "b"
+regex = '''b+'''
+[[rules.required]]
+id = "c"
+[[rules]]
+id = "c"
+regex = '''c+'''
+[[rules]]
+id = "d"
+regex = '''d+'''
+[[rules]]
+id = "t"
+regex = '''t+'''
+[[rules]]
+id = "e"
+regex = '''e+'''
+[[rules]]
+id = "f"
+regex = '''f+'''
+[[rules]]
+id = "g"
+regex = '''g+'''
+`
+	var vc config.ViperConfig
+	if err := toml.Unmarshal([]byte(doc), &vc); err != nil {
+		t.Fatal(err)
+	}
+	parts := splitRules(vc, 3)
+	if len(parts) < 2 {
+		t.Fatalf("not split: %d parts", len(parts))
+	}
+	var first []string
+	for _, r := range parts[0].Rules {
+		first = append(first, r.ID)
+	}
+	for _, id := range []string{"b", "c", "t"} {
+		if !slices.Contains(first, id) {
+			t.Errorf("rule %s not in the first part %v", id, first)
+		}
+	}
+	for _, p := range parts[1:] {
+		if len(p.Allowlists) > 0 {
+			t.Error("global allowlists copied to another part")
+		}
+	}
+	want, err := parseConfig("doc", doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := translateSplit("doc", vc, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := configDiff(got, want); diff != "" {
+		t.Error(diff)
+	}
+}
+
+func TestBuiltinBadRegexIsAnError(t *testing.T) {
+	var vc config.ViperConfig
+	if err := toml.Unmarshal([]byte("[[rules]]\nid = \"x\"\nregex = '''a{0,5}?('''\n[[rules]]\nid = \"y\"\nregex = '''y'''\n"), &vc); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := translateSplit("doc", vc, 2); err == nil || !strings.Contains(err.Error(), "invalid rule") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// configDiff describes how two configurations differ ("" when they do
+// not). Stop words are compared as sets: gitleaks stores them in map order.
+func configDiff(got, want config.Config) string {
+	if got.Title != want.Title || got.Description != want.Description || got.Path != want.Path ||
+		got.MinVersion != want.MinVersion || !reflect.DeepEqual(got.Extend, want.Extend) {
+		return "document fields differ"
+	}
+	if !slices.Equal(got.OrderedRules, want.OrderedRules) {
+		i := 0
+		for i < min(len(got.OrderedRules), len(want.OrderedRules)) && got.OrderedRules[i] == want.OrderedRules[i] {
+			i++
+		}
+		return fmt.Sprintf("rule order differs at %d of %d/%d", i, len(got.OrderedRules), len(want.OrderedRules))
+	}
+	if !maps.Equal(got.Keywords, want.Keywords) {
+		return "keywords differ"
+	}
+	if len(got.Rules) != len(want.Rules) {
+		return fmt.Sprintf("%d rules, want %d", len(got.Rules), len(want.Rules))
+	}
+	for id, w := range want.Rules {
+		g, ok := got.Rules[id]
+		if !ok {
+			return "missing rule " + id
+		}
+		if g.RuleID != w.RuleID || g.Description != w.Description || re(g.Regex) != re(w.Regex) ||
+			re(g.Path) != re(w.Path) || g.SecretGroup != w.SecretGroup || g.Entropy != w.Entropy ||
+			!slices.Equal(g.Keywords, w.Keywords) || !slices.Equal(g.Tags, w.Tags) || g.SkipReport != w.SkipReport {
+			return "rule " + id + " differs"
+		}
+		if len(g.RequiredRules) != len(w.RequiredRules) {
+			return "rule " + id + ": required rules differ"
+		}
+		for i := range w.RequiredRules {
+			if !reflect.DeepEqual(*g.RequiredRules[i], *w.RequiredRules[i]) {
+				return "rule " + id + ": required rules differ"
+			}
+		}
+		if d := allowlistsDiff(g.Allowlists, w.Allowlists); d != "" {
+			return "rule " + id + ": " + d
+		}
+	}
+	return allowlistsDiff(got.Allowlists, want.Allowlists)
+}
+
+func allowlistsDiff(got, want []*config.Allowlist) string {
+	if len(got) != len(want) {
+		return fmt.Sprintf("%d allowlists, want %d", len(got), len(want))
+	}
+	for i := range want {
+		g, w := got[i], want[i]
+		if g.Description != w.Description || g.MatchCondition != w.MatchCondition || g.RegexTarget != w.RegexTarget ||
+			!slices.Equal(res(g.Paths), res(w.Paths)) || !slices.Equal(res(g.Regexes), res(w.Regexes)) ||
+			!slices.Equal(sorted(g.StopWords), sorted(w.StopWords)) || !slices.Equal(sorted(g.Commits), sorted(w.Commits)) {
+			return fmt.Sprintf("allowlist %d (%s) differs", i, w.Description)
+		}
+		// The automatons and joined patterns behave the same.
+		for _, probe := range []string{"", "example", "password123", "node_modules/x.js", "AKIAIOSFODNN7EXAMPLE"} {
+			gs, _ := g.ContainsStopWord(probe)
+			ws, _ := w.ContainsStopWord(probe)
+			if gs != ws || g.RegexAllowed(probe) != w.RegexAllowed(probe) || g.PathAllowed(probe) != w.PathAllowed(probe) {
+				return fmt.Sprintf("allowlist %d (%s) matches %q differently", i, w.Description, probe)
+			}
+		}
+	}
+	return ""
+}
+
+func re(r *regexp.Regexp) string {
+	if r == nil {
+		return "<nil>"
+	}
+	return r.String()
+}
+
+func res(rs []*regexp.Regexp) []string {
+	var out []string
+	for _, r := range rs {
+		out = append(out, re(r))
+	}
+	return out
+}
+
+func sorted(s []string) []string {
+	s = slices.Clone(s)
+	slices.Sort(s)
+	return s
+}
