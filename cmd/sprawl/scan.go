@@ -434,6 +434,8 @@ func buildDetectors(s settings) ([]detectors.Detector, *rules.Resolver, error) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
+		// The correlator's decision table too, parsed once and kept.
+		_, _ = rules.DefaultDecision()
 		resolver, rerr = rules.NewResolver(func(id string) string {
 			if r, ok := sd.Config().Rules[id]; ok {
 				return r.Description
