@@ -203,6 +203,18 @@ var scenarios = []scenario{
 		git(t, dir, "", "add", "-A")
 		return dir
 	}},
+	{"linked worktree", func(t *testing.T) string {
+		dir := base(t)
+		wt := filepath.Join(t.TempDir(), "wt")
+		git(t, dir, "", "worktree", "add", "-q", "-b", "side", wt)
+		write(t, wt, "app/config.env", "MODE=worktree\n")
+		write(t, wt, "wt-only.env", "W=1\n")
+		git(t, wt, "", "add", "-A")
+		// The main checkout's own staged change must not leak in.
+		write(t, dir, "docs/readme.md", "main checkout\n")
+		git(t, dir, "", "add", "-A")
+		return wt
+	}},
 	{"nothing staged", func(t *testing.T) string {
 		dir := base(t)
 		write(t, dir, "app/config.env", "MODE=unstaged\n")
