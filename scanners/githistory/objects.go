@@ -60,32 +60,61 @@ const maxObjectSize = 1 << 31
 
 // packFile is one .pack with its parsed .idx.
 type packFile struct {
-	name     string
-	f        *os.File
-	size     int64
-	count    int
-	fanout   [256]uint32
-	names    []byte // count*20
-	off32    []byte // count*4
-	off64    []byte // 8 per large offset
-	sortOnce sync.Once
-	sorted   []int64 // object offsets ascending, for object extents (built on first use)
-	idxData  []byte
-	data     []byte // the mapped pack, or nil (then ReadAt is used)
+	name      string
+	f         *os.File
+	size      int64
+	count     int
+	fanout    [256]uint32
+	names     []byte // count*20
+	off32     []byte // count*4
+	off64     []byte // 8 per large offset
+	sortOnce  sync.Once
+	sorted    []int64 // object offsets ascending, for object extents (built on first use)
+	idxData   []byte
+	idxMapped bool   // idxData is a mapping to release on close
+	data      []byte // the mapped pack, or nil (then ReadAt is used)
 }
 
-func openPack(idxPath string) (*packFile, error) {
-	data, err := os.ReadFile(idxPath)
+// readIndexFile maps a pack index (a lookup touches a few of its pages;
+// reading a large one whole took longer than a pre-commit scan), or reads
+// it when mapping fails. mapped says which.
+func readIndexFile(path string) (data []byte, mapped bool, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, false, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, false, err
+	}
+	if b := mapFile(f, st.Size()); b != nil {
+		return b, true, nil
+	}
+	data, err = io.ReadAll(f)
+	return data, false, err
+}
+
+func openPack(idxPath string) (p *packFile, err error) {
+	data, mapped, err := readIndexFile(idxPath)
 	if err != nil {
 		return nil, err
 	}
+	defer func() {
+		if err != nil && mapped {
+			unmapFile(data)
+		}
+	}()
 	if len(data) < 8+256*4 || !bytes.Equal(data[:4], []byte{0xff, 't', 'O', 'c'}) ||
 		binary.BigEndian.Uint32(data[4:8]) != 2 {
 		return nil, fmt.Errorf("%s: not a version 2 pack index", filepath.Base(idxPath))
 	}
-	p := &packFile{name: strings.TrimSuffix(filepath.Base(idxPath), ".idx"), idxData: data}
+	p = &packFile{name: strings.TrimSuffix(filepath.Base(idxPath), ".idx"), idxData: data, idxMapped: mapped}
 	for i := range 256 {
 		p.fanout[i] = binary.BigEndian.Uint32(data[8+i*4:])
+		if i > 0 && p.fanout[i] < p.fanout[i-1] {
+			return nil, fmt.Errorf("%s: corrupt pack index (fan-out table)", filepath.Base(idxPath))
+		}
 	}
 	n := int(p.fanout[255])
 	pos := 8 + 256*4
@@ -477,6 +506,10 @@ func (s *objStore) close() {
 	for _, p := range s.packs {
 		unmapFile(p.data)
 		p.data = nil
+		if p.idxMapped {
+			unmapFile(p.idxData)
+			p.idxData, p.names, p.off32, p.off64, p.idxMapped = nil, nil, nil, nil, false
+		}
 		p.f.Close()
 	}
 }

@@ -136,7 +136,8 @@ func OriginURL(d GitDirs) string { return originURL(d.internal()) }
 // ObjectReader reads objects by id from a repository's object folder (and
 // its alternates). It is safe for concurrent use.
 type ObjectReader struct {
-	st *objStore
+	st   *objStore
+	dirs GitDirs
 }
 
 // OpenObjects opens d's object database.
@@ -145,7 +146,7 @@ func OpenObjects(d GitDirs) (*ObjectReader, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &ObjectReader{st: st}, nil
+	return &ObjectReader{st: st, dirs: d}, nil
 }
 
 // Close releases the packs.
@@ -272,11 +273,27 @@ const maxFirstParents = 2_000_000
 // RootCommit follows first parents from head to the root commit, as
 // scanners/repoinfo does (the fingerprint key derives from it). In a
 // shallow clone the oldest commit present stands in. It returns the zero
-// id when a commit cannot be read.
+// id when a commit cannot be read. Commits in git's commit-graph are
+// followed through it, the rest read as objects.
 func (r *ObjectReader) RootCommit(head ObjectID) ObjectID {
+	var graph *commitGraph
+	if _, err := os.Stat(filepath.Join(r.dirs.CommonDir, "shallow")); err != nil {
+		// git ignores the graph of a shallow clone too: its parents may
+		// name commits that are not there.
+		graph = openCommitGraph(r.st.dir)
+		defer graph.close()
+	}
 	id := head
 	c, err := r.ReadCommit(id)
 	for range maxFirstParents {
+		if graph != nil {
+			if pos, ok := graph.lookup(oid(id)); ok {
+				if root, gerr := graph.rootAlongFirstParents(pos); gerr == nil {
+					return ObjectID(root)
+				}
+				graph = nil // corrupt: read objects instead
+			}
+		}
 		if err != nil {
 			return ObjectID{}
 		}
