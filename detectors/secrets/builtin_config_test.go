@@ -223,3 +223,27 @@ func sorted(s []string) []string {
 	slices.Sort(s)
 	return s
 }
+
+// TestSubsetsShareTheWindowersAutomaton: with the default rules the rule
+// subsets reuse the windower's keyword automaton; with a rule whose
+// keywords only the subsets index (a path-only rule), each builds its own.
+func TestSubsetsShareTheWindowersAutomaton(t *testing.T) {
+	d, err := New(Options{MaxDecodeDepth: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.subsets.trie != d.win.trie {
+		t.Error("default rules: two automatons for one keyword set")
+	}
+	extra := NamedTOML{Name: "p", TOML: "[[rules]]\nid = \"p12-path\"\npath = '''\\.p99$'''\nkeywords = [\"zzpathonly\"]\n"}
+	d, err = New(Options{MaxDecodeDepth: 5, Extra: []NamedTOML{extra}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.subsets.trie == d.win.trie {
+		t.Error("keyword sets differ, yet the automaton is shared")
+	}
+	if got := d.subsets.trie.MatchString("zzpathonly"); len(got) == 0 {
+		t.Error("the subsets' automaton lacks the path-only rule's keyword")
+	}
+}

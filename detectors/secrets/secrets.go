@@ -104,11 +104,9 @@ func New(opts Options) (*Detector, error) {
 		d.MaxDecodeDepth = opts.MaxDecodeDepth
 		return d
 	})
-	// The windower and the subsets each build their own keyword automaton.
-	var win *windower
-	wg.Go(func() { win = newWindower(cfg, opts.MaxDecodeDepth > 0) })
-	subsets := newRuleSubsets(cfg, gl, glDecode, opts.MaxDecodeDepth)
-	wg.Wait()
+	// The subsets share the windower's keyword automaton when they can.
+	win := newWindower(cfg, opts.MaxDecodeDepth > 0)
+	subsets := newRuleSubsets(cfg, gl, glDecode, opts.MaxDecodeDepth, win.trie, win.keywords)
 	d := &Detector{gl: gl, glDecode: glDecode, cfg: cfg, kinds: kinds,
 		win: win, cache: newWindowCache(cacheEntries), subsets: subsets}
 	for _, a := range cfg.Allowlists {

@@ -40,7 +40,12 @@ type ruleSubsets struct {
 // maxSubsets bounds the cache; past it, windows use the full detector.
 const maxSubsets = 4096
 
-func newRuleSubsets(cfg config.Config, full, fullDecode func() *detect.Detector, decodeDepth int) *ruleSubsets {
+// newRuleSubsets builds the subsets of cfg's rules. trie, when it holds
+// exactly trieKeywords and those are the rules' keywords (the windower's
+// usually are), is used instead of building the same automaton again: each
+// costs megabytes and milliseconds at every start.
+func newRuleSubsets(cfg config.Config, full, fullDecode func() *detect.Detector, decodeDepth int,
+	trie *ahocorasick.Trie, trieKeywords []string) *ruleSubsets {
 	s := &ruleSubsets{cfg: cfg, full: full, fullDecode: fullDecode, decodeDepth: decodeDepth,
 		byKeyword: map[string][]string{}, detectors: map[string]*detect.Detector{}}
 	var kws []string
@@ -57,8 +62,20 @@ func newRuleSubsets(cfg config.Config, full, fullDecode func() *detect.Detector,
 			s.byKeyword[k] = append(s.byKeyword[k], id)
 		}
 	}
-	s.trie = ahocorasick.NewTrieBuilder().AddStrings(kws).Build()
+	if trie != nil && sameSet(kws, trieKeywords) {
+		s.trie = trie
+	} else {
+		s.trie = ahocorasick.NewTrieBuilder().AddStrings(kws).Build()
+	}
 	return s
+}
+
+// sameSet reports whether a and b hold the same strings.
+func sameSet(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(slices.Compact(a), slices.Compact(b))
 }
 
 // detector returns a detector for the rules text's keywords select, or

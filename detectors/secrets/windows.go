@@ -34,7 +34,8 @@ type window struct {
 }
 
 type windower struct {
-	trie *ahocorasick.Trie
+	trie     *ahocorasick.Trie
+	keywords []string // what trie holds
 	// whole is true when some rule has no keywords: it must see everything.
 	whole  bool
 	decode bool
@@ -84,7 +85,7 @@ func newWindower(cfg config.Config, decode bool) *windower {
 			}
 		}
 	}
-	w.trie = ahocorasick.NewTrieBuilder().AddStrings(kws).Build()
+	w.trie, w.keywords = ahocorasick.NewTrieBuilder().AddStrings(kws).Build(), kws
 	var special []string
 	for _, k := range kws {
 		if _, ok := w.composite[k]; ok || strings.Contains(k, "begin") {
