@@ -12,8 +12,10 @@ import (
 	"github.com/zricethezav/gitleaks/v8/config"
 )
 
-// viper is process-global in gitleaks' config loader; serialise its use.
-var viperMu sync.Mutex
+// viper is process-global in gitleaks' config loader: parseConfig, which
+// writes it, holds viperMu; translations that only read it (see
+// parseBuiltin) share it.
+var viperMu sync.RWMutex
 
 // parseConfig translates one gitleaks-format TOML document.
 func parseConfig(name, src string) (cfg config.Config, err error) {
@@ -68,20 +70,28 @@ func mergeConfig(base, extra config.Config) config.Config {
 // LoadConfig returns gitleaks' default rules plus each extra document, in
 // order. Each extra is a gitleaks-format TOML document.
 func LoadConfig(extras ...NamedTOML) (config.Config, error) {
-	cfg, err := parseBuiltin("gitleaks default rules", config.DefaultConfig)
-	if err != nil {
-		return cfg, err
+	docs := append([]NamedTOML{{Name: "gitleaks default rules", TOML: config.DefaultConfig, builtin: true}}, extras...)
+	cfgs := make([]config.Config, len(docs))
+	errs := make([]error, len(docs))
+	// The embedded documents translate side by side; user documents go
+	// through viper after them, one at a time.
+	var wg sync.WaitGroup
+	for i, d := range docs {
+		if d.builtin {
+			wg.Go(func() { cfgs[i], errs[i] = parseBuiltin(d.Name, d.TOML) })
+		}
 	}
-	for _, e := range extras {
-		var x config.Config
-		if e.builtin {
-			x, err = parseBuiltin(e.Name, e.TOML)
-		} else {
-			x, err = parseConfig(e.Name, e.TOML)
+	wg.Wait()
+	for i, d := range docs {
+		if !d.builtin {
+			cfgs[i], errs[i] = parseConfig(d.Name, d.TOML)
 		}
-		if err != nil {
-			return cfg, err
+		if errs[i] != nil {
+			return config.Config{}, errs[i]
 		}
+	}
+	cfg := cfgs[0]
+	for _, x := range cfgs[1:] {
 		cfg = mergeConfig(cfg, x)
 	}
 	return cfg, nil
@@ -112,7 +122,9 @@ func parseBuiltin(name, src string) (config.Config, error) {
 	if vc.Extend.Path != "" || vc.Extend.URL != "" || vc.Extend.UseDefault || len(vc.Extend.DisabledRules) > 0 {
 		return parseConfig(name, src) // extending reads through viper
 	}
-	return translateSplit(name, vc, runtime.GOMAXPROCS(0))
+	// More parts than cores: the parts spread over whichever cores free
+	// up first (a pre-commit scan reads the index meanwhile).
+	return translateSplit(name, vc, 2*runtime.GOMAXPROCS(0))
 }
 
 // translateSplit translates vc in up to n parts side by side.
@@ -122,7 +134,7 @@ func translateSplit(name string, vc config.ViperConfig, n int) (config.Config, e
 	errs := make([]error, len(parts))
 	// Translate reads viper's global state (the file name, the extend
 	// depth): keep parseConfig from changing it meanwhile.
-	viperMu.Lock()
+	viperMu.RLock()
 	var wg sync.WaitGroup
 	for i := range parts {
 		wg.Go(func() {
@@ -135,7 +147,7 @@ func translateSplit(name string, vc config.ViperConfig, n int) (config.Config, e
 		})
 	}
 	wg.Wait()
-	viperMu.Unlock()
+	viperMu.RUnlock()
 	if err := errors.Join(errs...); err != nil {
 		return config.Config{}, fmt.Errorf("secrets: %s: %w", name, err)
 	}
