@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sprawl-dev/sprawl/scanners/repoinfo"
 )
 
 func runGit(t *testing.T, dir string, args ...string) string {
@@ -230,4 +232,27 @@ func FuzzCommitGraph(f *testing.F) {
 			g.lookup(g.id(pos))
 		}
 	})
+}
+
+// TestDescribeFindsTheSameRoot: repoinfo.Describe takes the root commit
+// (the fingerprint key) from this package's reader when it can, from a
+// folder inside the work tree too, and agrees with go-git's walk.
+func TestDescribeFindsTheSameRoot(t *testing.T) {
+	dir := graphHistory(t)
+	want := runGit(t, dir, "rev-list", "--first-parent", "--max-parents=0", "HEAD")
+	sub := filepath.Join(dir, "sub")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, folder := range []string{dir, sub} {
+		if got := repoinfo.Describe(folder).RootCommit; got != want {
+			t.Errorf("Describe(%s).RootCommit = %s, want %s", folder, got, want)
+		}
+	}
+	find := repoinfo.FindRoot
+	repoinfo.FindRoot = nil // go-git's walk
+	defer func() { repoinfo.FindRoot = find }()
+	if got := repoinfo.Describe(dir).RootCommit; got != want {
+		t.Errorf("go-git walk: %s, want %s", got, want)
+	}
 }

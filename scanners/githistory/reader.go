@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	gitconfig "github.com/go-git/go-git/v5/config"
+
+	"github.com/sprawl-dev/sprawl/scanners/repoinfo"
 )
 
 // This file exports random-access reads of a repository for scanners that
@@ -307,4 +309,28 @@ func (r *ObjectReader) RootCommit(head ObjectID) ObjectID {
 		id, c, err = c.Parents[0], parent, perr
 	}
 	return ObjectID{}
+}
+
+func init() { repoinfo.FindRoot = findRoot }
+
+// findRoot is repoinfo.FindRoot: the root commit through ObjectReader.
+func findRoot(dir, head string) string {
+	h, ok := parseOID(head)
+	if !ok {
+		return ""
+	}
+	dirs, err := FindGitDirs(dir)
+	if err != nil {
+		return ""
+	}
+	r, err := OpenObjects(dirs)
+	if err != nil {
+		return ""
+	}
+	defer r.Close()
+	root := r.RootCommit(ObjectID(h))
+	if root == (ObjectID{}) {
+		return ""
+	}
+	return root.String()
 }

@@ -22,6 +22,12 @@ import (
 // maxRootWalk bounds the first-parent walk that finds the root commit.
 const maxRootWalk = 2_000_000
 
+// FindRoot, when set, finds the root commit of the repository holding the
+// folder dir, starting at head, faster than go-git can ("" when it cannot).
+// scanners/githistory sets it: it reads packs and git's commit-graph
+// itself, and imports this package, so it cannot be called from here.
+var FindRoot func(dir, head string) string
+
 // Describe returns what is known about the folder at root. A folder that is
 // not in a git repository gets only Name and Root.
 func Describe(root string) *scanners.Repo {
@@ -34,12 +40,14 @@ func Describe(root string) *scanners.Repo {
 	if err != nil {
 		return repo
 	}
-	Fill(repo, r)
+	fill(repo, r, abs)
 	return repo
 }
 
 // Fill sets URI, Head, Branch and RootCommit of repo from an open repository.
-func Fill(repo *scanners.Repo, r *git.Repository) {
+func Fill(repo *scanners.Repo, r *git.Repository) { fill(repo, r, "") }
+
+func fill(repo *scanners.Repo, r *git.Repository, dir string) {
 	if cfg, err := r.Config(); err == nil {
 		if rem, ok := cfg.Remotes["origin"]; ok && len(rem.URLs) > 0 {
 			repo.URI = CleanURL(rem.URLs[0])
@@ -55,6 +63,15 @@ func Fill(repo *scanners.Repo, r *git.Repository) {
 	repo.Head = head.Hash().String()
 	if head.Name().IsBranch() {
 		repo.Branch = head.Name().Short()
+	}
+	if wt, err := r.Worktree(); err == nil && dir != "" {
+		dir = wt.Filesystem.Root() // root may be a folder inside the work tree
+	}
+	if dir != "" && FindRoot != nil {
+		if root := FindRoot(dir, repo.Head); root != "" {
+			repo.RootCommit = root
+			return
+		}
 	}
 	repo.RootCommit = rootCommit(r, head.Hash())
 }
