@@ -114,3 +114,30 @@ func TestRuleSubsetsFindWhatAllRulesFind(t *testing.T) {
 }
 
 type glFinding = glreport.Finding
+
+// TestPathPatternLiterals: a path pattern's literal check never changes
+// what the pattern matches.
+func TestPathPatternLiterals(t *testing.T) {
+	d := testDetector(t)
+	paths := []string{"main.go", "config/app.yaml", "CONFIG/APP.YML", ".npmrc", "vendor/github.com/x/y.go",
+		"a/b/compose.yml", "certs/client.P12", "go.sum", "locales/en.json", "deploy/prod.tfvars", "README.md",
+		"node_modules/x/index.js", "x/gradlew.bat", "Database.refactorlog", "pkg/.netrc", "venv/lib64/site.py"}
+	withLiteral, matched := 0, 0
+	for _, p := range d.classPaths {
+		if p.literal != "" {
+			withLiteral++
+		}
+		for _, path := range paths {
+			got, want := p.MatchString(path), p.re.MatchString(path)
+			if got != want {
+				t.Errorf("%s on %q: %v with its literal %q, %v without", p.re, path, got, p.literal, want)
+			}
+			if want {
+				matched++
+			}
+		}
+	}
+	if withLiteral < len(d.classPaths)/2 || matched < 10 {
+		t.Errorf("weak test: %d of %d patterns have a literal, %d matches", withLiteral, len(d.classPaths), matched)
+	}
+}

@@ -70,12 +70,12 @@ type Detector struct {
 	//
 	// skipPaths are global allowlists that only list paths: files there are
 	// not scanned at all.
-	skipPaths []*stdregexp.Regexp
+	skipPaths []*pathPattern
 	// classPaths are path patterns that change results (rule paths, path
 	// allowlists with other conditions); PathClass encodes which match.
-	classPaths []*stdregexp.Regexp
+	classPaths []*pathPattern
 	// onlyPaths are the patterns of path-only rules (no content regex).
-	onlyPaths  []*stdregexp.Regexp
+	onlyPaths  []*pathPattern
 	win        *windower
 	classes    sync.Map // path -> pathInfo
 	classCount atomic.Int64
@@ -133,12 +133,30 @@ func New(opts Options) (*Detector, error) {
 
 // goRegexps compiles gitleaks' patterns with Go's regexp (the same
 // syntax: gitleaks builds with either engine).
-func goRegexps(res ...*regexp.Regexp) []*stdregexp.Regexp {
-	out := make([]*stdregexp.Regexp, 0, len(res))
+func goRegexps(res ...*regexp.Regexp) []*pathPattern {
+	out := make([]*pathPattern, 0, len(res))
 	for _, re := range res {
-		out = append(out, stdregexp.MustCompile(re.String()))
+		lit, fold := requiredLiteral(re.String())
+		out = append(out, &pathPattern{re: stdregexp.MustCompile(re.String()), literal: lit, fold: fold})
 	}
 	return out
+}
+
+// pathPattern is a path pattern and a literal every match contains: most
+// paths lack it, and a substring search is much cheaper than the pattern
+// (some of gitleaks' are long alternations).
+type pathPattern struct {
+	re      *stdregexp.Regexp
+	literal string
+	fold    bool
+}
+
+// MatchString reports whether the pattern matches path.
+func (p *pathPattern) MatchString(path string) bool {
+	if p.literal != "" && !contains(path, p.literal, p.fold) {
+		return false
+	}
+	return p.re.MatchString(path)
 }
 
 // pathInfo is what a path's patterns say about it.
