@@ -10,13 +10,16 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
-	glregexp "github.com/zricethezav/gitleaks/v8/regexp"
 	"io"
 	"os"
 	"os/signal"
 	"runtime/pprof"
 	"syscall"
+
+	glregexp "github.com/zricethezav/gitleaks/v8/regexp"
 )
 
 // Version is sprawl's semantic version.
@@ -94,4 +97,22 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(stderr, "sprawl: unknown command %q\n\n%s", args[0], usage)
 		return ExitError
 	}
+}
+
+// parseFlags gives fs the usage text usage, the flags, then tail, and
+// parses args. When it returns false the command is done: help was asked
+// for (ExitClean) or a flag was wrong (ExitError, the flag package said why).
+func parseFlags(fs *flag.FlagSet, args []string, usage, tail string) (int, bool) {
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usage)
+		fs.PrintDefaults()
+		fmt.Fprint(fs.Output(), tail)
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitClean, false
+		}
+		return ExitError, false
+	}
+	return 0, true
 }

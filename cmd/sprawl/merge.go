@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -52,16 +51,8 @@ func runMerge(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	category := fs.String("category", "sprawl", "SARIF automationDetails `category` (the shards' sweep --category)")
 	config := fs.String("config", "", "read extra rules (for SARIF rule metadata) from `FILE`")
 	quiet := fs.Bool("quiet", false, "print only the summary, problems and errors")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), mergeUsage)
-		fs.PrintDefaults()
-		fmt.Fprint(fs.Output(), mergeTail)
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitClean
-		}
-		return ExitError
+	if code, ok := parseFlags(fs, args, mergeUsage, mergeTail); !ok {
+		return code
 	}
 	fail := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "sprawl merge: "+format+"\n", a...)

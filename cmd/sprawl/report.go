@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -43,15 +42,8 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	format := fs.String("format", "text", "output `format`: text or json")
 	out := fs.String("out", "", "write to `FILE` (default standard output)")
 	htmlOut := fs.String("html", "", "write one self-contained HTML page to `FILE` (no secret values)")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), reportUsage)
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitClean
-		}
-		return ExitError
+	if code, ok := parseFlags(fs, args, reportUsage, ""); !ok {
+		return code
 	}
 	if *format != "text" && *format != "json" {
 		fmt.Fprintf(stderr, "sprawl report: unknown --format %q: use text or json\n", *format)

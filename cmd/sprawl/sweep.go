@@ -139,16 +139,8 @@ func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.Int64Var(&f.maxFileSize, "max-file-size", filetree.DefaultMaxFileSize, "skip blobs larger than `BYTES`")
 	fs.Var(&f.exclude, "exclude", "skip paths matching `GLOB` (repeatable)")
 	fs.BoolVar(&f.quiet, "quiet", false, "print only the summary, failures and errors")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), sweepUsage)
-		fs.PrintDefaults()
-		fmt.Fprint(fs.Output(), sweepTail)
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitClean
-		}
-		return ExitError
+	if code, ok := parseFlags(fs, args, sweepUsage, sweepTail); !ok {
+		return code
 	}
 	fail := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "sprawl sweep: "+format+"\n", a...)
