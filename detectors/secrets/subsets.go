@@ -51,7 +51,8 @@ func newRuleSubsets(cfg config.Config, full, fullDecode func() *detect.Detector,
 	var kws []string
 	for _, id := range cfg.OrderedRules {
 		r := cfg.Rules[id]
-		if len(r.Keywords) == 0 {
+		if len(r.Keywords) == 0 && r.Regex != nil {
+			// Path-only rules read no text: Detect runs them once a file.
 			s.always = append(s.always, id)
 		}
 		for _, k := range r.Keywords {
