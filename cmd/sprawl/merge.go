@@ -146,21 +146,7 @@ func runMerge(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			}
 		}
 	}
-	open := 0
-	for _, fd := range inv.Findings {
-		if merged[fd.Repo] {
-			open++
-		}
-	}
-	dups := 0
-	for _, d := range inv.Duplicates {
-		for _, r := range d.Repos {
-			if merged[r] {
-				dups++
-				break
-			}
-		}
-	}
+	open, dups := countIn(inv, merged)
 	newSweeps := 0
 	for _, mf := range sum.Files {
 		newSweeps += mf.NewSweeps

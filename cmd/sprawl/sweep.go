@@ -320,21 +320,7 @@ func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	for _, t := range targets {
 		swept[t.URL] = true
 	}
-	open := 0
-	for _, fd := range inv.Findings {
-		if swept[fd.Repo] {
-			open++
-		}
-	}
-	dups := 0
-	for _, d := range inv.Duplicates {
-		for _, r := range d.Repos {
-			if swept[r] {
-				dups++
-				break
-			}
-		}
-	}
+	open, dups := countIn(inv, swept)
 	fmt.Fprintf(stdout, "sweep #%d: %d repositories: %d scanned, %d up to date, %d already done (resumed), %d failed in %s\n",
 		sum.SweepID, sum.Total, sum.Done, sum.UpToDate, sum.Resumed, len(sum.Failures), sum.Duration.Round(time.Millisecond))
 	fmt.Fprintf(stdout, "%d findings not fixed in these repositories; %d secrets found in more than one repository; datastore %s\n",
@@ -428,4 +414,23 @@ func writeInventory(path string, inv *datastore.Inventory, stdout io.Writer) err
 		err = cerr
 	}
 	return err
+}
+
+// countIn counts the inventory's findings not fixed in repos and its
+// cross-repository duplicates that involve one of repos.
+func countIn(inv *datastore.Inventory, repos map[string]bool) (open, dups int) {
+	for _, fd := range inv.Findings {
+		if repos[fd.Repo] {
+			open++
+		}
+	}
+	for _, d := range inv.Duplicates {
+		for _, r := range d.Repos {
+			if repos[r] {
+				dups++
+				break
+			}
+		}
+	}
+	return open, dups
 }

@@ -2,12 +2,13 @@ package secrets
 
 import (
 	"fmt"
-	"github.com/zricethezav/gitleaks/v8/detect"
-	glreport "github.com/zricethezav/gitleaks/v8/report"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/zricethezav/gitleaks/v8/detect"
+	glreport "github.com/zricethezav/gitleaks/v8/report"
 )
 
 func TestLineMemo(t *testing.T) {
@@ -82,11 +83,11 @@ func TestRuleSubsetsFindWhatAllRulesFind(t *testing.T) {
 			decode := full == d.glDecode()
 			text := string(f.content)
 			want := full.DetectString(text)
-			var got []glFinding
+			var got []glreport.Finding
 			if sub := d.subsets.detector(text, decode); sub != nil {
 				got = sub.DetectString(text)
 			}
-			key := func(fs []glFinding) []string {
+			key := func(fs []glreport.Finding) []string {
 				var out []string
 				for _, f := range fs {
 					out = append(out, fmt.Sprintf("%s %d %d %v", f.RuleID, f.StartLine, f.StartColumn, f.Tags))
@@ -112,8 +113,6 @@ func TestRuleSubsetsFindWhatAllRulesFind(t *testing.T) {
 		t.Fatal("the fixtures hold no secrets: the test proves nothing")
 	}
 }
-
-type glFinding = glreport.Finding
 
 // TestPathPatternLiterals: a path pattern's literal check never changes
 // what the pattern matches.

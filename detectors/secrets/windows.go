@@ -1,6 +1,7 @@
 package secrets
 
 import (
+	"regexp/syntax"
 	"slices"
 	"sort"
 	"strings"
@@ -8,7 +9,6 @@ import (
 	ahocorasick "github.com/BobuSumisu/aho-corasick"
 	"github.com/zricethezav/gitleaks/v8/config"
 	"github.com/zricethezav/gitleaks/v8/regexp"
-	"regexp/syntax"
 )
 
 // Windowing. gitleaks runs every rule whose keyword occurs anywhere in a
