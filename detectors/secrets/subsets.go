@@ -9,6 +9,7 @@ import (
 	"github.com/zricethezav/gitleaks/v8/config"
 	"github.com/zricethezav/gitleaks/v8/detect"
 	"github.com/zricethezav/gitleaks/v8/detect/codec"
+	"github.com/zricethezav/gitleaks/v8/regexp"
 )
 
 // ruleSubsets hands out gitleaks detectors configured with only the rules
@@ -27,6 +28,8 @@ type ruleSubsets struct {
 	cfg       config.Config
 	trie      *ahocorasick.Trie
 	byKeyword map[string][]string // lower-cased keyword -> rule ids
+	// exists holds each content rule's existence pattern (prefilter.go).
+	exists map[string]*regexp.Regexp
 	always    []string            // rules without keywords run on everything
 	// full and fullDecode hold every rule, for when the cache is full;
 	// they are built on first use.
@@ -47,10 +50,14 @@ const maxSubsets = 4096
 func newRuleSubsets(cfg config.Config, full, fullDecode func() *detect.Detector, decodeDepth int,
 	trie *ahocorasick.Trie, trieKeywords []string) *ruleSubsets {
 	s := &ruleSubsets{cfg: cfg, full: full, fullDecode: fullDecode, decodeDepth: decodeDepth,
-		byKeyword: map[string][]string{}, detectors: map[string]*detect.Detector{}}
+		byKeyword: map[string][]string{}, detectors: map[string]*detect.Detector{},
+		exists: map[string]*regexp.Regexp{}}
 	var kws []string
 	for _, id := range cfg.OrderedRules {
 		r := cfg.Rules[id]
+		if r.Regex != nil {
+			s.exists[id] = existenceRegexp(r.Regex)
+		}
 		if len(r.Keywords) == 0 && r.Regex != nil {
 			// Path-only rules read no text: Detect runs them once a file.
 			s.always = append(s.always, id)
@@ -98,6 +105,20 @@ func (s *ruleSubsets) detector(text string, decode bool) *detect.Detector {
 			ids = append(ids, s.byKeyword[m.MatchString()]...)
 		}
 	}
+	// Only rules that match somewhere in some layer can report anything.
+	slices.Sort(ids)
+	ids = slices.DeleteFunc(slices.Compact(ids), func(id string) bool {
+		re := s.exists[id]
+		if re == nil {
+			return false
+		}
+		for _, t := range texts {
+			if re.MatchString(t) {
+				return false
+			}
+		}
+		return true
+	})
 	if len(ids) == 0 {
 		return nil
 	}

@@ -1,0 +1,99 @@
+package secrets
+
+import (
+	"regexp/syntax"
+
+	"github.com/zricethezav/gitleaks/v8/regexp"
+)
+
+// Existence checks. Almost every window a rule's keyword selects holds no
+// match of the rule (on etcd's history, 3% of generic-api-key's windows
+// do), yet gitleaks answers "no match" with a FindAllStringIndex, which
+// also has to find where matches start. A window only needs gitleaks when
+// some selected rule matches it at all, and whether a pattern matches
+// anywhere does not depend on its parts that can match the empty string
+// at either end: generic-api-key's leading [\w.-]{0,50}? only moves where
+// a match starts. So each rule gets an existence pattern — its own,
+// without such leading and trailing parts — run with MatchString, which
+// RE2 answers in one forward DFA pass. The check is exact for existence
+// and never stricter than the rule: a window it rules out cannot yield a
+// finding of that rule.
+
+// existencePattern returns the pattern that decides whether pattern
+// matches somewhere: pattern without the parts of its top-level
+// concatenation that can match the empty string at its start and end
+// (those that are lone zero-width assertions are dropped too: that only
+// widens what matches). It returns pattern itself when nothing is dropped.
+func existencePattern(pattern string) string {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil || re.Op != syntax.OpConcat {
+		return pattern
+	}
+	subs := re.Sub
+	for len(subs) > 1 && mayBeEmpty(subs[0]) {
+		subs = subs[1:]
+	}
+	for len(subs) > 1 && mayBeEmpty(subs[len(subs)-1]) {
+		subs = subs[:len(subs)-1]
+	}
+	if len(subs) == len(re.Sub) {
+		return pattern
+	}
+	re.Sub = subs
+	return re.String()
+}
+
+// mayBeEmpty reports whether re can match the empty string, counting
+// zero-width assertions (^, $, \b) as able to: dropping one makes a
+// pattern match more, never less.
+func mayBeEmpty(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpEmptyMatch, syntax.OpStar, syntax.OpQuest,
+		syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return true
+	case syntax.OpRepeat:
+		return re.Min == 0 || mayBeEmpty(re.Sub[0])
+	case syntax.OpPlus, syntax.OpCapture:
+		return mayBeEmpty(re.Sub[0])
+	case syntax.OpConcat:
+		for _, s := range re.Sub {
+			if !mayBeEmpty(s) {
+				return false
+			}
+		}
+		return true
+	case syntax.OpAlternate:
+		for _, s := range re.Sub {
+			if mayBeEmpty(s) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// existenceRegexp compiles r's existence pattern with the rules' engine;
+// the rule's own pattern serves when nothing can be dropped or the
+// shorter pattern does not compile.
+func existenceRegexp(r *regexp.Regexp) (re *regexp.Regexp) {
+	p := existencePattern(r.String())
+	if p == r.String() {
+		return r
+	}
+	if re = compileOr(p); re == nil {
+		return r
+	}
+	return re
+}
+
+// compileOr compiles pattern with the rules' engine, or returns nil when
+// it does not compile (gitleaks' regexp package offers only MustCompile).
+func compileOr(pattern string) (re *regexp.Regexp) {
+	defer func() {
+		if recover() != nil {
+			re = nil
+		}
+	}()
+	return regexp.MustCompile(pattern)
+}

@@ -1,0 +1,75 @@
+package secrets
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+func TestExistencePattern(t *testing.T) {
+	cases := []struct{ pattern, want string }{
+		// The leading run only moves where a match starts; the trailing
+		// delimiter may be $, which asserts without consuming.
+		{`[\w.-]{0,50}?(?:key|token)[ \t]{0,5}=([a-z0-9]{10,})(?:\s|$)`, `(?:key|token)[\t ]{0,5}=([0-9a-z]{10,})`},
+		{`^abc\d+$`, `abc[0-9]+`},
+		{`\b(ghp_[0-9a-zA-Z]{36})(?:['"\s]|$)`, `(ghp_[0-9A-Za-z]{36})`},
+		{`x*y?`, `y?`},                     // matches everywhere either way
+		{`ghp_[a-z]{36}`, `ghp_[a-z]{36}`}, // nothing to drop
+		{`(?:a|b)`, `(?:a|b)`},             // not a concatenation
+	}
+	for _, c := range cases {
+		if got := existencePattern(c.pattern); got != c.want {
+			t.Errorf("existencePattern(%q) = %q, want %q", c.pattern, got, c.want)
+		}
+	}
+}
+
+// TestExistenceNeverMissesAMatch: wherever a rule's pattern matches, its
+// existence pattern does too — on every line and every file of the
+// fixture tree and on random text built from the pieces secrets and their
+// assignments are made of — so the prefilter never hides a finding. It
+// also checks the prefilter does drop something where it should.
+func TestExistenceNeverMissesAMatch(t *testing.T) {
+	d := testDetector(t)
+	var texts []string
+	for _, f := range expandTree(t, 1) {
+		texts = append(texts, string(f.content))
+		texts = append(texts, strings.Split(string(f.content), "\n")...)
+	}
+	r := rand.New(rand.NewPCG(3, 9))
+	pieces := []string{"key", "api_key", "token", "secret", "password", "auth", "AKIA", "ghp_", "xox", "hvs.", "ey",
+		"=", ":", ": ", " = ", "=>", ",", "\"", "'", "`", " ", "\t", "\n", ";", ".", "-", "_", "/", "+", "==", "\\n"}
+	for range 3000 {
+		var b strings.Builder
+		for range 2 + r.IntN(12) {
+			if r.IntN(3) == 0 {
+				b.WriteString(randASCII(r, 1+r.IntN(40)))
+			} else {
+				b.WriteString(pieces[r.IntN(len(pieces))])
+			}
+		}
+		texts = append(texts, b.String())
+	}
+	matched, narrowed := 0, 0
+	for id, re := range d.subsets.exists {
+		rule := d.cfg.Rules[id]
+		if re != rule.Regex {
+			narrowed++
+		}
+		for _, text := range texts {
+			if !rule.Regex.MatchString(text) {
+				continue
+			}
+			matched++
+			if !re.MatchString(text) {
+				t.Fatalf("rule %s matches a text its existence pattern %q does not", id, re.String())
+			}
+		}
+	}
+	if gk := d.subsets.exists["generic-api-key"]; gk == nil || gk == d.cfg.Rules["generic-api-key"].Regex {
+		t.Error("generic-api-key's leading [\\w.-]{0,50}? was not dropped")
+	}
+	if matched < 100 || narrowed < 20 {
+		t.Errorf("weak test: %d matching (rule, text) pairs, %d rules narrowed", matched, narrowed)
+	}
+}
