@@ -64,6 +64,35 @@ func (m *lineMemo) get(h uint64) (flags uint64, ok bool) {
 	}
 }
 
+// memoBatch is how many probes getBatch issues before it waits for any.
+const memoBatch = 8
+
+// getBatch looks up the lines with hashes hs, writing each one's flags to
+// flags (0 when unknown). The table is far larger than the CPU's caches, so
+// a probe is a cache miss; the first probes of a batch are independent
+// loads the CPU overlaps instead of waiting for each in turn.
+func (m *lineMemo) getBatch(hs, flags []uint64) {
+	for len(hs) > 0 {
+		n := min(len(hs), memoBatch)
+		var first [memoBatch]uint64
+		for i := range n {
+			first[i] = m.slots[hs[i]>>32&m.mask].Load()
+		}
+		for i := range n {
+			v := first[i]
+			switch {
+			case v == 0:
+				flags[i] = 0
+			case v&^memoFlags == hs[i]&^memoFlags:
+				flags[i] = v & memoFlags
+			default: // collided with another line: probe on
+				flags[i], _ = m.get(hs[i])
+			}
+		}
+		hs, flags = hs[n:], flags[n:]
+	}
+}
+
 // put remembers the flags of a line with hash h, unless the table is full.
 func (m *lineMemo) put(h, flags uint64) {
 	if m.used.Load() >= m.limit {

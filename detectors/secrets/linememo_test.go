@@ -46,6 +46,19 @@ func TestLineMemo(t *testing.T) {
 	if _, ok := m.get(m.hash("never seen")); ok {
 		t.Error("an unknown line is reported as known")
 	}
+	// Batched probes answer what single probes do, collisions included
+	// (16 slots hold 12 lines: most probes go past their home slot).
+	var hs []uint64
+	for _, l := range append(lines, "never seen", "nor this") {
+		hs = append(hs, m.hash(l))
+	}
+	got := make([]uint64, len(hs))
+	m.getBatch(hs, got)
+	for i, h := range hs {
+		if want, _ := m.get(h); got[i] != want {
+			t.Errorf("probe %d: batched flags %b, single %b", i, got[i], want)
+		}
+	}
 }
 
 // TestMemoKeepsWindows: the windows of a text are the same whether its

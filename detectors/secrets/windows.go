@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	ahocorasick "github.com/BobuSumisu/aho-corasick"
 	"github.com/zricethezav/gitleaks/v8/config"
@@ -231,8 +232,11 @@ func (w *windower) windows(raw string) []window {
 		start, end int
 		flags      uint64
 	}
-	var todo []flagged
-	var buf []byte
+	// Hash every line long enough to matter, then probe the memo for all
+	// of them in batches (see getBatch).
+	sc := scratchPool.Get().(*windowScratch)
+	defer scratchPool.Put(sc)
+	cand, hs := sc.cand[:0], sc.hs[:0]
 	for at := 0; at < len(raw); {
 		end := len(raw)
 		if j := strings.IndexByte(raw[at:], '\n'); j >= 0 {
@@ -240,18 +244,25 @@ func (w *windower) windows(raw string) []window {
 			lt.nl = append(lt.nl, end)
 		}
 		if end-at >= w.minKeyword || (w.decode && end-at >= 3) {
-			line := raw[at:end]
-			h := w.memo.hash(line)
-			flags, ok := w.memo.get(h)
-			if !ok {
-				flags = w.classify(line, &buf)
-				w.memo.put(h, flags)
-			}
-			if flags&(memoHit|memoEncoded) != 0 {
-				todo = append(todo, flagged{at, end, flags})
-			}
+			cand = append(cand, [2]int{at, end})
+			hs = append(hs, w.memo.hash(raw[at:end]))
 		}
 		at = end + 1
+	}
+	flags := slices.Grow(sc.flags[:0], len(hs))[:len(hs)]
+	w.memo.getBatch(hs, flags)
+	sc.cand, sc.hs, sc.flags = cand, hs, flags
+	var todo []flagged
+	var buf []byte
+	for i, c := range cand {
+		f := flags[i]
+		if f == 0 {
+			f = w.classify(raw[c[0]:c[1]], &buf)
+			w.memo.put(hs[i], f)
+		}
+		if f&(memoHit|memoEncoded) != 0 {
+			todo = append(todo, flagged{c[0], c[1], f})
+		}
 	}
 	anyDecode := false
 	for _, fl := range todo {
@@ -308,6 +319,15 @@ func (w *windower) windows(raw string) []window {
 	}
 	return w.chunk(lt, spans)
 }
+
+// windowScratch holds windows' per-call buffers, reused across calls.
+type windowScratch struct {
+	cand  [][2]int // lines worth a memo probe
+	hs    []uint64 // their hashes
+	flags []uint64 // their memo flags
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(windowScratch) }}
 
 // classify computes a new line's memo flags; buf is scratch space.
 func (w *windower) classify(line string, buf *[]byte) uint64 {
