@@ -30,7 +30,7 @@ type ruleSubsets struct {
 	byKeyword map[string][]string // lower-cased keyword -> rule ids
 	// exists holds each content rule's existence pattern (prefilter.go).
 	exists map[string]*regexp.Regexp
-	always    []string            // rules without keywords run on everything
+	always []string // rules without keywords run on everything
 	// full and fullDecode hold every rule, for when the cache is full;
 	// they are built on first use.
 	full, fullDecode func() *detect.Detector
