@@ -227,15 +227,12 @@ func (w *windower) windows(raw string) []window {
 	// probe; only new lines are classified, and only flagged lines are
 	// searched for their hits. Keywords and decodable text never span a
 	// newline, so line by line finds what a whole-content pass finds.
-	lt := &lineTable{raw: raw}
-	type flagged struct {
-		start, end int
-		flags      uint64
-	}
 	// Hash every line long enough to matter, then probe the memo for all
 	// of them in batches (see getBatch).
 	sc := scratchPool.Get().(*windowScratch)
 	defer scratchPool.Put(sc)
+	lt := &lineTable{raw: raw, nl: sc.nl[:0]}
+	defer func() { sc.nl = keep(lt.nl) }()
 	cand, hs := sc.cand[:0], sc.hs[:0]
 	for at := 0; at < len(raw); {
 		end := len(raw)
@@ -251,9 +248,11 @@ func (w *windower) windows(raw string) []window {
 	}
 	flags := slices.Grow(sc.flags[:0], len(hs))[:len(hs)]
 	w.memo.getBatch(hs, flags)
-	sc.cand, sc.hs, sc.flags = cand, hs, flags
-	var todo []flagged
-	var buf []byte
+	sc.cand, sc.hs, sc.flags = keep(cand), keep(hs), keep(flags)
+	todo := sc.todo[:0]
+	defer func() { sc.todo = keep(todo) }()
+	buf := sc.buf
+	defer func() { sc.buf = keep(buf) }()
 	for i, c := range cand {
 		f := flags[i]
 		if f == 0 {
@@ -322,12 +321,30 @@ func (w *windower) windows(raw string) []window {
 
 // windowScratch holds windows' per-call buffers, reused across calls.
 type windowScratch struct {
-	cand  [][2]int // lines worth a memo probe
-	hs    []uint64 // their hashes
-	flags []uint64 // their memo flags
+	nl    []int     // the content's newline offsets (its lineTable)
+	cand  [][2]int  // lines worth a memo probe
+	hs    []uint64  // their hashes
+	flags []uint64  // their memo flags
+	todo  []flagged // the lines with a hit or an encoded run
+	buf   []byte    // classify's scratch space
+}
+
+// flagged is a line the memo flags: where it is and its flags.
+type flagged struct {
+	start, end int
+	flags      uint64
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(windowScratch) }}
+
+// keep returns s for reuse, or nil when a huge content grew it: the pool
+// should not pin megabytes for the odd 50 MB file.
+func keep[T any](s []T) []T {
+	if cap(s) > 1<<18 {
+		return nil
+	}
+	return s
+}
 
 // classify computes a new line's memo flags; buf is scratch space.
 func (w *windower) classify(line string, buf *[]byte) uint64 {
