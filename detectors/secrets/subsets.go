@@ -28,8 +28,9 @@ type ruleSubsets struct {
 	cfg       config.Config
 	trie      *ahocorasick.Trie
 	byKeyword map[string][]string // lower-cased keyword -> rule ids
-	// exists holds each content rule's existence pattern (prefilter.go).
-	exists map[string]*regexp.Regexp
+	// exists holds each content rule's existence pattern (prefilter.go),
+	// compiled on first use: a pre-commit scan needs few of them.
+	exists map[string]func() *regexp.Regexp
 	always []string // rules without keywords run on everything
 	// full and fullDecode hold every rule, for when the cache is full;
 	// they are built on first use.
@@ -51,12 +52,12 @@ func newRuleSubsets(cfg config.Config, full, fullDecode func() *detect.Detector,
 	trie *ahocorasick.Trie, trieKeywords []string) *ruleSubsets {
 	s := &ruleSubsets{cfg: cfg, full: full, fullDecode: fullDecode, decodeDepth: decodeDepth,
 		byKeyword: map[string][]string{}, detectors: map[string]*detect.Detector{},
-		exists: map[string]*regexp.Regexp{}}
+		exists: map[string]func() *regexp.Regexp{}}
 	var kws []string
 	for _, id := range cfg.OrderedRules {
 		r := cfg.Rules[id]
-		if r.Regex != nil {
-			s.exists[id] = existenceRegexp(r.Regex)
+		if re := r.Regex; re != nil {
+			s.exists[id] = sync.OnceValue(func() *regexp.Regexp { return existenceRegexp(re) })
 		}
 		if len(r.Keywords) == 0 && r.Regex != nil {
 			// Path-only rules read no text: Detect runs them once a file.
@@ -108,10 +109,11 @@ func (s *ruleSubsets) detector(text string, decode bool) *detect.Detector {
 	// Only rules that match somewhere in some layer can report anything.
 	slices.Sort(ids)
 	ids = slices.DeleteFunc(slices.Compact(ids), func(id string) bool {
-		re := s.exists[id]
-		if re == nil {
+		exists := s.exists[id]
+		if exists == nil {
 			return false
 		}
+		re := exists()
 		for _, t := range texts {
 			if re.MatchString(t) {
 				return false
