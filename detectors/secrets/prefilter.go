@@ -15,15 +15,16 @@ import (
 // at either end: generic-api-key's leading [\w.-]{0,50}? only moves where
 // a match starts. So each rule gets an existence pattern — its own,
 // without such leading and trailing parts — run with MatchString, which
-// RE2 answers in one forward DFA pass. The check is exact for existence
-// and never stricter than the rule: a window it rules out cannot yield a
-// finding of that rule.
+// RE2 answers in one forward DFA pass. The check is exact: a window it
+// rules out holds no match of the rule, and one it lets through holds one.
 
 // existencePattern returns the pattern that decides whether pattern
 // matches somewhere: pattern without the parts of its top-level
-// concatenation that can match the empty string at its start and end
-// (those that are lone zero-width assertions are dropped too: that only
-// widens what matches). It returns pattern itself when nothing is dropped.
+// concatenation that can match the empty string, whatever surrounds them,
+// at its start and end. Assertions (^, $, \b) stay: dropping one would
+// only widen what matches, and generic-api-key's closing "delimiter or
+// end of text" is what rules out most of its candidates. It returns
+// pattern itself when nothing is dropped.
 func existencePattern(pattern string) string {
 	re, err := syntax.Parse(pattern, syntax.Perl)
 	if err != nil || re.Op != syntax.OpConcat {
@@ -43,14 +44,11 @@ func existencePattern(pattern string) string {
 	return re.String()
 }
 
-// mayBeEmpty reports whether re can match the empty string, counting
-// zero-width assertions (^, $, \b) as able to: dropping one makes a
-// pattern match more, never less.
+// mayBeEmpty reports whether re matches the empty string wherever it is
+// tried (an assertion does only where it holds).
 func mayBeEmpty(re *syntax.Regexp) bool {
 	switch re.Op {
-	case syntax.OpEmptyMatch, syntax.OpStar, syntax.OpQuest,
-		syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
-		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+	case syntax.OpEmptyMatch, syntax.OpStar, syntax.OpQuest:
 		return true
 	case syntax.OpRepeat:
 		return re.Min == 0 || mayBeEmpty(re.Sub[0])
