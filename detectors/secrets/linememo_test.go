@@ -61,6 +61,53 @@ func TestLineMemo(t *testing.T) {
 	}
 }
 
+// TestLineMemoTables: lines fill the small table, then the larger ones;
+// every remembered line is found with its flags, by single and batched
+// probes; when all tables are full the memo stops remembering.
+func TestLineMemoTables(t *testing.T) {
+	m := newLineMemo(1 << 10) // tables of 16, 128 and 1024 slots
+	if len(m.tables) != 3 {
+		t.Fatalf("%d tables, want 3", len(m.tables))
+	}
+	capacity := 0
+	for _, tb := range m.tables {
+		capacity += int(tb.limit)
+	}
+	var hs []uint64
+	for i := range 1200 {
+		h := m.hash(fmt.Sprintf("line %d", i))
+		hs = append(hs, h)
+		m.put(h, uint64(i%3)*memoHit)
+		if i == 5 && m.tables[1].used.Load() != 0 {
+			t.Fatal("a line went past a table with room")
+		}
+	}
+	for i, tb := range m.tables {
+		if tb.used.Load() < tb.limit {
+			t.Errorf("table %d holds %d lines, room for %d", i, tb.used.Load(), tb.limit)
+		}
+	}
+	batched := make([]uint64, len(hs))
+	m.getBatch(hs, batched)
+	known := 0
+	for i, h := range hs {
+		f, ok := m.get(h)
+		if batched[i] != f {
+			t.Fatalf("line %d: batched flags %b, single %b", i, batched[i], f)
+		}
+		if !ok {
+			continue
+		}
+		known++
+		if want := uint64(i%3)*memoHit | memoKnown; f != want {
+			t.Fatalf("line %d: flags %b, want %b", i, f, want)
+		}
+	}
+	if known != capacity {
+		t.Errorf("remembers %d lines, want the tables' %d", known, capacity)
+	}
+}
+
 // TestMemoKeepsWindows: the windows of a text are the same whether its
 // lines are new or remembered from earlier texts.
 func TestMemoKeepsWindows(t *testing.T) {

@@ -5,4 +5,4 @@ package secrets
 import "sync/atomic"
 
 // allocSlots returns n zeroed slots.
-func allocSlots(_ *lineMemo, n int) []atomic.Uint64 { return make([]atomic.Uint64, n) }
+func allocSlots(_ *memoTable, n int) []atomic.Uint64 { return make([]atomic.Uint64, n) }

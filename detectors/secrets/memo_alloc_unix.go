@@ -15,7 +15,7 @@ import (
 // faults, more than a pre-commit scan's whole budget. Anonymous memory
 // from the kernel is zero and stays unmapped until first written. The
 // mapping is released when owner is collected.
-func allocSlots(owner *lineMemo, n int) []atomic.Uint64 {
+func allocSlots(owner *memoTable, n int) []atomic.Uint64 {
 	size := n * int(unsafe.Sizeof(atomic.Uint64{}))
 	b, err := syscall.Mmap(-1, 0, size, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
 	if err != nil || n == 0 {
