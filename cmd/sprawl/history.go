@@ -22,7 +22,7 @@ func (h historySource) Scan(ctx context.Context, sink scanners.Sink) (scanners.S
 }
 
 // newHistorySource returns the git history scanner for path.
-func newHistorySource(path string, f *scanFlags, exclude []string) (scanners.Source, error) {
+func newHistorySource(path string, f *scanFlags, exclude []string) (historySource, error) {
 	src, err := githistory.New(path, githistory.Options{
 		Since:       f.since,
 		Range:       f.rangeSpec,
@@ -30,7 +30,7 @@ func newHistorySource(path string, f *scanFlags, exclude []string) (scanners.Sou
 		MaxBlobSize: f.maxFileSize,
 	})
 	if err != nil {
-		return nil, err
+		return historySource{}, err
 	}
 	return historySource{Source: src, exclude: exclude}, nil
 }

@@ -251,6 +251,8 @@ func scan(ctx context.Context, f *scanFlags, in io.Reader, stderr io.Writer) (*o
 			if err != nil {
 				return fail("%v", err)
 			}
+			// Reading commits and diffing trees needs no detectors.
+			src.Prepare(ctx)
 			sources = append(sources, src)
 		case f.staged:
 			// git points hooks at a temporary index for `git commit -a`

@@ -89,7 +89,9 @@ func TestCorruptPackedBlob(t *testing.T) {
 }
 
 // TestGitFileAndDeepTree reads a repository through a ".git" file (as
-// linked worktrees and submodules have) and limits tree nesting.
+// linked worktrees and submodules have) and limits tree nesting; the
+// limit's note, raised while the history is walked, reaches the sink also
+// when the walk ran ahead of Scan (Prepare).
 func TestGitFileAndDeepTree(t *testing.T) {
 	repoDir := t.TempDir()
 	deep := strings.Repeat("d/", 40) + "leaf.txt"
@@ -100,19 +102,24 @@ func TestGitFileAndDeepTree(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(wt, ".git"), []byte("gitdir: "+repoDir+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	src, err := New(wt, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	src.w.maxDep = 10
-	sink := &notesSink{}
-	if _, err := src.Scan(context.Background(), sink); err != nil {
-		t.Fatal(err)
-	}
-	if len(sink.frags) != 1 || sink.frags[0] != "top\n" {
-		t.Errorf("fragments = %q, want top.txt only", sink.frags)
-	}
-	if len(sink.notes) == 0 || sink.notes[0].Kind != scanners.NoteLimit {
-		t.Errorf("notes = %+v, want a limit note", sink.notes)
+	for _, prepare := range []bool{false, true} {
+		src, err := New(wt, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		src.w.maxDep = 10
+		if prepare {
+			src.Prepare(context.Background())
+		}
+		sink := &notesSink{}
+		if _, err := src.Scan(context.Background(), sink); err != nil {
+			t.Fatal(err)
+		}
+		if len(sink.frags) != 1 || sink.frags[0] != "top\n" {
+			t.Errorf("prepare %v: fragments = %q, want top.txt only", prepare, sink.frags)
+		}
+		if len(sink.notes) == 0 || sink.notes[0].Kind != scanners.NoteLimit {
+			t.Errorf("prepare %v: notes = %+v, want a limit note", prepare, sink.notes)
+		}
 	}
 }

@@ -32,6 +32,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sprawl-dev/sprawl/scanners"
@@ -92,7 +93,10 @@ type Source struct {
 	mu      sync.Mutex
 	w       *walker
 	pending []scanners.Note // notes raised before Scan
-	scanned bool
+	walked  chan walkResult // the walk Prepare started
+	// commitsToDiff is how many commits the walk diffs, for progress.
+	commitsToDiff atomic.Int64
+	scanned       bool
 }
 
 var _ scanners.Source = (*Source)(nil)
@@ -181,6 +185,27 @@ func (s *Source) rootCommit() string {
 	return ""
 }
 
+// Prepare starts reading the history — commits, tree diffs, which blob
+// each path holds where — in the background, so that it overlaps other
+// start-up work (building detectors compiles hundreds of regexes); Scan
+// waits for it. Calling it is optional, and only the first call counts.
+func (s *Source) Prepare(ctx context.Context) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.walked != nil || s.scanned {
+		return
+	}
+	done := make(chan walkResult, 1)
+	s.walked = done
+	go func() { done <- s.walk(ctx) }()
+}
+
+// walkResult is what the first phase of a scan hands the second.
+type walkResult struct {
+	stats scanners.Stats
+	err   error
+}
+
 // Scan implements scanners.Source. A Source scans once.
 func (s *Source) Scan(ctx context.Context, sink scanners.Sink) (scanners.Stats, error) {
 	s.mu.Lock()
@@ -189,23 +214,92 @@ func (s *Source) Scan(ctx context.Context, sink scanners.Sink) (scanners.Stats, 
 		return scanners.Stats{}, errors.New("githistory: Source.Scan called twice")
 	}
 	s.scanned = true
+	walked := s.walked
+	s.mu.Unlock()
+	defer s.store.close()
+	var e *emitter
+	if s.opts.Progress != nil {
+		stop := s.report(func() *emitter { return e })
+		defer stop()
+	}
+	var wr walkResult
+	if walked != nil {
+		wr = <-walked
+	} else {
+		wr = s.walk(ctx)
+	}
+	// Notes raised so far (by New and the walk) were buffered.
+	s.mu.Lock()
 	pending := s.pending
 	s.pending = nil
 	s.mu.Unlock()
-	defer s.store.close()
 	for _, n := range pending {
 		sink.Note(n)
 	}
+	stats := wr.stats
+	if wr.err != nil {
+		return stats, wr.err
+	}
 	w := s.w
 	w.ctx, w.sink = ctx, sink
+	if err := ctx.Err(); err != nil {
+		return stats, err
+	}
+	t0 := time.Now()
+	workers := s.workers()
+
+	maxSize := s.opts.MaxBlobSize
+	switch {
+	case maxSize == 0:
+		maxSize = DefaultMaxBlobSize
+	case maxSize < 0:
+		maxSize = maxObjectSize
+	}
+	ectx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	em := &emitter{ctx: ectx, cancel: cancel, w: w, sink: sink, repo: s.repo, maxSize: maxSize}
+	em.buildJobs()
+	s.mu.Lock()
+	e = em
+	s.mu.Unlock()
+	debugf("jobs built %v", time.Since(t0))
+	e.run(workers)
+	debugf("phase2 done %v", time.Since(t0))
+
+	stats.Blobs = e.blobs.Load()
+	stats.Bytes = e.bytes.Load()
+	stats.Files = e.files.Load()
+	if n := e.large.Load(); n > 0 {
+		stats.Skipped[scanners.NoteSkippedLarge] = n
+	}
+	if n := e.binary.Load(); n > 0 {
+		stats.Skipped[scanners.NoteSkippedBinary] = n
+		sink.Note(scanners.Note{Repo: s.repo.Name, Kind: scanners.NoteSkippedBinary,
+			Detail: fmt.Sprintf("%d binary blobs (a NUL byte in the first %d bytes) not scanned", n, binarySniff)})
+	}
+	if len(stats.Skipped) == 0 {
+		stats.Skipped = nil
+	}
+	if e.err != nil {
+		return stats, e.err
+	}
+	return stats, ctx.Err()
+}
+
+// walk is a scan's first phase: the commits to scan, their tree diffs,
+// and for each (path, blob) where it was introduced, last seen and
+// whether HEAD has it. Notes go to the Source's buffer.
+func (s *Source) walk(ctx context.Context) walkResult {
+	w := s.w
+	w.ctx, w.sink = ctx, s
 	stats := scanners.Stats{Skipped: map[scanners.NoteKind]int64{}}
 
 	tips, exclude, err := s.selectRefs()
 	if err != nil {
-		return stats, err
+		return walkResult{stats: stats, err: err}
 	}
 	if err := ctx.Err(); err != nil {
-		return stats, err
+		return walkResult{stats: stats, err: err}
 	}
 
 	// Commits: exclusions first, then everything new from the tips.
@@ -235,18 +329,9 @@ func (s *Source) Scan(ctx context.Context, sink scanners.Sink) (scanners.Stats, 
 	order := w.topoOrder(tipIdx)
 	t0 := time.Now()
 	stats.Commits = int64(len(order))
-	var e *emitter
-	if s.opts.Progress != nil {
-		stop := s.report(order, func() *emitter { return e })
-		defer stop()
-	}
-
-	workers := s.opts.Workers
-	if workers <= 0 {
-		workers = runtime.NumCPU()
-	}
-	if err := w.diffAll(order, workers); err != nil {
-		return stats, err
+	s.commitsToDiff.Store(int64(len(order)))
+	if err := w.diffAll(order, s.workers()); err != nil {
+		return walkResult{stats: stats, err: err}
 	}
 	debugf("diffs done %v", time.Since(t0))
 	if len(w.shallow) > 0 {
@@ -294,51 +379,20 @@ func (s *Source) Scan(ctx context.Context, sink scanners.Sink) (scanners.Stats, 
 	w.trees = newTreeCache(0)
 	s.store.dropCache()
 	debugf("phase1 done %v pairs=%d paths=%d", time.Since(t0), len(w.pairs), len(w.pathList))
-	if err := ctx.Err(); err != nil {
-		return stats, err
-	}
+	return walkResult{stats: stats}
+}
 
-	maxSize := s.opts.MaxBlobSize
-	switch {
-	case maxSize == 0:
-		maxSize = DefaultMaxBlobSize
-	case maxSize < 0:
-		maxSize = maxObjectSize
+// workers is how many goroutines diff trees and emit blobs.
+func (s *Source) workers() int {
+	if s.opts.Workers > 0 {
+		return s.opts.Workers
 	}
-	ectx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	em := &emitter{ctx: ectx, cancel: cancel, w: w, sink: sink, repo: s.repo, maxSize: maxSize}
-	em.buildJobs()
-	s.mu.Lock()
-	e = em
-	s.mu.Unlock()
-	debugf("jobs built %v", time.Since(t0))
-	e.run(workers)
-	debugf("phase2 done %v", time.Since(t0))
-
-	stats.Blobs = e.blobs.Load()
-	stats.Bytes = e.bytes.Load()
-	stats.Files = e.files.Load()
-	if n := e.large.Load(); n > 0 {
-		stats.Skipped[scanners.NoteSkippedLarge] = n
-	}
-	if n := e.binary.Load(); n > 0 {
-		stats.Skipped[scanners.NoteSkippedBinary] = n
-		sink.Note(scanners.Note{Repo: s.repo.Name, Kind: scanners.NoteSkippedBinary,
-			Detail: fmt.Sprintf("%d binary blobs (a NUL byte in the first %d bytes) not scanned", n, binarySniff)})
-	}
-	if len(stats.Skipped) == 0 {
-		stats.Skipped = nil
-	}
-	if e.err != nil {
-		return stats, e.err
-	}
-	return stats, ctx.Err()
+	return runtime.NumCPU()
 }
 
 // report calls Options.Progress every second until the returned stop is
 // called (which reports once more).
-func (s *Source) report(order []int32, current func() *emitter) (stop func()) {
+func (s *Source) report(current func() *emitter) (stop func()) {
 	start := time.Now()
 	done := make(chan struct{})
 	finished := make(chan struct{})
@@ -346,7 +400,7 @@ func (s *Source) report(order []int32, current func() *emitter) (stop func()) {
 		s.mu.Lock()
 		e := current()
 		s.mu.Unlock()
-		p := Progress{Phase: "commits", Done: s.w.diffed.Load(), Total: int64(len(order)), Elapsed: time.Since(start)}
+		p := Progress{Phase: "commits", Done: s.w.diffed.Load(), Total: s.commitsToDiff.Load(), Elapsed: time.Since(start)}
 		if e != nil {
 			p = Progress{Phase: "blobs", Done: e.done.Load(), Total: int64(len(e.jobs)), Bytes: e.bytes.Load(), Elapsed: p.Elapsed}
 		}
