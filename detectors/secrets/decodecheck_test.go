@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -106,4 +107,50 @@ func randBytes(r *rand.Rand, n int) []byte {
 		b[i] = byte(r.IntN(256))
 	}
 	return b
+}
+
+// TestDecodedLayersLineByLine: decoding a text line by line gives the
+// layers gitleaks' decoder gives for the whole text — on random lines of
+// encoded pieces (code points that continue across lines included) and on
+// every file of the fixture tree.
+func TestDecodedLayersLineByLine(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 5))
+	pieces := []func() string{
+		func() string { return base64.StdEncoding.EncodeToString([]byte(randASCII(r, 12+r.IntN(30)))) },
+		func() string {
+			return base64.StdEncoding.EncodeToString([]byte(base64.StdEncoding.EncodeToString([]byte(randASCII(r, 12+r.IntN(20))))))
+		},
+		func() string { return hex.EncodeToString([]byte(randASCII(r, 16+r.IntN(20)))) },
+		func() string { return randASCII(r, r.IntN(30)) },
+		func() string {
+			return []string{"\n", "\n", " = ", "%41%42", `\u0041\u0042`, "U+0041", "U+0042\n", "\nU+0043 ", "key: "}[r.IntN(9)]
+		},
+	}
+	texts := []string{}
+	for _, f := range expandTree(t, 1) {
+		texts = append(texts, string(f.content))
+	}
+	for range 3000 {
+		var b strings.Builder
+		for n := 1 + r.IntN(10); n > 0; n-- {
+			b.WriteString(pieces[r.IntN(len(pieces))]())
+		}
+		texts = append(texts, b.String())
+	}
+	layered, multiline := 0, 0
+	for _, text := range texts {
+		got, want := decodedLayers(text, 5), decodeWhole(text, 5)
+		if !slices.Equal(got, want) {
+			t.Fatalf("layers of %q: line by line %q, whole %q", text, got, want)
+		}
+		if len(want) > 0 {
+			layered++
+			if strings.Count(text, "\n") > 1 {
+				multiline++
+			}
+		}
+	}
+	if layered < 500 || multiline < 200 {
+		t.Errorf("weak test: %d texts decode, %d of them over several lines", layered, multiline)
+	}
 }

@@ -169,11 +169,64 @@ func (s *ruleSubsets) detector(text string, decode bool) *detect.Detector {
 
 // decodedLayers returns the texts gitleaks' decoder produces from text,
 // one a depth, up to depth layers; none when nothing in text decodes.
+//
+// The decoder's segments never span a newline (percent, hex, base64 and
+// \u escapes cannot hold one), so each layer is the text with every line
+// replaced by that line's own layer, and only lines mightDecode accepts
+// need the decoder: in decode windows most of the text is plain lines
+// around an encoded one. "U+0041" code points may continue across a
+// newline; a layer holding "U+" is decoded whole from there on.
 func decodedLayers(text string, depth int) []string {
+	if depth <= 0 || strings.Contains(text, "U+") {
+		return decodeWhole(text, depth)
+	}
+	lines := strings.Split(text, "\n")
+	type encodedLine struct {
+		at     int
+		layers []string
+	}
+	var encoded []encodedLine
+	dec, most := codec.NewDecoder(), 0
+	for i, l := range lines {
+		if !mightDecode(l) {
+			continue
+		}
+		if ls := decodeWith(dec, l, depth); len(ls) > 0 {
+			encoded = append(encoded, encodedLine{i, ls})
+			most = max(most, len(ls))
+		}
+	}
 	var layers []string
-	dec := codec.NewDecoder()
+	for k := range most {
+		for _, e := range encoded {
+			if k < len(e.layers) {
+				lines[e.at] = e.layers[k]
+			}
+		}
+		layer := strings.Join(lines, "\n")
+		layers = append(layers, layer)
+		if strings.Contains(layer, "U+") {
+			return append(layers, decodeWhole(layer, depth-k-1)...)
+		}
+	}
+	return layers
+}
+
+// decodeWhole is decodedLayers without the split into lines.
+func decodeWhole(text string, depth int) []string {
+	return decodeWith(codec.NewDecoder(), text, depth)
+}
+
+// decodeWith runs dec over text up to depth times, returning each layer.
+func decodeWith(dec *codec.Decoder, text string, depth int) []string {
+	var layers []string
 	var segments []*codec.EncodedSegment
 	for i := 0; i < depth; i++ {
+		// mightDecode never misses a segment the decoder would find, and
+		// costs a fraction of the decoder's pass.
+		if i > 0 && !mightDecode(text) {
+			break
+		}
 		text, segments = dec.Decode(text, segments)
 		if len(segments) == 0 {
 			break
