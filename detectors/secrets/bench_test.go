@@ -30,3 +30,27 @@ func BenchmarkDetect(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkMightDecode measures the encoded-run check on lines of Go, what
+// it mostly sees: new lines of history are classified with it.
+func BenchmarkMightDecode(b *testing.B) {
+	lines := []string{
+		"func (s *Source) Scan(ctx context.Context, sink scanners.Sink) (scanners.Stats, error) {",
+		"\tif err := w.diffAll(order, s.workers()); err != nil {",
+		"\t\treturn walkResult{stats: stats, err: err}",
+		"// Package secrets finds hard-coded secrets with gitleaks' default rules and",
+		`	"github.com/zricethezav/gitleaks/v8/detect"`,
+	}
+	n := 0
+	for _, l := range lines {
+		n += len(l)
+	}
+	b.SetBytes(int64(n))
+	for b.Loop() {
+		for _, l := range lines {
+			if mightDecode(l) {
+				b.Fatal("plain Go decodes?")
+			}
+		}
+	}
+}

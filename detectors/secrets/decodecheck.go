@@ -29,14 +29,33 @@ func mightDecode(text string) bool {
 				return true
 			}
 		}
-		if n := hexRun(text[p:]); n >= 32 {
-			if hexPrintable(text[p : p+n]) {
+		// The base64 run starting here, and the hex run it begins with
+		// (hex digits are base64 characters), in one pass.
+		n, hexN, codePoint := 0, -1, -1
+		for q := p; q < len(text); q++ {
+			cl := byteClass[text[q]]
+			if cl&classBase64 == 0 {
+				break
+			}
+			if hexN < 0 && cl&classHex == 0 {
+				hexN = n
+			}
+			if codePoint < 0 && q > p && text[q] == 'U' && q+1 < len(text) && text[q+1] == '+' {
+				codePoint = q
+			}
+			n++
+		}
+		if hexN < 0 {
+			hexN = n
+		}
+		if hexN >= 32 {
+			if hexPrintable(text[p : p+hexN]) {
 				return true
 			}
-			p += n
+			p += hexN
 			continue
 		}
-		if n := base64Run(text[p:]); n >= 16 {
+		if n >= 16 {
 			end := p + n
 			for i := 0; i < 2 && end < len(text) && text[end] == '='; i++ {
 				end++
@@ -47,7 +66,16 @@ func mightDecode(text string) bool {
 			p = end
 			continue
 		}
-		p++
+		// No run of 16 starts inside this shorter one either (nor a hex
+		// run of 32): skip it, unless a "U+" code point starts inside.
+		switch {
+		case codePoint >= 0:
+			p = codePoint
+		case n > 1:
+			p += n
+		default:
+			p++
+		}
 	}
 	return false
 }
@@ -61,26 +89,25 @@ func allHex(s string) bool {
 	return true
 }
 
-func hexRun(s string) int {
-	n := 0
-	for n < len(s) && isHex(s[n]) {
-		n++
-	}
-	return n
-}
-
-// base64Run is the length of the [\w/+-] run starting s.
-func base64Run(s string) int {
-	n := 0
-	for n < len(s) {
-		c := s[n]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '/' || c == '+' || c == '-') {
-			break
+// byteClass holds, for each byte, whether it is a hex digit and whether
+// it may be part of a base64 run ([\w/+-]).
+var byteClass = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		b := byte(c)
+		if b >= '0' && b <= '9' || b >= 'a' && b <= 'f' || b >= 'A' && b <= 'F' {
+			t[c] |= classHex
 		}
-		n++
+		if b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '_' || b == '/' || b == '+' || b == '-' {
+			t[c] |= classBase64
+		}
 	}
-	return n
-}
+	return t
+}()
+
+const (
+	classHex    = 1 << 0
+	classBase64 = 1 << 1
+)
 
 // printable is the decoder's test: every byte between \x09 and \x7e.
 func printable(b []byte) bool {
