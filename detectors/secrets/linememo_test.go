@@ -174,29 +174,63 @@ func TestRuleSubsetsFindWhatAllRulesFind(t *testing.T) {
 	}
 }
 
-// TestPathPatternLiterals: a path pattern's literal check never changes
-// what the pattern matches.
+// TestPathPatternLiterals: a path pattern's literal check and its
+// reversed, start-anchored form never change what the pattern matches.
 func TestPathPatternLiterals(t *testing.T) {
 	d := testDetector(t)
 	paths := []string{"main.go", "config/app.yaml", "CONFIG/APP.YML", ".npmrc", "vendor/github.com/x/y.go",
 		"a/b/compose.yml", "certs/client.P12", "go.sum", "locales/en.json", "deploy/prod.tfvars", "README.md",
-		"node_modules/x/index.js", "x/gradlew.bat", "Database.refactorlog", "pkg/.netrc", "venv/lib64/site.py"}
-	withLiteral, matched := 0, 0
-	for _, p := range d.classPaths {
+		"node_modules/x/index.js", "x/gradlew.bat", "Database.refactorlog", "pkg/.netrc", "venv/lib64/site.py",
+		"lib/python3.11/site-packages/x.py", "app/.env.production", "x.env.local", "messages_fr.properties",
+		"i18n/de.json", "yarn.lock", "sub/package-lock.json", ".dockercfg", "a/.DOCKERCONFIGJSON", "KEY.PEM",
+		"config.json\n", "dir.yaml/file", "x.\u212ay", "ſecrets.yaml", "été/config.ini", ""}
+	withLiteral, reversed, matched := 0, 0, 0
+	all := append(append(slices.Clone(d.skipPaths), d.classPaths...), d.onlyPaths...)
+	for _, p := range all {
 		if p.literal != "" {
 			withLiteral++
+		}
+		if p.rev != nil {
+			reversed++
 		}
 		for _, path := range paths {
 			got, want := p.MatchString(path), p.re.MatchString(path)
 			if got != want {
-				t.Errorf("%s on %q: %v with its literal %q, %v without", p.re, path, got, p.literal, want)
+				t.Errorf("%s on %q: %v with its literal %q and reversal, %v as is", p.re, path, got, p.literal, want)
 			}
 			if want {
 				matched++
 			}
 		}
 	}
-	if withLiteral < len(d.classPaths)/2 || matched < 10 {
-		t.Errorf("weak test: %d of %d patterns have a literal, %d matches", withLiteral, len(d.classPaths), matched)
+	if withLiteral < len(d.classPaths)/2 || reversed < len(all)/2 || matched < 20 {
+		t.Errorf("weak test: of %d patterns %d have a literal, %d a reversal; %d matches", len(all), withLiteral, reversed, matched)
+	}
+}
+
+func TestReversedPathPatterns(t *testing.T) {
+	cases := []struct {
+		pattern  string
+		reversed bool // every match ends at the end of the path
+	}{
+		{`(?i)\.(?:ya?ml|json)$`, true},
+		{`^a/b$`, true},
+		{`(?:^|/)lib(?:64)?/python[23](?:\.\d{1,2})+(?:/.*)?$`, true},
+		{`(?i)(?:^|/)(?:locales?|i18n)/|(?:^|/)messages(?:_[\w-]+)?\.properties$`, false},
+		{`(?m)\.pem$`, false}, // $ ends lines here, not the path
+		{`vendor/`, false},
+	}
+	paths := []string{"a/b", "x/a/b", "conf.YAML", "conf.yml.bak", "lib/python3.11/x", "lib64/python2.7",
+		"locales/en/x", "messages_en.properties", "k.pem\nx", "k.pem", "vendor/x", ""}
+	for _, c := range cases {
+		p := newPathPattern(c.pattern)
+		if got := p.rev != nil; got != c.reversed {
+			t.Errorf("%s: reversed %v, want %v", c.pattern, got, c.reversed)
+		}
+		for _, path := range paths {
+			if got, want := p.MatchString(path), p.re.MatchString(path); got != want {
+				t.Errorf("%s on %q: %v, want %v", c.pattern, path, got, want)
+			}
+		}
 	}
 }

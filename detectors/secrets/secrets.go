@@ -8,7 +8,6 @@ package secrets
 
 import (
 	"context"
-	stdregexp "regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,7 +18,6 @@ import (
 	"github.com/zricethezav/gitleaks/v8/config"
 	"github.com/zricethezav/gitleaks/v8/detect"
 	"github.com/zricethezav/gitleaks/v8/logging"
-	"github.com/zricethezav/gitleaks/v8/regexp"
 	glreport "github.com/zricethezav/gitleaks/v8/report"
 
 	"github.com/sprawl-dev/sprawl/detectors"
@@ -131,34 +129,6 @@ func New(opts Options) (*Detector, error) {
 	return d, nil
 }
 
-// goRegexps compiles gitleaks' patterns with Go's regexp (the same
-// syntax: gitleaks builds with either engine).
-func goRegexps(res ...*regexp.Regexp) []*pathPattern {
-	out := make([]*pathPattern, 0, len(res))
-	for _, re := range res {
-		lit, fold := requiredLiteral(re.String())
-		out = append(out, &pathPattern{re: stdregexp.MustCompile(re.String()), literal: lit, fold: fold})
-	}
-	return out
-}
-
-// pathPattern is a path pattern and a literal every match contains: most
-// paths lack it, and a substring search is much cheaper than the pattern
-// (some of gitleaks' are long alternations).
-type pathPattern struct {
-	re      *stdregexp.Regexp
-	literal string
-	fold    bool
-}
-
-// MatchString reports whether the pattern matches path.
-func (p *pathPattern) MatchString(path string) bool {
-	if p.literal != "" && !contains(path, p.literal, p.fold) {
-		return false
-	}
-	return p.re.MatchString(path)
-}
-
 // pathInfo is what a path's patterns say about it.
 type pathInfo struct {
 	class    string
@@ -180,9 +150,10 @@ func (d *Detector) pathInfo(path string) pathInfo {
 	if c, ok := d.classes.Load(path); ok {
 		return c.(pathInfo)
 	}
-	info := pathInfo{class: d.pathClass(path)}
+	pt := newPathText(path)
+	info := pathInfo{class: d.pathClass(pt)}
 	for _, re := range d.onlyPaths {
-		if re.MatchString(path) {
+		if re.match(pt) {
 			info.pathOnly = true
 			break
 		}
@@ -196,16 +167,16 @@ func (d *Detector) pathInfo(path string) pathInfo {
 // maxMemoPaths bounds the PathClass memo.
 const maxMemoPaths = 1 << 18
 
-func (d *Detector) pathClass(path string) string {
+func (d *Detector) pathClass(pt pathText) string {
 	for _, re := range d.skipPaths {
-		if re.MatchString(path) {
+		if re.match(pt) {
 			return ""
 		}
 	}
 	var b strings.Builder
 	b.WriteString("s")
 	for i, re := range d.classPaths {
-		if re.MatchString(path) {
+		if re.match(pt) {
 			b.WriteByte('.')
 			b.WriteString(strconv.Itoa(i))
 		}

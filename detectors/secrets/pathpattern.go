@@ -1,0 +1,133 @@
+package secrets
+
+import (
+	stdregexp "regexp"
+	"regexp/syntax"
+	"slices"
+
+	"github.com/zricethezav/gitleaks/v8/regexp"
+)
+
+// Path patterns run on Go's regexp whatever the rules' engine: paths are
+// short, and with RE2 in WebAssembly each call would cost a crossing into
+// the module, tens of them per path. Go's regexp tries an unanchored
+// pattern from every position of the path, and most of gitleaks' path
+// patterns are long case-insensitive alternations anchored at the end
+// ("(?i)(?:\.(?:ya?ml|json|...)|...)$"): tens of microseconds a path, which
+// a working tree of 100,000 files pays for every pattern. A pattern whose
+// every match must end at the end of the path is run instead, reversed and
+// anchored at the start, on the reversed path: it gives up at the first
+// character no match can end with.
+
+// pathPattern is a path pattern, its reversal when every match ends at the
+// end of the path, and a literal every match contains (most paths lack
+// it, and a substring search is cheaper still).
+type pathPattern struct {
+	re      *stdregexp.Regexp
+	rev     *stdregexp.Regexp // nil unless end-anchored
+	literal string
+	fold    bool
+}
+
+// goRegexps compiles gitleaks' patterns with Go's regexp (the same
+// syntax: gitleaks builds with either engine).
+func goRegexps(res ...*regexp.Regexp) []*pathPattern {
+	out := make([]*pathPattern, 0, len(res))
+	for _, re := range res {
+		out = append(out, newPathPattern(re.String()))
+	}
+	return out
+}
+
+func newPathPattern(pattern string) *pathPattern {
+	lit, fold := requiredLiteral(pattern)
+	p := &pathPattern{re: stdregexp.MustCompile(pattern), literal: lit, fold: fold}
+	if tree, err := syntax.Parse(pattern, syntax.Perl); err == nil && endAnchored(tree) {
+		p.rev, _ = stdregexp.Compile(`\A(?:` + reverseRegexp(tree).String() + `)`)
+	}
+	return p
+}
+
+// MatchString reports whether the pattern matches path.
+func (p *pathPattern) MatchString(path string) bool { return p.match(newPathText(path)) }
+
+// match reports whether the pattern matches a path.
+func (p *pathPattern) match(pt pathText) bool {
+	if p.literal != "" && !contains(pt.path, p.literal, p.fold) {
+		return false
+	}
+	if p.rev != nil {
+		return p.rev.MatchString(pt.reversed())
+	}
+	return p.re.MatchString(pt.path)
+}
+
+// pathText is a path and, once a pattern needs it, its reversal.
+type pathText struct {
+	path string
+	rev  *string
+}
+
+func newPathText(path string) pathText { return pathText{path: path, rev: new(string)} }
+
+func (pt pathText) reversed() string {
+	if *pt.rev == "" && pt.path != "" {
+		*pt.rev = reverseRunes(pt.path)
+	}
+	return *pt.rev
+}
+
+// endAnchored reports whether every match of re ends at the end of the
+// text (\z, or $ outside multi-line mode).
+func endAnchored(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpEndText:
+		return true
+	case syntax.OpCapture:
+		return endAnchored(re.Sub[0])
+	case syntax.OpConcat:
+		return len(re.Sub) > 0 && endAnchored(re.Sub[len(re.Sub)-1])
+	case syntax.OpAlternate:
+		for _, s := range re.Sub {
+			if !endAnchored(s) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// reverseRegexp returns a pattern matching the reversals of the texts re
+// matches (read right to left): concatenations and literals run backwards,
+// and the start and end anchors trade places.
+func reverseRegexp(re *syntax.Regexp) *syntax.Regexp {
+	r := *re
+	r.Sub = make([]*syntax.Regexp, len(re.Sub))
+	for i, s := range re.Sub {
+		r.Sub[i] = reverseRegexp(s)
+	}
+	switch re.Op {
+	case syntax.OpConcat:
+		slices.Reverse(r.Sub)
+	case syntax.OpLiteral:
+		r.Rune = slices.Clone(re.Rune)
+		slices.Reverse(r.Rune)
+	case syntax.OpBeginText:
+		r.Op = syntax.OpEndText
+	case syntax.OpEndText:
+		r.Op = syntax.OpBeginText
+	case syntax.OpBeginLine:
+		r.Op = syntax.OpEndLine
+	case syntax.OpEndLine:
+		r.Op = syntax.OpBeginLine
+	}
+	return &r
+}
+
+// reverseRunes returns s with its characters in reverse order.
+func reverseRunes(s string) string {
+	r := []rune(s)
+	slices.Reverse(r)
+	return string(r)
+}
