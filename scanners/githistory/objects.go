@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // This file reads git objects straight from a repository's object folder:
@@ -71,8 +72,29 @@ type packFile struct {
 	sortOnce  sync.Once
 	sorted    []int64 // object offsets ascending, for object extents (built on first use)
 	idxData   []byte
-	idxMapped bool   // idxData is a mapping to release on close
-	data      []byte // the mapped pack, or nil (then ReadAt is used)
+	idxMapped bool         // idxData is a mapping to release on close
+	data      []byte       // the mapped pack, or nil (then ReadAt is used)
+	read      atomic.Int64 // bytes of data inflated, for dropPages
+}
+
+// dropEvery is how many bytes of a mapped pack are read between releases
+// of its pages. A history scan reads every blob of a pack once, and the
+// pages it touched would otherwise stay in the process's resident set:
+// git.git's 500 MB pack took sprawl's peak RSS to 837 MB (690 MB with
+// the releases). The kernel maps 64 KiB around each page read, so the
+// releases come often. Released pages stay in the page cache; touching one
+// again costs a minor fault.
+var dropEvery int64 = 32 << 20
+
+// noteRead counts n bytes read from the mapped pack and releases the
+// mapping's pages each time dropEvery more have been read.
+func (p *packFile) noteRead(n int64) {
+	if n <= 0 {
+		return
+	}
+	if now := p.read.Add(n); now/dropEvery != (now-n)/dropEvery {
+		dropPages(p.data)
+	}
 }
 
 // readIndexFile maps a pack index (a lookup touches a few of its pages;
@@ -291,7 +313,10 @@ func (z *inflater) inflate(p *packFile, off int64, h entryHeader) ([]byte, error
 		if h.dataOff >= p.size-20 || p.size > int64(len(p.data)) {
 			return nil, fmt.Errorf("bad object extent at offset %d", off)
 		}
-		return z.inflateBytes(p.data[h.dataOff:p.size-20], h.size)
+		src := p.data[h.dataOff : p.size-20]
+		out, err := z.inflateBytes(src, h.size)
+		p.noteRead(int64(len(src) - z.br.Len()))
+		return out, err
 	}
 	n := p.end(off) - h.dataOff
 	if n <= 0 || n > p.size || h.dataOff+n > p.size {
