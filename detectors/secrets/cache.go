@@ -13,6 +13,11 @@ import (
 // findings for a hash lookup instead of a regex pass. Keys are 128-bit
 // hashes of (hasher, path class, text); the cache is bounded by entries
 // and simply cleared shard by shard when full.
+//
+// Nearly every window yields nothing, so those are kept apart in a set
+// whose entries hold no pointers: the garbage collector need not scan a
+// million of them at every cycle, and each takes a third of the memory of
+// an entry holding a findings slice.
 type windowCache struct {
 	seed1, seed2 maphash.Seed
 	shards       [64]cacheShard
@@ -22,15 +27,17 @@ type windowCache struct {
 type cacheKey struct{ a, b uint64 }
 
 type cacheShard struct {
-	mu sync.Mutex
-	m  map[cacheKey][]detectors.Finding
+	mu    sync.Mutex
+	empty map[cacheKey]struct{}            // windows without findings
+	found map[cacheKey][]detectors.Finding // windows with some
 }
 
 // newWindowCache holds up to about entries windows.
 func newWindowCache(entries int) *windowCache {
 	c := &windowCache{seed1: maphash.MakeSeed(), seed2: maphash.MakeSeed(), perShard: max(entries/64, 16)}
 	for i := range c.shards {
-		c.shards[i].m = map[cacheKey][]detectors.Finding{}
+		c.shards[i].empty = map[cacheKey]struct{}{}
+		c.shards[i].found = map[cacheKey][]detectors.Finding{}
 	}
 	return c
 }
@@ -57,19 +64,27 @@ func (c *windowCache) key(h *detectors.Hasher, class, text string) cacheKey {
 func (c *windowCache) get(k cacheKey) ([]detectors.Finding, bool) {
 	s := &c.shards[k.a%uint64(len(c.shards))]
 	s.mu.Lock()
-	v, ok := s.m[k]
-	s.mu.Unlock()
+	defer s.mu.Unlock()
+	if _, ok := s.empty[k]; ok {
+		return nil, true
+	}
+	v, ok := s.found[k]
 	return v, ok
 }
 
 func (c *windowCache) put(k cacheKey, v []detectors.Finding) {
 	s := &c.shards[k.a%uint64(len(c.shards))]
 	s.mu.Lock()
-	if len(s.m) >= c.perShard {
-		clear(s.m)
+	defer s.mu.Unlock()
+	if len(s.empty)+len(s.found) >= c.perShard {
+		clear(s.empty)
+		clear(s.found)
 	}
-	s.m[k] = v
-	s.mu.Unlock()
+	if len(v) == 0 {
+		s.empty[k] = struct{}{}
+	} else {
+		s.found[k] = v
+	}
 }
 
 // cloneFindings copies findings so that callers may change them.
