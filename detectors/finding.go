@@ -97,7 +97,11 @@ type Finding struct {
 // Input is what a detector examines: content and the path it sits at.
 type Input struct {
 	// Path is slash-separated and relative to the repository root.
-	Path    string
+	Path string
+	// Content is read-only: detectors may read it as a string without
+	// copying it and keep parts of it in findings and caches, so callers
+	// must not modify it once handed over (every scanner reads each file or
+	// blob into a buffer of its own).
 	Content []byte
 	// Hasher computes fingerprints of secrets found in Content.
 	Hasher *Hasher

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"unicode/utf16"
+	"unsafe"
 
 	"github.com/rs/zerolog"
 	"github.com/zricethezav/gitleaks/v8/config"
@@ -189,7 +190,8 @@ func (d *Detector) Detect(ctx context.Context, in detectors.Input) []detectors.F
 	if len(in.Content) == 0 {
 		return nil
 	}
-	raw := string(in.Content)
+	// The content is read-only (detectors.Input): no copy of every blob.
+	raw := unsafe.String(unsafe.SliceData(in.Content), len(in.Content))
 	var out []detectors.Finding
 	if d.PathOnly(in.Path) {
 		// Path-only rules (e.g. a .p12 file) need no content windows.
