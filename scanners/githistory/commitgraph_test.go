@@ -1,7 +1,6 @@
 package githistory
 
 import (
-	"bytes"
 	"encoding/binary"
 	"fmt"
 	"os"
@@ -10,30 +9,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sprawl-dev/sprawl/fixtures/gitgen"
 	"github.com/sprawl-dev/sprawl/scanners/repoinfo"
 )
 
 func runGit(t *testing.T, dir string, args ...string) string {
 	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	for _, kv := range os.Environ() {
-		if n, _, _ := strings.Cut(kv, "="); n != "GIT_DIR" && n != "GIT_INDEX_FILE" && n != "GIT_WORK_TREE" {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
-	cmd.Env = append(cmd.Env, "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1",
-		"GIT_AUTHOR_NAME=dev", "GIT_AUTHOR_EMAIL=dev@example.test",
-		"GIT_COMMITTER_NAME=dev", "GIT_COMMITTER_EMAIL=dev@example.test")
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("git %v: %v\n%s", args, err, errb.String())
-	}
-	return strings.TrimSpace(out.String())
+	return strings.TrimSpace(gitgen.Git(t, dir, "", nil, args...))
 }
 
 // graphHistory has two roots: the first-parent line's, and one merged in

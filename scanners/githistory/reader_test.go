@@ -1,18 +1,17 @@
 package githistory_test
 
 import (
-	"bytes"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/sprawl-dev/sprawl/fixtures/gitgen"
 	"github.com/sprawl-dev/sprawl/scanners/githistory"
 )
 
@@ -22,26 +21,7 @@ import (
 
 func gitCmd(t *testing.T, dir string, args ...string) string {
 	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	var env []string
-	for _, kv := range os.Environ() {
-		if n, _, _ := strings.Cut(kv, "="); n != "GIT_DIR" && n != "GIT_INDEX_FILE" && n != "GIT_WORK_TREE" {
-			env = append(env, kv)
-		}
-	}
-	cmd.Env = append(env, "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1",
-		"GIT_AUTHOR_NAME=dev", "GIT_AUTHOR_EMAIL=dev@example.test",
-		"GIT_COMMITTER_NAME=dev", "GIT_COMMITTER_EMAIL=dev@example.test")
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("git %v: %v\n%s", args, err, errb.String())
-	}
-	return out.String()
+	return gitgen.Git(t, dir, "", nil, args...)
 }
 
 func objectID(t *testing.T, s string) githistory.ObjectID {

@@ -1,7 +1,6 @@
 package staged
 
 import (
-	"bytes"
 	"context"
 	"encoding/hex"
 	"fmt"
@@ -13,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sprawl-dev/sprawl/fixtures/gitgen"
 	"github.com/sprawl-dev/sprawl/scanners"
 	"github.com/sprawl-dev/sprawl/scanners/githistory"
 	"github.com/sprawl-dev/sprawl/scanners/staged/gitindex"
@@ -24,30 +24,9 @@ import (
 // exactly the regular files `git diff-index --cached HEAD` reports as
 // added or modified, minus intent-to-add entries and mode-only changes.
 
-var gitEnv = []string{"GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1",
-	"GIT_AUTHOR_NAME=dev", "GIT_AUTHOR_EMAIL=dev@example.test",
-	"GIT_COMMITTER_NAME=dev", "GIT_COMMITTER_EMAIL=dev@example.test"}
-
 func git(t *testing.T, dir, stdin string, args ...string) string {
 	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	for _, kv := range os.Environ() {
-		if n, _, _ := strings.Cut(kv, "="); n != "GIT_DIR" && n != "GIT_INDEX_FILE" && n != "GIT_WORK_TREE" {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
-	cmd.Env = append(cmd.Env, gitEnv...)
-	cmd.Stdin = strings.NewReader(stdin)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, errb.String())
-	}
-	return out.String()
+	return gitgen.Git(t, dir, stdin, nil, args...)
 }
 
 func write(t *testing.T, dir, name, content string) {
@@ -179,7 +158,7 @@ var scenarios = []scenario{
 		write(t, dir, "pkg3/sub/file3.go", "package main3\n")
 		git(t, dir, "", "commit", "-q", "-am", "main")
 		cmd := exec.Command("git", "merge", "-q", "side")
-		cmd.Dir, cmd.Env = dir, append(os.Environ(), gitEnv...)
+		cmd.Dir, cmd.Env = dir, append(os.Environ(), gitgen.Env...)
 		if out, err := cmd.CombinedOutput(); err == nil {
 			t.Fatalf("merge did not conflict: %s", out)
 		}
@@ -484,7 +463,7 @@ func TestIndexFileOption(t *testing.T) {
 	write(t, dir, "app/config.env", "MODE=in the other index\n")
 	other := filepath.Join(t.TempDir(), "index")
 	cmd := exec.Command("git", "add", "app/config.env")
-	cmd.Dir, cmd.Env = dir, append(append(os.Environ(), gitEnv...), "GIT_INDEX_FILE="+other)
+	cmd.Dir, cmd.Env = dir, append(append(os.Environ(), gitgen.Env...), "GIT_INDEX_FILE="+other)
 	// git add with a fresh GIT_INDEX_FILE would stage only this file; seed
 	// it from the real index first, as git commit -a does.
 	data, err := os.ReadFile(filepath.Join(dir, ".git", "index"))

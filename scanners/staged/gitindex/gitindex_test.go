@@ -8,10 +8,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/sprawl-dev/sprawl/fixtures/gitgen"
 )
 
 // The tests compare this reader with the real git binary: git writes the
@@ -25,36 +26,12 @@ func needGit(t testing.TB) {
 	}
 }
 
-// gitEnv isolates git from the user's configuration.
-var gitEnv = []string{"GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1",
-	"GIT_AUTHOR_NAME=dev", "GIT_AUTHOR_EMAIL=dev@example.test",
-	"GIT_COMMITTER_NAME=dev", "GIT_COMMITTER_EMAIL=dev@example.test",
-	"GIT_AUTHOR_DATE=2020-01-01T00:00:00Z", "GIT_COMMITTER_DATE=2020-01-01T00:00:00Z"}
+// fixedDates make commits reproducible.
+var fixedDates = []string{"GIT_AUTHOR_DATE=2020-01-01T00:00:00Z", "GIT_COMMITTER_DATE=2020-01-01T00:00:00Z"}
 
 func git(t testing.TB, dir, stdin string, args ...string) string {
 	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	// The repository and index must be dir's own, even under a git hook.
-	cmd.Env = withoutEnv(append(os.Environ(), gitEnv...), "GIT_INDEX_FILE", "GIT_DIR", "GIT_WORK_TREE")
-	cmd.Stdin = strings.NewReader(stdin)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, errb.String())
-	}
-	return out.String()
-}
-
-func withoutEnv(env []string, names ...string) []string {
-	var out []string
-	for _, kv := range env {
-		name, _, _ := strings.Cut(kv, "=")
-		if !slices.Contains(names, name) {
-			out = append(out, kv)
-		}
-	}
-	return out
+	return gitgen.Git(t, dir, stdin, fixedDates, args...)
 }
 
 func write(t testing.TB, dir, name, content string) {
