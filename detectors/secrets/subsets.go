@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unsafe"
 
 	ahocorasick "github.com/BobuSumisu/aho-corasick"
 	"github.com/zricethezav/gitleaks/v8/config"
@@ -28,6 +29,7 @@ type ruleSubsets struct {
 	cfg       config.Config
 	trie      *ahocorasick.Trie
 	byKeyword map[string][]string // lower-cased keyword -> rule ids
+	byPattern [][]string          // the trie's pattern index -> rule ids
 	// exists holds each content rule's existence pattern (prefilter.go),
 	// compiled on first use: a pre-commit scan needs few of them.
 	exists map[string]func() *regexp.Regexp
@@ -73,8 +75,14 @@ func newRuleSubsets(cfg config.Config, full, fullDecode func() *detect.Detector,
 	}
 	if trie != nil && sameSet(kws, trieKeywords) {
 		s.trie = trie
+		kws = trieKeywords
 	} else {
 		s.trie = ahocorasick.NewTrieBuilder().AddStrings(kws).Build()
+	}
+	// The automaton reports keywords by the order they were added.
+	s.byPattern = make([][]string, len(kws))
+	for i, k := range kws {
+		s.byPattern[i] = s.byKeyword[k]
 	}
 	return s
 }
@@ -101,10 +109,18 @@ func (s *ruleSubsets) detector(text string, decode bool) *detect.Detector {
 	} else {
 		decode = false
 	}
+	// Each keyword's rules once, whatever how often it occurs; the walk
+	// reads the lower-cased text in place (it only reads).
+	hit := make([]bool, len(s.byPattern))
 	for _, t := range texts {
-		for _, m := range s.trie.MatchString(asciiLower(t)) {
-			ids = append(ids, s.byKeyword[m.MatchString()]...)
-		}
+		lower := asciiLower(t)
+		s.trie.Walk(unsafe.Slice(unsafe.StringData(lower), len(lower)), func(_, _, pattern int64) bool {
+			if !hit[pattern] {
+				hit[pattern] = true
+				ids = append(ids, s.byPattern[pattern]...)
+			}
+			return true
+		})
 	}
 	// Only rules that match somewhere in some layer can report anything.
 	slices.Sort(ids)
