@@ -35,17 +35,6 @@ func objectID(t *testing.T, s string) githistory.ObjectID {
 	return id
 }
 
-func writeFile(t *testing.T, dir, name, content string) {
-	t.Helper()
-	p := filepath.Join(dir, filepath.FromSlash(name))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // readerRepo makes a history of several commits whose files change a
 // little each time (so a packed repository stores deltas).
 func readerRepo(t *testing.T) string {
@@ -54,9 +43,9 @@ func readerRepo(t *testing.T) string {
 	gitCmd(t, dir, "init", "-q", "-b", "main")
 	body := strings.Repeat("a line that repeats so that git stores deltas\n", 200)
 	for i := range 6 {
-		writeFile(t, dir, "docs/readme.md", body+fmt.Sprintf("version %d\n", i))
-		writeFile(t, dir, fmt.Sprintf("src/pkg%d/file.go", i), fmt.Sprintf("package pkg%d\n", i))
-		writeFile(t, dir, "big.bin", strings.Repeat("x", 5000+i))
+		gitgen.WriteFile(t, dir, "docs/readme.md", body+fmt.Sprintf("version %d\n", i))
+		gitgen.WriteFile(t, dir, fmt.Sprintf("src/pkg%d/file.go", i), fmt.Sprintf("package pkg%d\n", i))
+		gitgen.WriteFile(t, dir, "big.bin", strings.Repeat("x", 5000+i))
 		gitCmd(t, dir, "add", "-A")
 		gitCmd(t, dir, "commit", "-q", "-m", "c"+strconv.Itoa(i))
 	}
@@ -134,7 +123,7 @@ func TestObjectReaderMatchesGit(t *testing.T) {
 		}},
 		{"half packed, half loose", func(t *testing.T, dir string) string {
 			gitCmd(t, dir, "gc", "-q")
-			writeFile(t, dir, "docs/readme.md", "after the pack\n")
+			gitgen.WriteFile(t, dir, "docs/readme.md", "after the pack\n")
 			gitCmd(t, dir, "commit", "-q", "-am", "loose")
 			return dir
 		}},
@@ -145,7 +134,7 @@ func TestObjectReaderMatchesGit(t *testing.T) {
 			if _, err := os.Stat(filepath.Join(clone, ".git", "objects", "info", "alternates")); err != nil {
 				t.Fatal(err)
 			}
-			writeFile(t, clone, "own.txt", "only in the clone\n")
+			gitgen.WriteFile(t, clone, "own.txt", "only in the clone\n")
 			gitCmd(t, clone, "add", "own.txt")
 			gitCmd(t, clone, "commit", "-q", "-m", "own")
 			return clone

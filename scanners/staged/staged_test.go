@@ -29,30 +29,19 @@ func git(t *testing.T, dir, stdin string, args ...string) string {
 	return gitgen.Git(t, dir, stdin, nil, args...)
 }
 
-func write(t *testing.T, dir, name, content string) {
-	t.Helper()
-	p := filepath.Join(dir, filepath.FromSlash(name))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // base is the committed starting point of most scenarios.
 func base(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
 	git(t, dir, "", "init", "-q", "-b", "main")
 	for i := range 12 {
-		write(t, dir, fmt.Sprintf("pkg%d/sub/file%d.go", i%4, i), fmt.Sprintf("package p%d\n", i))
+		gitgen.WriteFile(t, dir, fmt.Sprintf("pkg%d/sub/file%d.go", i%4, i), fmt.Sprintf("package p%d\n", i))
 	}
-	write(t, dir, "app/config.env", "MODE=dev\n")
-	write(t, dir, "app/old.env", "OLD=1\n")
-	write(t, dir, "docs/readme.md", "hello\n")
-	write(t, dir, "x", "a file that becomes a folder\n")
-	write(t, dir, "tool.sh", "#!/bin/sh\n")
+	gitgen.WriteFile(t, dir, "app/config.env", "MODE=dev\n")
+	gitgen.WriteFile(t, dir, "app/old.env", "OLD=1\n")
+	gitgen.WriteFile(t, dir, "docs/readme.md", "hello\n")
+	gitgen.WriteFile(t, dir, "x", "a file that becomes a folder\n")
+	gitgen.WriteFile(t, dir, "tool.sh", "#!/bin/sh\n")
 	if err := os.Symlink("docs/readme.md", filepath.Join(dir, "link")); err != nil {
 		t.Fatal(err)
 	}
@@ -69,14 +58,14 @@ type scenario struct {
 var scenarios = []scenario{
 	{"modified file in a nested folder", func(t *testing.T) string {
 		dir := base(t)
-		write(t, dir, "pkg2/sub/file6.go", "package changed\n")
+		gitgen.WriteFile(t, dir, "pkg2/sub/file6.go", "package changed\n")
 		git(t, dir, "", "add", "pkg2/sub/file6.go")
 		return dir
 	}},
 	{"new files, new folders", func(t *testing.T) string {
 		dir := base(t)
-		write(t, dir, "app/new.env", "NEW=1\n")
-		write(t, dir, "brand/new/deep/file.txt", "deep\n")
+		gitgen.WriteFile(t, dir, "app/new.env", "NEW=1\n")
+		gitgen.WriteFile(t, dir, "brand/new/deep/file.txt", "deep\n")
 		git(t, dir, "", "add", "-A")
 		return dir
 	}},
@@ -89,7 +78,7 @@ var scenarios = []scenario{
 		dir := base(t)
 		git(t, dir, "", "mv", "app/old.env", "app/renamed.env")
 		git(t, dir, "", "mv", "docs/readme.md", "docs/README.md")
-		write(t, dir, "docs/README.md", "hello\nedited\n")
+		gitgen.WriteFile(t, dir, "docs/README.md", "hello\nedited\n")
 		git(t, dir, "", "add", "-A")
 		return dir
 	}},
@@ -98,7 +87,7 @@ var scenarios = []scenario{
 		if err := os.Chmod(filepath.Join(dir, "app", "config.env"), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		write(t, dir, "run.sh", "#!/bin/sh\necho new\n")
+		gitgen.WriteFile(t, dir, "run.sh", "#!/bin/sh\necho new\n")
 		if err := os.Chmod(filepath.Join(dir, "run.sh"), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -113,7 +102,7 @@ var scenarios = []scenario{
 		git(t, dir, "", "add", "link2")
 		// link becomes a regular file; tool.sh becomes a symlink.
 		os.Remove(filepath.Join(dir, "link"))
-		write(t, dir, "link", "now a file\n")
+		gitgen.WriteFile(t, dir, "link", "now a file\n")
 		os.Remove(filepath.Join(dir, "tool.sh"))
 		if err := os.Symlink("link", filepath.Join(dir, "tool.sh")); err != nil {
 			t.Fatal(err)
@@ -125,37 +114,37 @@ var scenarios = []scenario{
 	{"file becomes a folder and back", func(t *testing.T) string {
 		dir := base(t)
 		git(t, dir, "", "rm", "-q", "x")
-		write(t, dir, "x/inside.txt", "now a folder\n")
+		gitgen.WriteFile(t, dir, "x/inside.txt", "now a folder\n")
 		git(t, dir, "", "rm", "-q", "-r", "docs")
-		write(t, dir, "docs", "now a file\n")
+		gitgen.WriteFile(t, dir, "docs", "now a file\n")
 		git(t, dir, "", "add", "-A")
 		return dir
 	}},
 	{"intent to add", func(t *testing.T) string {
 		dir := base(t)
-		write(t, dir, "later.env", "TOKEN=later\n")
-		write(t, dir, "pkg1/sub/later.go", "package later\n")
+		gitgen.WriteFile(t, dir, "later.env", "TOKEN=later\n")
+		gitgen.WriteFile(t, dir, "pkg1/sub/later.go", "package later\n")
 		git(t, dir, "", "add", "-N", "later.env", "pkg1/sub/later.go")
-		write(t, dir, "staged.env", "X=1\n")
+		gitgen.WriteFile(t, dir, "staged.env", "X=1\n")
 		git(t, dir, "", "add", "staged.env")
 		return dir
 	}},
 	{"partially staged", func(t *testing.T) string {
 		dir := base(t)
-		write(t, dir, "app/config.env", "MODE=staged\n")
+		gitgen.WriteFile(t, dir, "app/config.env", "MODE=staged\n")
 		git(t, dir, "", "add", "app/config.env")
-		write(t, dir, "app/config.env", "MODE=staged\nUNSTAGED=1\n")
+		gitgen.WriteFile(t, dir, "app/config.env", "MODE=staged\nUNSTAGED=1\n")
 		return dir
 	}},
 	{"merge with a conflict and a resolved path", func(t *testing.T) string {
 		dir := base(t)
 		git(t, dir, "", "checkout", "-q", "-b", "side")
-		write(t, dir, "app/config.env", "MODE=side\n")
-		write(t, dir, "pkg0/sub/file0.go", "package side\n")
+		gitgen.WriteFile(t, dir, "app/config.env", "MODE=side\n")
+		gitgen.WriteFile(t, dir, "pkg0/sub/file0.go", "package side\n")
 		git(t, dir, "", "commit", "-q", "-am", "side")
 		git(t, dir, "", "checkout", "-q", "main")
-		write(t, dir, "app/config.env", "MODE=main\n")
-		write(t, dir, "pkg3/sub/file3.go", "package main3\n")
+		gitgen.WriteFile(t, dir, "app/config.env", "MODE=main\n")
+		gitgen.WriteFile(t, dir, "pkg3/sub/file3.go", "package main3\n")
 		git(t, dir, "", "commit", "-q", "-am", "main")
 		cmd := exec.Command("git", "merge", "-q", "side")
 		cmd.Dir, cmd.Env = dir, append(os.Environ(), gitgen.Env...)
@@ -167,15 +156,15 @@ var scenarios = []scenario{
 	{"skip-worktree entries", func(t *testing.T) string {
 		dir := base(t)
 		git(t, dir, "", "update-index", "--skip-worktree", "pkg1/sub/file1.go")
-		write(t, dir, "pkg1/sub/file5.go", "package five\n")
+		gitgen.WriteFile(t, dir, "pkg1/sub/file5.go", "package five\n")
 		git(t, dir, "", "add", "pkg1/sub/file5.go")
 		return dir
 	}},
 	{"first commit (no HEAD)", func(t *testing.T) string {
 		dir := t.TempDir()
 		git(t, dir, "", "init", "-q", "-b", "main")
-		write(t, dir, "first.env", "A=1\n")
-		write(t, dir, "deep/er/file.txt", "x\n")
+		gitgen.WriteFile(t, dir, "first.env", "A=1\n")
+		gitgen.WriteFile(t, dir, "deep/er/file.txt", "x\n")
 		if err := os.Symlink("first.env", filepath.Join(dir, "l")); err != nil {
 			t.Fatal(err)
 		}
@@ -186,24 +175,24 @@ var scenarios = []scenario{
 		dir := base(t)
 		wt := filepath.Join(t.TempDir(), "wt")
 		git(t, dir, "", "worktree", "add", "-q", "-b", "side", wt)
-		write(t, wt, "app/config.env", "MODE=worktree\n")
-		write(t, wt, "wt-only.env", "W=1\n")
+		gitgen.WriteFile(t, wt, "app/config.env", "MODE=worktree\n")
+		gitgen.WriteFile(t, wt, "wt-only.env", "W=1\n")
 		git(t, wt, "", "add", "-A")
 		// The main checkout's own staged change must not leak in.
-		write(t, dir, "docs/readme.md", "main checkout\n")
+		gitgen.WriteFile(t, dir, "docs/readme.md", "main checkout\n")
 		git(t, dir, "", "add", "-A")
 		return wt
 	}},
 	{"nothing staged", func(t *testing.T) string {
 		dir := base(t)
-		write(t, dir, "app/config.env", "MODE=unstaged\n")
+		gitgen.WriteFile(t, dir, "app/config.env", "MODE=unstaged\n")
 		return dir
 	}},
 	{"sparse index, HEAD moved under it", func(t *testing.T) string {
 		dir := base(t)
-		write(t, dir, "pkg0/sub/file0.go", "package later0\n")
-		write(t, dir, "pkg3/sub/added.go", "package added\n")
-		write(t, dir, "app/config.env", "MODE=later\n")
+		gitgen.WriteFile(t, dir, "pkg0/sub/file0.go", "package later0\n")
+		gitgen.WriteFile(t, dir, "pkg3/sub/added.go", "package added\n")
+		gitgen.WriteFile(t, dir, "app/config.env", "MODE=later\n")
 		git(t, dir, "", "add", "-A")
 		git(t, dir, "", "commit", "-q", "-m", "later")
 		git(t, dir, "", "sparse-checkout", "set", "--cone", "--sparse-index", "app")
@@ -352,7 +341,7 @@ func TestChangesMatchGit(t *testing.T) {
 // equals HEAD's are neither hashed nor read.
 func TestCachedTreeSkipsWork(t *testing.T) {
 	dir := base(t)
-	write(t, dir, "pkg2/sub/file6.go", "package changed\n")
+	gitgen.WriteFile(t, dir, "pkg2/sub/file6.go", "package changed\n")
 	git(t, dir, "", "add", "pkg2/sub/file6.go")
 	_, dirs, _ := findRepo(dir)
 	idx, err := gitindex.Read(filepath.Join(dirs.GitDir, "index"), dirs.GitDir)
@@ -392,7 +381,7 @@ func TestCachedTreeSkipsWork(t *testing.T) {
 // entries is ignored, not trusted.
 func TestInconsistentCachedTree(t *testing.T) {
 	dir := base(t)
-	write(t, dir, "pkg2/sub/file6.go", "package changed\n")
+	gitgen.WriteFile(t, dir, "pkg2/sub/file6.go", "package changed\n")
 	git(t, dir, "", "add", "pkg2/sub/file6.go")
 	want := wantChanges(t, dir)
 	_, dirs, _ := findRepo(dir)
@@ -422,12 +411,12 @@ func (s *sink) Note(n scanners.Note)               { s.notes = append(s.notes, n
 
 func TestScanEmitsStagedAndPreviousBlobs(t *testing.T) {
 	dir := base(t)
-	write(t, dir, "app/config.env", "MODE=staged\n")
-	write(t, dir, "big.txt", strings.Repeat("x", 2000))
-	write(t, dir, "bin.dat", "\x00\x01binary")
-	write(t, dir, "skip/me.env", "A=1\n")
+	gitgen.WriteFile(t, dir, "app/config.env", "MODE=staged\n")
+	gitgen.WriteFile(t, dir, "big.txt", strings.Repeat("x", 2000))
+	gitgen.WriteFile(t, dir, "bin.dat", "\x00\x01binary")
+	gitgen.WriteFile(t, dir, "skip/me.env", "A=1\n")
 	git(t, dir, "", "add", "-A")
-	write(t, dir, "app/config.env", "MODE=unstaged\n")
+	gitgen.WriteFile(t, dir, "app/config.env", "MODE=unstaged\n")
 	s, err := New(filepath.Join(dir, "pkg1", "sub"), Options{MaxFileSize: 1000, Exclude: []string{"skip/**"}})
 	if err != nil {
 		t.Fatal(err)
@@ -460,7 +449,7 @@ func TestScanEmitsStagedAndPreviousBlobs(t *testing.T) {
 
 func TestIndexFileOption(t *testing.T) {
 	dir := base(t)
-	write(t, dir, "app/config.env", "MODE=in the other index\n")
+	gitgen.WriteFile(t, dir, "app/config.env", "MODE=in the other index\n")
 	other := filepath.Join(t.TempDir(), "index")
 	cmd := exec.Command("git", "add", "app/config.env")
 	cmd.Dir, cmd.Env = dir, append(append(os.Environ(), gitgen.Env...), "GIT_INDEX_FILE="+other)
@@ -521,7 +510,7 @@ func TestBrokenRepositories(t *testing.T) {
 			}
 		}, []string{"sharedindex", "--no-split-index"}},
 		{"HEAD's tree missing", func(t *testing.T, dir string) {
-			write(t, dir, "app/config.env", "MODE=x\n")
+			gitgen.WriteFile(t, dir, "app/config.env", "MODE=x\n")
 			git(t, dir, "", "add", "app/config.env")
 			tree := strings.TrimSpace(git(t, dir, "", "rev-parse", "HEAD^{tree}"))
 			os.Remove(filepath.Join(dir, ".git", "objects", tree[:2], tree[2:]))
