@@ -31,8 +31,8 @@ vet:
 	$(GO) vet ./...
 
 ## bench: Go benchmarks, then sprawl vs gitleaks (same module version) on a
-## generated history and on REPO=/path/to/repo when given, then sweep
-## throughput (bench-sweep).
+## generated history and on REPO=/path/to/repo or BENCH_REPOS=path1,path2
+## when given, then sweep throughput (bench-sweep).
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	./scripts/bench.sh $(REPO)

@@ -2,7 +2,8 @@
 # Side-by-side: sprawl vs gitleaks (built from the gitleaks module version in
 # go.mod) on a generated history and on each repository path given.
 # Prints wall time, peak RSS, their ratios, and whether sprawl found every
-# (path, secret) gitleaks found. Usage: scripts/bench.sh [REPO ...]
+# (path, secret) gitleaks found. Usage: scripts/bench.sh [REPO ...], or
+# BENCH_REPOS=path1,path2 scripts/bench.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${BENCH_DIR:-.bench}
@@ -134,4 +135,10 @@ echo "== twice the commits, same content (generated vs generated-replay)"
 awk -v s1="$s1" -v s2="$s2" -v g1="$g1" -v g2="$g2" 'BEGIN{
   printf "  sprawl   : %.2f s -> %.2f s (x%.2f)\n", s1, s2, s2/s1
   printf "  gitleaks : %.2f s -> %.2f s (x%.2f)\n", g1, g2, g2/g1 }'
-for repo in "$@"; do bench_repo "$repo"; done
+# Repositories to compare on: the arguments, then BENCH_REPOS=path1,path2.
+repos=("$@")
+if [ -n "${BENCH_REPOS:-}" ]; then
+  IFS=, read -r -a more <<< "$BENCH_REPOS"
+  repos+=("${more[@]}")
+fi
+for repo in "${repos[@]}"; do bench_repo "$repo"; done
