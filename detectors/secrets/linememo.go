@@ -71,19 +71,7 @@ func newLineMemo(slots int) *lineMemo {
 
 func (m *lineMemo) hash(line string) uint64 { return maphash.String(m.seed, line) }
 
-// get returns the flags remembered for a line with hash h.
-func (m *lineMemo) get(h uint64) (flags uint64, ok bool) {
-	for _, t := range m.tables {
-		if t.used.Load() == 0 {
-			break // tables fill in order: the rest are empty too
-		}
-		if f, ok := t.get(h); ok {
-			return f, true
-		}
-	}
-	return 0, false
-}
-
+// get returns the flags the table remembers for a line with hash h.
 func (t *memoTable) get(h uint64) (flags uint64, ok bool) {
 	key := h &^ memoFlags
 	for i := h >> 32 & t.mask; ; i = (i + 1) & t.mask {

@@ -11,6 +11,24 @@ import (
 	glreport "github.com/zricethezav/gitleaks/v8/report"
 )
 
+// get looks a line up one probe at a time, table by table: the reference
+// the scanner's batched lookups (getBatch) are checked against.
+func (m *lineMemo) get(h uint64) (flags uint64, ok bool) {
+	for _, t := range m.tables {
+		if t.used.Load() == 0 {
+			break // tables fill in order: the rest are empty too
+		}
+		if f, ok := t.get(h); ok {
+			return f, true
+		}
+	}
+	return 0, false
+}
+
+// MatchString reports whether the pattern matches path the way scans ask
+// it (literal check, reversal), for the tests.
+func (p *pathPattern) MatchString(path string) bool { return p.match(newPathText(path)) }
+
 func TestLineMemo(t *testing.T) {
 	m := newLineMemo(16) // remembers 12 lines
 	lines := make([]string, 20)

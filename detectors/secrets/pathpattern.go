@@ -48,9 +48,6 @@ func newPathPattern(pattern string) *pathPattern {
 	return p
 }
 
-// MatchString reports whether the pattern matches path.
-func (p *pathPattern) MatchString(path string) bool { return p.match(newPathText(path)) }
-
 // match reports whether the pattern matches a path.
 func (p *pathPattern) match(pt pathText) bool {
 	if p.literal != "" && !contains(pt.path, p.literal, p.fold) {
