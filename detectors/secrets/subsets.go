@@ -10,7 +10,6 @@ import (
 	"github.com/zricethezav/gitleaks/v8/config"
 	"github.com/zricethezav/gitleaks/v8/detect"
 	"github.com/zricethezav/gitleaks/v8/detect/codec"
-	"github.com/zricethezav/gitleaks/v8/regexp"
 )
 
 // ruleSubsets hands out gitleaks detectors configured with only the rules
@@ -30,9 +29,9 @@ type ruleSubsets struct {
 	trie      *ahocorasick.Trie
 	byKeyword map[string][]string // lower-cased keyword -> rule ids
 	byPattern [][]string          // the trie's pattern index -> rule ids
-	// exists holds each content rule's existence pattern (prefilter.go),
+	// exists holds each content rule's existence check (prefilter.go),
 	// compiled on first use: a pre-commit scan needs few of them.
-	exists map[string]func() *regexp.Regexp
+	exists map[string]func() *existence
 	always []string // rules without keywords run on everything
 	// full and fullDecode hold every rule, for when the cache is full;
 	// they are built on first use.
@@ -54,12 +53,12 @@ func newRuleSubsets(cfg config.Config, full, fullDecode func() *detect.Detector,
 	trie *ahocorasick.Trie, trieKeywords []string) *ruleSubsets {
 	s := &ruleSubsets{cfg: cfg, full: full, fullDecode: fullDecode, decodeDepth: decodeDepth,
 		byKeyword: map[string][]string{}, detectors: map[string]*detect.Detector{},
-		exists: map[string]func() *regexp.Regexp{}}
+		exists: map[string]func() *existence{}}
 	var kws []string
 	for _, id := range cfg.OrderedRules {
 		r := cfg.Rules[id]
 		if re := r.Regex; re != nil {
-			s.exists[id] = sync.OnceValue(func() *regexp.Regexp { return existenceRegexp(re) })
+			s.exists[id] = sync.OnceValue(func() *existence { return newExistence(re) })
 		}
 		if len(r.Keywords) == 0 && r.Regex != nil {
 			// Path-only rules read no text: Detect runs them once a file.
@@ -129,9 +128,9 @@ func (s *ruleSubsets) detector(text string, decode bool) *detect.Detector {
 		if exists == nil {
 			return false
 		}
-		re := exists()
+		e := exists()
 		for _, t := range texts {
-			if re.MatchString(t) {
+			if e.MatchString(t) {
 				return false
 			}
 		}

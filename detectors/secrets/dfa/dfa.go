@@ -1,0 +1,320 @@
+// Package dfa answers "does this regular expression match anywhere in
+// this text?" with a lazily built deterministic automaton: one table
+// lookup per byte, whatever the pattern.
+//
+// The secrets detector asks that question of a rule's existence pattern
+// for every window a keyword selects, and almost always the answer is no.
+// Go's regexp answers it with a backtracker or a Pike VM (tens of
+// nanoseconds a byte on generic-api-key's counted repetitions), RE2 in
+// WebAssembly with a DFA behind a call into the WebAssembly runtime. This
+// package builds the DFA states of Go's compiled program (regexp/syntax)
+// as the text needs them, over 129 symbols: the 128 ASCII bytes and one
+// symbol that stands for any non-ASCII character.
+//
+// On ASCII text the answer is exact: the same program, the same
+// instruction semantics, the same empty-width assertions as Go's regexp.
+// A non-ASCII character (or an invalid byte) is matched by every
+// instruction that could match some non-ASCII character, so with such
+// text the automaton may say yes where the regexp says no — never the
+// reverse. That makes a "no" exact for Go's regexp and for RE2 alike (both
+// give \b, \s and \w their ASCII meanings), which is what a prefilter needs.
+package dfa
+
+import (
+	"encoding/binary"
+	"regexp/syntax"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"unicode/utf8"
+)
+
+// symbols is the alphabet: ASCII bytes, then nonASCII for any other
+// character.
+const (
+	nonASCII = utf8.RuneSelf
+	symbols  = nonASCII + 1
+)
+
+// Limits. A state costs about a kilobyte; past maxStates the cache starts
+// over. A text that keeps creating states (a pattern whose automaton is
+// exponential, fed adversarial text) is handed back to the caller's
+// engine rather than built state by state.
+const (
+	maxStates    = 2048
+	callBudget   = 512 // new states a call may create before it gives up
+	budgetPerKiB = 4   // ... plus this many per KiB of text
+)
+
+// Matcher is a compiled pattern. It is safe for concurrent use: states are
+// immutable once built and transitions are published atomically.
+type Matcher struct {
+	prog   *syntax.Prog
+	wild   []bool // per instruction: may match some non-ASCII character
+	cache  atomic.Pointer[cache]
+	mu     sync.Mutex // serialises building states
+	stack  []uint32   // closure scratch, under mu
+	onPath []uint32   // closure scratch: generation mark per instruction
+	gen    uint32
+}
+
+// cache is one generation of states.
+type cache struct {
+	states map[string]*state
+	start  [contexts]*state
+}
+
+// state is a set of instructions waiting for the next character (the
+// targets of the last step) and what the previous character was, which
+// the empty-width assertions need.
+type state struct {
+	pcs  []uint32
+	ctx  context
+	next [symbols]atomic.Pointer[state]
+	// end caches whether the text may end here with a match: 0 not yet
+	// known, 1 no, 2 yes.
+	end atomic.Int32
+}
+
+// context is what the assertions need to know of the previous character.
+type context uint8
+
+const (
+	atStart   context = iota // no previous character
+	afterNL                  // a newline
+	afterWord                // an ASCII word character
+	afterOther
+	contexts
+)
+
+// representative is a rune with each context's properties, for
+// syntax.EmptyOpContext.
+var representative = [contexts]rune{atStart: -1, afterNL: '\n', afterWord: 'a', afterOther: ' '}
+
+func contextOf(sym int) context {
+	switch {
+	case sym == '\n':
+		return afterNL
+	case sym < nonASCII && syntax.IsWordChar(rune(sym)):
+		return afterWord
+	}
+	return afterOther
+}
+
+// Compile parses pattern with Go's syntax (syntax.Perl, as regexp.Compile
+// does) and prepares its automaton.
+func Compile(pattern string) (*Matcher, error) {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return nil, err
+	}
+	prog, err := syntax.Compile(re.Simplify())
+	if err != nil {
+		return nil, err
+	}
+	m := &Matcher{prog: prog, wild: make([]bool, len(prog.Inst)), onPath: make([]uint32, len(prog.Inst))}
+	for pc := range prog.Inst {
+		m.wild[pc] = mayMatchNonASCII(&prog.Inst[pc])
+	}
+	m.reset()
+	return m, nil
+}
+
+// mayMatchNonASCII reports whether a consuming instruction may match some
+// character outside ASCII (folding included: (?i)k matches U+212A).
+func mayMatchNonASCII(in *syntax.Inst) bool {
+	switch in.Op {
+	case syntax.InstRuneAny, syntax.InstRuneAnyNotNL:
+		return true
+	case syntax.InstRune, syntax.InstRune1:
+		if syntax.Flags(in.Arg)&syntax.FoldCase != 0 {
+			return true
+		}
+		for i := 1; i < len(in.Rune); i += 2 {
+			if in.Rune[i] >= nonASCII {
+				return true
+			}
+		}
+		if len(in.Rune) == 1 && in.Rune[0] >= nonASCII {
+			return true
+		}
+	}
+	return false
+}
+
+func (m *Matcher) reset() {
+	c := &cache{states: map[string]*state{}}
+	for ctx := range contexts {
+		c.start[ctx] = m.intern(c, nil, ctx)
+	}
+	m.cache.Store(c)
+}
+
+// MatchString reports whether the pattern matches somewhere in s. ok is
+// false when the automaton gave up on s (see callBudget): the caller asks
+// its regexp engine instead.
+func (m *Matcher) MatchString(s string) (matched, ok bool) {
+	st := m.cache.Load().start[atStart]
+	budget := callBudget + budgetPerKiB*len(s)>>10
+	for i := 0; i < len(s); {
+		sym, w := int(s[i]), 1
+		if sym >= nonASCII {
+			_, w = utf8.DecodeRuneInString(s[i:])
+			sym = nonASCII
+		}
+		next := st.next[sym].Load()
+		if next == nil {
+			if budget--; budget < 0 {
+				return false, false
+			}
+			next = m.step(st, sym)
+		}
+		if next == matchedState {
+			return true, true
+		}
+		st = next
+		i += w
+	}
+	return m.atEnd(st), true
+}
+
+// step builds (or finds) st's successor on sym and publishes it.
+func (m *Matcher) step(st *state, sym int) *state {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if next := st.next[sym].Load(); next != nil {
+		return next
+	}
+	next := m.successor(st, sym)
+	st.next[sym].Store(next)
+	return next
+}
+
+// successor follows st's instructions (and a new thread from the start:
+// the search is unanchored) through the assertions that hold between the
+// previous character and sym, then steps every instruction sym satisfies.
+func (m *Matcher) successor(st *state, sym int) *state {
+	r := rune(sym)
+	if sym == nonASCII {
+		r = utf8.RuneError // any non-ASCII rune: only its non-wordness counts
+	}
+	flags := syntax.EmptyOpContext(representative[st.ctx], r)
+	var pcs []uint32
+	matched := false
+	m.closure(st.pcs, flags, func(pc uint32) {
+		in := &m.prog.Inst[pc]
+		switch in.Op {
+		case syntax.InstMatch:
+			matched = true
+		default:
+			if m.consumes(in, pc, sym) {
+				pcs = append(pcs, in.Out)
+			}
+		}
+	})
+	if matched {
+		return matchedState
+	}
+	c := m.cache.Load()
+	if len(c.states) >= maxStates {
+		// Start over; goroutines still walking the old states finish
+		// their texts on them.
+		m.reset()
+		c = m.cache.Load()
+	}
+	return m.intern(c, pcs, contextOf(sym))
+}
+
+// matchedState ends a search: a match has been seen.
+var matchedState = new(state)
+
+func (m *Matcher) consumes(in *syntax.Inst, pc uint32, sym int) bool {
+	if sym == nonASCII {
+		return m.wild[pc]
+	}
+	switch in.Op {
+	case syntax.InstRune, syntax.InstRune1:
+		return in.MatchRune(rune(sym))
+	case syntax.InstRuneAny:
+		return true
+	case syntax.InstRuneAnyNotNL:
+		return sym != '\n'
+	}
+	return false
+}
+
+// atEnd reports whether a match ends at the end of the text in state st.
+func (m *Matcher) atEnd(st *state) bool {
+	switch st.end.Load() {
+	case 1:
+		return false
+	case 2:
+		return true
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	matched := false
+	m.closure(st.pcs, syntax.EmptyOpContext(representative[st.ctx], -1), func(pc uint32) {
+		matched = matched || m.prog.Inst[pc].Op == syntax.InstMatch
+	})
+	if matched {
+		st.end.Store(2)
+	} else {
+		st.end.Store(1)
+	}
+	return matched
+}
+
+// closure calls visit once for every consuming or matching instruction
+// reachable from pcs and the program's start through instructions that
+// consume nothing, under the assertion flags. Called with m.mu held.
+func (m *Matcher) closure(pcs []uint32, flags syntax.EmptyOp, visit func(pc uint32)) {
+	m.gen++
+	if m.gen == 0 { // wrapped: clear the marks
+		clear(m.onPath)
+		m.gen = 1
+	}
+	stack := append(m.stack[:0], uint32(m.prog.Start))
+	stack = append(stack, pcs...)
+	for len(stack) > 0 {
+		pc := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if m.onPath[pc] == m.gen {
+			continue
+		}
+		m.onPath[pc] = m.gen
+		in := &m.prog.Inst[pc]
+		switch in.Op {
+		case syntax.InstAlt, syntax.InstAltMatch:
+			stack = append(stack, in.Out, in.Arg)
+		case syntax.InstNop, syntax.InstCapture:
+			stack = append(stack, in.Out)
+		case syntax.InstEmptyWidth:
+			if syntax.EmptyOp(in.Arg)&^flags == 0 {
+				stack = append(stack, in.Out)
+			}
+		case syntax.InstFail:
+		default:
+			visit(pc)
+		}
+	}
+	m.stack = stack
+}
+
+// intern returns the state for pcs and ctx in c, creating it. Called with
+// m.mu held (or before the matcher is shared).
+func (m *Matcher) intern(c *cache, pcs []uint32, ctx context) *state {
+	slices.Sort(pcs)
+	pcs = slices.Compact(pcs)
+	key := make([]byte, 1, 1+4*len(pcs))
+	key[0] = byte(ctx)
+	for _, pc := range pcs {
+		key = binary.LittleEndian.AppendUint32(key, pc)
+	}
+	if st, ok := c.states[string(key)]; ok {
+		return st
+	}
+	st := &state{pcs: pcs, ctx: ctx}
+	c.states[string(key)] = st
+	return st
+}
