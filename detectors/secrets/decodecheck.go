@@ -1,13 +1,19 @@
 package secrets
 
-import "encoding/base64"
+import (
+	"encoding/base64"
+	"strings"
+	"unicode/utf8"
+)
 
 // mightDecode reports whether gitleaks' decoder would decode anything in
 // text: it walks text the way the decoder's pattern
 // (percent | unicode | hex{32,} | base64{16,}, leftmost first) finds
 // segments, and tries the hex and base64 decodings the decoder tries,
-// which keep a segment only when it decodes to printable ASCII. Percent
-// and unicode escapes answer true at once (rare, and cheap to decode).
+// which keep a segment only when it decodes to printable ASCII, and the
+// percent decoding, which keeps one only when every escape in it does
+// (printf verbs such as %016x and %E2%9C%93 in URLs decode to control
+// bytes). Unicode escapes answer true at once (rare, and cheap to decode).
 // False means a decoding pass would find nothing: the text needs scanning
 // only as it is. Most encoded-looking text in repositories (go.sum
 // hashes, digests, test vectors) decodes to binary, so this spares the
@@ -17,7 +23,12 @@ func mightDecode(text string) bool {
 		c := text[p]
 		switch {
 		case c == '%' && p+2 < len(text) && isHex(text[p+1]) && isHex(text[p+2]):
-			return true
+			end, ok := percentSegment(text, p)
+			if ok {
+				return true
+			}
+			p = end // the decoder drops the segment and goes on after it
+			continue
 		case c == 'U' && p+5 < len(text) && text[p+1] == '+' && allHex(text[p+2:p+6]):
 			return true
 		case c == '\\':
@@ -78,6 +89,44 @@ func mightDecode(text string) bool {
 		}
 	}
 	return false
+}
+
+// percentSegment mirrors the decoder on the percent segment starting at
+// p (text[p:p+3] is an escape): the pattern %XX(?:.*%XX)? runs to the last
+// escape on the line, and the segment decodes only if every escape in it
+// decodes to a printable byte. It returns where the segment ends and
+// whether it decodes.
+func percentSegment(text string, p int) (end int, decodes bool) {
+	lineEnd := len(text)
+	if i := strings.IndexByte(text[p:], '\n'); i >= 0 {
+		lineEnd = p + i
+	}
+	end = p + 3
+	for q := lineEnd - 3; q >= p+3; q-- {
+		if text[q] == '%' && isHex(text[q+1]) && isHex(text[q+2]) {
+			end = q + 3
+			break
+		}
+	}
+	seg := text[p:end]
+	for i := 0; i < len(seg); i++ {
+		if seg[i] >= utf8.RuneSelf {
+			// Whether "." crosses invalid UTF-8 depends on the engine:
+			// the decoder decides.
+			return end, true
+		}
+	}
+	for i := 0; i < len(seg); i++ {
+		// The decoder's loop: an escape needs two more bytes within the
+		// segment and decodes to one byte; anything else is copied.
+		if seg[i] == '%' && i+2 < len(seg) && isHex(seg[i+1]) && isHex(seg[i+2]) {
+			if b := unhex(seg[i+1])<<4 | unhex(seg[i+2]); b <= '\x08' || b >= '\x7f' {
+				return end, false
+			}
+			i += 2
+		}
+	}
+	return end, true
 }
 
 func allHex(s string) bool {

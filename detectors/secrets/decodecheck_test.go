@@ -29,6 +29,9 @@ func TestMightDecode(t *testing.T) {
 		{"hex text", "data " + hex.EncodeToString([]byte("token=0123456789abcdef")), true},
 		{"hex digest", "sha256 " + strings.Repeat("a1f9", 16), false},
 		{"percent", "url=https%3A%2F%2Fexample", true},
+		{"printf verb", `fmt.Sprintf("%016x-%016x.snap", term, index)`, false},
+		{"percent to control bytes", "pulls?utf8=%E2%9C%93&q=is%3Apr", false},
+		{"printable percent after a dropped one", "%01 x\npass%3Dhunter2", true},
 		{"unicode escape", `"\u0070assword"`, true},
 		{"code point", "U+0041 U+0042", true},
 		{"short run", "abcDEF123", false},
@@ -58,7 +61,9 @@ func TestMightDecodeNeverMissesASegment(t *testing.T) {
 		func() string { return hex.EncodeToString(randBytes(r, 16+r.IntN(20))) },
 		func() string { return randASCII(r, r.IntN(40)) },
 		func() string {
-			return []string{" ", "\n", "=", "==", ":", "-", "_", "/", "+", ".", "%4", "%41", `\u00`, `\u0041`, "U+00", "U+0041 "}[r.IntN(16)]
+			p := []string{" ", "\n", "=", "==", ":", "-", "_", "/", "+", ".", "%4", "%41", `\u00`, `\u0041`, "U+00", "U+0041 ",
+				"%016x", "%0a", "%E2%9C%93", "%%41", "%7e", "%7f", "%20", "é", "%"}
+			return p[r.IntN(len(p))]
 		},
 	}
 	missed, positives, spared := 0, 0, 0

@@ -9,7 +9,6 @@ import (
 
 	ahocorasick "github.com/BobuSumisu/aho-corasick"
 	"github.com/zricethezav/gitleaks/v8/config"
-	"github.com/zricethezav/gitleaks/v8/regexp"
 )
 
 // Windowing. gitleaks runs every rule whose keyword occurs anywhere in a
@@ -103,7 +102,7 @@ func newWindower(cfg config.Config, decode bool) *windower {
 // contains ("" when none is known), so that most contents are ruled out
 // by a substring search.
 type companion struct {
-	re      *regexp.Regexp
+	exists  func() *existence // whether it matches somewhere, built on first use
 	literal string
 	fold    bool // the literal matches in any case
 }
@@ -118,7 +117,8 @@ func companionPatterns(cfg config.Config, r config.Rule) []companion {
 			return nil
 		}
 		lit, fold := requiredLiteral(c.Regex.String())
-		out = append(out, companion{re: c.Regex, literal: lit, fold: fold})
+		re := c.Regex
+		out = append(out, companion{exists: sync.OnceValue(func() *existence { return newExistence(re) }), literal: lit, fold: fold})
 	}
 	return out
 }
@@ -188,7 +188,7 @@ func (w *windower) needsWhole(k, raw string) bool {
 	for _, comps := range w.anywhere[k] {
 		all := true
 		for _, c := range comps {
-			if c.literal != "" && !contains(raw, c.literal, c.fold) || !c.re.MatchString(raw) {
+			if c.literal != "" && !contains(raw, c.literal, c.fold) || !c.exists().MatchString(raw) {
 				all = false
 				break
 			}
