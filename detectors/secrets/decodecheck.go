@@ -2,7 +2,6 @@ package secrets
 
 import (
 	"encoding/base64"
-	"strings"
 	"unicode/utf8"
 )
 
@@ -97,36 +96,15 @@ func mightDecode(text string) bool {
 // decodes to a printable byte. It returns where the segment ends and
 // whether it decodes.
 func percentSegment(text string, p int) (end int, decodes bool) {
-	lineEnd := len(text)
-	if i := strings.IndexByte(text[p:], '\n'); i >= 0 {
-		lineEnd = p + i
-	}
-	end = p + 3
-	for q := lineEnd - 3; q >= p+3; q-- {
-		if text[q] == '%' && isHex(text[q+1]) && isHex(text[q+2]) {
-			end = q + 3
-			break
-		}
-	}
-	seg := text[p:end]
-	for i := 0; i < len(seg); i++ {
-		if seg[i] >= utf8.RuneSelf {
+	end = percentEnd(text, p)
+	for i := p; i < end; i++ {
+		if text[i] >= utf8.RuneSelf {
 			// Whether "." crosses invalid UTF-8 depends on the engine:
 			// the decoder decides.
 			return end, true
 		}
 	}
-	for i := 0; i < len(seg); i++ {
-		// The decoder's loop: an escape needs two more bytes within the
-		// segment and decodes to one byte; anything else is copied.
-		if seg[i] == '%' && i+2 < len(seg) && isHex(seg[i+1]) && isHex(seg[i+2]) {
-			if b := unhex(seg[i+1])<<4 | unhex(seg[i+2]); b <= '\x08' || b >= '\x7f' {
-				return end, false
-			}
-			i += 2
-		}
-	}
-	return end, true
+	return end, decodePercent(text[p:end]) != ""
 }
 
 func allHex(s string) bool {

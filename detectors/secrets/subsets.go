@@ -201,12 +201,13 @@ func decodedLayers(text string, depth int) []string {
 		layers []string
 	}
 	var encoded []encodedLine
-	dec, most := codec.NewDecoder(), 0
+	var dec *codec.Decoder
+	most := 0
 	for i, l := range lines {
 		if !mightDecode(l) {
 			continue
 		}
-		if ls := decodeWith(dec, l, depth); len(ls) > 0 {
+		if ls := decodeWith(&dec, l, depth); len(ls) > 0 {
 			encoded = append(encoded, encodedLine{i, ls})
 			most = max(most, len(ls))
 		}
@@ -229,23 +230,33 @@ func decodedLayers(text string, depth int) []string {
 
 // decodeWhole is decodedLayers without the split into lines.
 func decodeWhole(text string, depth int) []string {
-	return decodeWith(codec.NewDecoder(), text, depth)
+	var dec *codec.Decoder
+	return decodeWith(&dec, text, depth)
 }
 
-// decodeWith runs dec over text up to depth times, returning each layer.
-func decodeWith(dec *codec.Decoder, text string, depth int) []string {
+// decodeWith decodes text up to depth times, returning each layer; dec,
+// made on first use, decodes the texts decodeOnce leaves to it.
+func decodeWith(dec **codec.Decoder, text string, depth int) []string {
 	var layers []string
-	var segments []*codec.EncodedSegment
 	for i := 0; i < depth; i++ {
 		// mightDecode never misses a segment the decoder would find, and
 		// costs a fraction of the decoder's pass.
 		if i > 0 && !mightDecode(text) {
 			break
 		}
-		text, segments = dec.Decode(text, segments)
-		if len(segments) == 0 {
+		out, decoded, ok := decodeOnce(text)
+		if !ok {
+			if *dec == nil {
+				*dec = codec.NewDecoder()
+			}
+			var segments []*codec.EncodedSegment
+			out, segments = (*dec).Decode(text, nil)
+			decoded = len(segments) > 0
+		}
+		if !decoded {
 			break
 		}
+		text = out
 		layers = append(layers, text)
 	}
 	return layers
