@@ -639,6 +639,33 @@ func (s *objStore) read(id oid) (int, []byte, error) {
 	return typ, data, err
 }
 
+// readHead is read, but for an object stored whole in a pack it inflates
+// only its first n bytes (or all of it when shorter).
+func (s *objStore) readHead(id oid, n int64) (int, []byte, error) {
+	for i, p := range s.packs {
+		off, ok := p.find(id)
+		if !ok {
+			continue
+		}
+		h, err := p.header(off)
+		if err != nil {
+			return 0, nil, err
+		}
+		if h.typ == typeOfsDelta || h.typ == typeRefDelta {
+			break
+		}
+		z, _ := s.infs.Get().(*inflater)
+		if z == nil {
+			z = &inflater{}
+		}
+		defer s.infs.Put(z)
+		h.size = min(h.size, n)
+		data, err := z.inflate(s.packs[i], off, h)
+		return h.typ, data, err
+	}
+	return s.read(id)
+}
+
 func (s *objStore) cacheGet(k loc) (int, []byte, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -1,6 +1,7 @@
 package githistory
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -286,7 +287,7 @@ func (r *ObjectReader) RootCommit(head ObjectID) ObjectID {
 		defer graph.close()
 	}
 	id := head
-	c, err := r.ReadCommit(id)
+	parent, hasParent, err := r.firstParent(id)
 	for range maxFirstParents {
 		if graph != nil {
 			if pos, ok := graph.lookup(oid(id)); ok {
@@ -299,16 +300,52 @@ func (r *ObjectReader) RootCommit(head ObjectID) ObjectID {
 		if err != nil {
 			return ObjectID{}
 		}
-		if len(c.Parents) == 0 {
+		if !hasParent {
 			return id
 		}
-		parent, perr := r.ReadCommit(c.Parents[0])
+		next, nextHas, perr := r.firstParent(parent)
 		if errors.Is(perr, errNotFound) {
 			return id // shallow: the parent is not here
 		}
-		id, c, err = c.Parents[0], parent, perr
+		id, parent, hasParent, err = parent, next, nextHas, perr
 	}
 	return ObjectID{}
+}
+
+// commitHead is how much of a commit firstParent inflates: the tree line
+// and the first parent line take 94 bytes.
+const commitHead = 256
+
+// firstParent returns a commit's first parent, inflating only the start
+// of the commit where it can (a repository's first-parent chain is tens
+// of thousands of commits whose messages and signatures the walk to the
+// root does not need).
+func (r *ObjectReader) firstParent(id ObjectID) (ObjectID, bool, error) {
+	typ, data, err := r.st.readHead(oid(id), commitHead)
+	if err != nil {
+		return ObjectID{}, false, fmt.Errorf("object %s: %w", id, err)
+	}
+	if typ != typeCommit {
+		return ObjectID{}, false, fmt.Errorf("object %s is a %s, not a commit", id, typeName(typ))
+	}
+	// "tree <id>\n" then the parents, if any, one a line.
+	if tree, rest, ok := bytes.Cut(data, []byte{'\n'}); ok && bytes.HasPrefix(tree, []byte("tree ")) {
+		if line, _, ok := bytes.Cut(rest, []byte{'\n'}); ok {
+			if p, found := bytes.CutPrefix(line, []byte("parent ")); found {
+				if o, ok := parseOID(string(p)); ok {
+					return ObjectID(o), true, nil
+				}
+			} else {
+				return ObjectID{}, false, nil // the line after the tree is not a parent: a root
+			}
+		}
+	}
+	// Anything unusual: read and parse the whole commit.
+	c, err := r.ReadCommit(id)
+	if err != nil || len(c.Parents) == 0 {
+		return ObjectID{}, false, err
+	}
+	return c.Parents[0], true, nil
 }
 
 func init() { repoinfo.FindRoot = findRoot }
