@@ -1,10 +1,12 @@
 # sprawl — build, test, lint, bench. `make test` is what CI runs (.ci/run).
 GO ?= go
-# TAGS picks the regex engine: gore2regex is RE2 compiled to WebAssembly (no
-# cgo), the engine gitleaks' releases use: history scans run several times
-# faster, at about half a second of start-up. TAGS= builds with Go's regexp,
-# the better choice for a pre-commit hook.
-TAGS ?= gore2regex
+# TAGS picks the regex engine. The default is Go's regexp: sprawl answers
+# its hot question ("does this rule match here at all?") with its own DFA
+# (detectors/secrets/dfa) and decodes without regexes, so Go's engine only
+# runs on the few windows that hold a match, and it starts in milliseconds.
+# TAGS=gore2regex builds with RE2 compiled to WebAssembly (gitleaks'
+# release engine), which costs about half a second to a second of start-up.
+TAGS ?=
 BENCH_DIR ?= .bench
 REPO ?=
 

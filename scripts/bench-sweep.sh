@@ -16,8 +16,8 @@ pg=${BENCH_POSTGRES_URL:-${SPRAWL_TEST_POSTGRES_URL:-}}
 export SPRAWL_FINGERPRINT_KEY=${SPRAWL_FINGERPRINT_KEY:-sprawl-bench-sweep}
 
 mkdir -p "$dir"
-# The regex engine release builds use (as scripts/bench.sh); BENCH_TAGS= for Go's.
-tags=${BENCH_TAGS-gore2regex}
+# sprawl as shipped (Go's regexp, as scripts/bench.sh); SPRAWL_TAGS=gore2regex for RE2.
+tags=${SPRAWL_TAGS-}
 go build -tags "$tags" -o "$dir/sprawl" ./cmd/sprawl
 go build -o "$dir/benchtool" ./scripts/benchtool
 

@@ -12,16 +12,17 @@ dir=${BENCH_DIR:-.bench}
 export SPRAWL_FINGERPRINT_KEY=${SPRAWL_FINGERPRINT_KEY:-sprawl-bench-$$}
 mkdir -p "$dir"
 gitleaks_version=$(go list -m -f '{{.Version}}' github.com/zricethezav/gitleaks/v8)
-echo "building sprawl and gitleaks $gitleaks_version (tags: ${BENCH_TAGS-gore2regex}) ..."
-# Both with the regex engine gitleaks' release binaries use (RE2 in
-# WebAssembly, tag gore2regex); BENCH_TAGS= compares the Go regexp builds.
-tags=${BENCH_TAGS-gore2regex}
-go build -tags "$tags" -o "$dir/sprawl" ./cmd/sprawl
+# Each tool as it ships: sprawl with Go's regexp (make build, the Action,
+# go install, pre-commit), gitleaks with RE2 in WebAssembly (tag gore2regex,
+# its release builds: .goreleaser.yml). SPRAWL_TAGS and GITLEAKS_TAGS
+# override them.
+sprawl_tags=${SPRAWL_TAGS-}
+gitleaks_tags=${GITLEAKS_TAGS-gore2regex}
+echo "building sprawl (tags: ${sprawl_tags:-none}) and gitleaks $gitleaks_version (tags: ${gitleaks_tags:-none}) ..."
+go build -tags "$sprawl_tags" -o "$dir/sprawl" ./cmd/sprawl
 # gitleaks as its own module would build it (its go.mod, not ours: sprawl's
 # go.sum holds only what sprawl imports).
-GOBIN=$(cd "$dir" && pwd) go install -tags "$tags" "github.com/zricethezav/gitleaks/v8@$gitleaks_version"
-# The pre-commit hook's build (pre-commit installs with plain go install).
-go build -o "$dir/sprawl-hook" ./cmd/sprawl
+GOBIN=$(cd "$dir" && pwd) go install -tags "$gitleaks_tags" "github.com/zricethezav/gitleaks/v8@$gitleaks_version"
 go build -o "$dir/benchtool" ./scripts/benchtool
 
 gen="$dir/generated"
@@ -82,13 +83,6 @@ bench_repo() {
     awk -v gt="$gt" -v grss="$grss" -v st="$st" -v srss="$srss" 'BEGIN{
       printf "  working tree : gitleaks dir %.2f s %.1f MiB, sprawl scan %.2f s %.1f MiB: %.1fx faster\n", gt, grss/1024, st, srss/1024, gt/st }'
     "$dir/benchtool" compare -repo "$repo" -gitleaks "$dir/gitleaks.json" -sprawl "$dir/sprawl.json" | sed 's/^/  /' || true
-    # The Go-regexp build (what `go install` and pre-commit build): no RE2
-    # start-up, which small trees are mostly made of.
-    measure sprawl-go-dir "$dir/t.sprawl" "$dir/sprawl-hook" scan --quiet --format json --out "$dir/sprawl.json" "$repo"
-    read -r st srss < "$dir/t.sprawl"
-    awk -v gt="$gt" -v st="$st" -v srss="$srss" 'BEGIN{
-      printf "  working tree, sprawl Go-regexp build: %.2f s %.1f MiB: %.1fx faster than gitleaks dir\n", st, srss/1024, gt/st }'
-    "$dir/benchtool" compare -repo "$repo" -gitleaks "$dir/gitleaks.json" -sprawl "$dir/sprawl.json" | sed 's/^/  /' || true
     rm -f "$dir/gitleaks.json"
   fi
 }
@@ -107,13 +101,13 @@ git -C "$staged" add -A
 times=()
 for run in 1 2 3 4 5 6 7; do
   t0=$(date +%s%N)
-  "$dir/sprawl-hook" scan --staged --quiet "$staged" >/dev/null 2>&1 || true
+  "$dir/sprawl" scan --staged --quiet "$staged" >/dev/null 2>&1 || true
   t1=$(date +%s%N)
   times+=($(( (t1 - t0) / 1000000 )))
 done
 median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 4p)
 echo
-echo "== sprawl scan --staged (Go regexp build): 10 staged files in a repository of ${BENCH_STAGED_FILES:-50000} files"
+echo "== sprawl scan --staged: 10 staged files in a repository of ${BENCH_STAGED_FILES:-50000} files"
 echo "  median of 7 runs: ${median} ms (runs: ${times[*]} ms)"
 
 # The same history with every commit replayed on a second branch: twice
