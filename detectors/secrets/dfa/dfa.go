@@ -24,6 +24,7 @@ import (
 	"encoding/binary"
 	"regexp/syntax"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"unicode/utf8"
@@ -49,7 +50,11 @@ const (
 // Matcher is a compiled pattern. It is safe for concurrent use: states are
 // immutable once built and transitions are published atomically.
 type Matcher struct {
-	prog   *syntax.Prog
+	prog *syntax.Prog
+	// prefix is a literal every match starts with (after assertions), or
+	// "": while no thread is alive, the search jumps to its next
+	// occurrence instead of stepping byte by byte.
+	prefix string
 	wild   []bool // per instruction: may match some non-ASCII character
 	cache  atomic.Pointer[cache]
 	mu     sync.Mutex // serialises building states
@@ -68,6 +73,7 @@ type cache struct {
 // targets of the last step) and what the previous character was, which
 // the empty-width assertions need.
 type state struct {
+	idle bool // no thread alive: a match can only start from here on
 	pcs  []uint32
 	ctx  context
 	next [symbols]atomic.Pointer[state]
@@ -112,12 +118,41 @@ func Compile(pattern string) (*Matcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Matcher{prog: prog, wild: make([]bool, len(prog.Inst)), onPath: make([]uint32, len(prog.Inst))}
+	m := &Matcher{prog: prog, prefix: literalPrefix(re.Simplify()), wild: make([]bool, len(prog.Inst)), onPath: make([]uint32, len(prog.Inst))}
 	for pc := range prog.Inst {
 		m.wild[pc] = mayMatchNonASCII(&prog.Inst[pc])
 	}
 	m.reset()
 	return m, nil
+}
+
+// literalPrefix returns the ASCII literal every match of re starts with,
+// past any leading assertions, or "".
+func literalPrefix(re *syntax.Regexp) string {
+	switch re.Op {
+	case syntax.OpLiteral:
+		lit := string(re.Rune)
+		if re.Flags&syntax.FoldCase != 0 && strings.ToUpper(lit) != strings.ToLower(lit) {
+			return "" // letters in any case (and k, s fold outside ASCII)
+		}
+		for i := 0; i < len(lit); i++ {
+			if lit[i] >= nonASCII {
+				return ""
+			}
+		}
+		return lit
+	case syntax.OpCapture:
+		return literalPrefix(re.Sub[0])
+	case syntax.OpConcat:
+		for _, sub := range re.Sub {
+			switch sub.Op {
+			case syntax.OpBeginLine, syntax.OpBeginText, syntax.OpWordBoundary, syntax.OpNoWordBoundary, syntax.OpEmptyMatch:
+				continue // assertions: the automaton checks them where it lands
+			}
+			return literalPrefix(sub)
+		}
+	}
+	return ""
 }
 
 // mayMatchNonASCII reports whether a consuming instruction may match some
@@ -154,9 +189,20 @@ func (m *Matcher) reset() {
 // false when the automaton gave up on s (see callBudget): the caller asks
 // its regexp engine instead.
 func (m *Matcher) MatchString(s string) (matched, ok bool) {
-	st := m.cache.Load().start[atStart]
+	c := m.cache.Load()
+	st := c.start[atStart]
 	budget := callBudget + budgetPerKiB*len(s)>>10
 	for i := 0; i < len(s); {
+		if st.idle && m.prefix != "" {
+			j := strings.Index(s[i:], m.prefix)
+			if j < 0 {
+				return false, true // no match can start, none is under way
+			}
+			if j > 0 {
+				i += j
+				st = c.start[contextOf(int(min(s[i-1], nonASCII)))]
+			}
+		}
 		sym, w := int(s[i]), 1
 		if sym >= nonASCII {
 			_, w = utf8.DecodeRuneInString(s[i:])
@@ -314,7 +360,7 @@ func (m *Matcher) intern(c *cache, pcs []uint32, ctx context) *state {
 	if st, ok := c.states[string(key)]; ok {
 		return st
 	}
-	st := &state{pcs: pcs, ctx: ctx}
+	st := &state{pcs: pcs, ctx: ctx, idle: len(pcs) == 0}
 	c.states[string(key)] = st
 	return st
 }

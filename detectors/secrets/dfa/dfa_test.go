@@ -50,6 +50,11 @@ func TestMatchesLikeRegexp(t *testing.T) {
 		{`(?:[\w.=-]{10,150}|[a-z0-9][a-z0-9+/]{11,}={0,3})(?:[\x60'"\s;]|\\[nr]|$)`,
 			[]string{"abcdefghij", "abcdefghi", "abcdefghijk;", strings.Repeat("a", 200), "abc\\n", "abcdefghijkl\\n"}},
 		{`ab|cd|ef$`, []string{"xef", "xefx", "cdx", "a b"}},
+		// Literal prefixes: the search jumps between their occurrences.
+		{`\bey[a-z]{3}\.`, []string{"key eyabc.", "keyabc. eyab.", "é eyabc.", "eyabc.", "xeyabc.", "ey", "eyey eyabc."}},
+		{`(?m)^ab`, []string{"x\nab", "xab", "ab"}},
+		{`\Aab`, []string{"xab", "ab"}},
+		{`(hvs\.)[a-z]{4}`, []string{"hvs.hvs.abcd", "hvs.ab", "xhvs.abcd"}},
 	}
 	for _, c := range cases {
 		m, err := Compile(c.pattern)
@@ -62,6 +67,27 @@ func TestMatchesLikeRegexp(t *testing.T) {
 			if got, ok := m.MatchString(text); !ok || (re.MatchString(text) && !got) {
 				t.Errorf("%q on %q: %v, %v", c.pattern, text, got, ok)
 			}
+		}
+	}
+}
+
+func TestLiteralPrefix(t *testing.T) {
+	cases := map[string]string{
+		`\b(ey[a-zA-Z0-9]{17,}\.ey)`: "ey",
+		`hvs\.[\w-]{90}`:           "hvs.",
+		`(?i)key`:                   "",
+		`(?i)1234`:                  "1234",
+		`(?:a|b)c`:                  "",
+		`^\bAKIA[A-Z]{16}`:          "AKIA",
+		`é+`:                        "",
+	}
+	for p, want := range cases {
+		m, err := Compile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.prefix != want {
+			t.Errorf("prefix of %q = %q, want %q", p, m.prefix, want)
 		}
 	}
 }
