@@ -74,12 +74,12 @@ func TestMatchesLikeRegexp(t *testing.T) {
 func TestLiteralPrefix(t *testing.T) {
 	cases := map[string]string{
 		`\b(ey[a-zA-Z0-9]{17,}\.ey)`: "ey",
-		`hvs\.[\w-]{90}`:           "hvs.",
-		`(?i)key`:                   "",
-		`(?i)1234`:                  "1234",
-		`(?:a|b)c`:                  "",
-		`^\bAKIA[A-Z]{16}`:          "AKIA",
-		`é+`:                        "",
+		`hvs\.[\w-]{90}`:             "hvs.",
+		`(?i)key`:                    "",
+		`(?i)1234`:                   "1234",
+		`(?:a|b)c`:                   "",
+		`^\bAKIA[A-Z]{16}`:           "AKIA",
+		`é+`:                         "",
 	}
 	for p, want := range cases {
 		m, err := Compile(p)
