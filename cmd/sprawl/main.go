@@ -16,9 +16,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/pprof"
 	"syscall"
 
+	"github.com/sprawl-dev/sprawl/scanners/githistory"
 	glregexp "github.com/zricethezav/gitleaks/v8/regexp"
 )
 
@@ -32,6 +34,19 @@ const (
 	ExitError    = 2
 )
 
+// rootCacheDir is where the root commit of each repository scanned is
+// remembered (scanners/githistory/rootcache.go): under SPRAWL_CACHE_DIR
+// when set ("off" keeps nothing), else the user cache directory.
+func rootCacheDir(env string) string {
+	switch env {
+	case "off":
+		return ""
+	case "":
+		return filepath.Join(defaultCacheDir(), "roots")
+	}
+	return filepath.Join(env, "roots")
+}
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	// SPRAWL_CPUPROFILE=FILE writes a CPU profile, for performance reports.
@@ -43,6 +58,7 @@ func main() {
 			}
 		}
 	}
+	githistory.RootCacheDir = rootCacheDir(os.Getenv("SPRAWL_CACHE_DIR"))
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	pprof.StopCPUProfile()

@@ -280,15 +280,37 @@ const maxFirstParents = 2_000_000
 // followed through it, the rest read as objects.
 func (r *ObjectReader) RootCommit(head ObjectID) ObjectID {
 	var graph *commitGraph
+	cacheFile := ""
 	if _, err := os.Stat(filepath.Join(r.dirs.CommonDir, "shallow")); err != nil {
 		// git ignores the graph of a shallow clone too: its parents may
 		// name commits that are not there.
 		graph = openCommitGraph(r.st.dir)
 		defer graph.close()
+		cacheFile = rootCacheFile(r.dirs.CommonDir) // rootcache.go
 	}
+	cachedAt, cachedRoot, cached := loadRoot(cacheFile)
+	root := r.walkToRoot(head, graph, func(id ObjectID) bool { return cached && id == cachedAt })
+	if root == cachedAt && cached {
+		root = cachedRoot
+	}
+	if !root.IsZero() && (!cached || cachedAt != head || cachedRoot != root) {
+		storeRoot(cacheFile, head, root)
+	}
+	return root
+}
+
+// walkToRoot follows first parents from head to the root commit, or to
+// the first commit known reports (which it returns).
+func (r *ObjectReader) walkToRoot(head ObjectID, graph *commitGraph, known func(ObjectID) bool) ObjectID {
 	id := head
+	if known(id) {
+		return id
+	}
 	parent, hasParent, err := r.firstParent(id)
 	for range maxFirstParents {
+		if known(id) {
+			return id
+		}
 		if graph != nil {
 			if pos, ok := graph.lookup(oid(id)); ok {
 				if root, gerr := graph.rootAlongFirstParents(pos); gerr == nil {
