@@ -247,7 +247,7 @@ func (w *windower) windows(raw string) []window {
 		at = end + 1
 	}
 	flags := slices.Grow(sc.flags[:0], len(hs))[:len(hs)]
-	w.memo.getBatch(hs, flags)
+	sc.nearGet(w.memo, hs, flags)
 	sc.cand, sc.hs, sc.flags = keep(cand), keep(hs), keep(flags)
 	todo := sc.todo[:0]
 	defer func() { sc.todo = keep(todo) }()
@@ -258,6 +258,7 @@ func (w *windower) windows(raw string) []window {
 		if f == 0 {
 			f = w.classify(raw[c[0]:c[1]], &buf)
 			w.memo.put(hs[i], f)
+			sc.nearPut(hs[i], f)
 		}
 		if f&(memoHit|memoEncoded) != 0 {
 			todo = append(todo, flagged{c[0], c[1], f})
@@ -327,6 +328,57 @@ type windowScratch struct {
 	flags []uint64  // their memo flags
 	todo  []flagged // the lines with a hit or an encoded run
 	buf   []byte    // classify's scratch space
+
+	// near is a small direct-mapped copy of the memo's answers for the
+	// lines this scratch's goroutine met lately (see nearGet).
+	near []uint64
+	// missAt, missH and missF hold the lines near does not know, for
+	// one batched probe of the memo.
+	missAt []int
+	missH  []uint64
+	missF  []uint64
+}
+
+// nearSlots is the size of each goroutine's near table: 256 KiB, which
+// the core's own cache holds.
+const nearSlots = 1 << 15
+
+// nearGet writes the memo's flags for the lines with hashes hs to flags
+// (0 when unknown), asking near first. A history scan meets a file's
+// versions one after another (pack order follows delta chains), so most
+// of a blob's lines were in the previous blob this goroutine scanned: a
+// probe of near is a cache hit, while a probe of the memo's big table is
+// a trip to memory.
+func (sc *windowScratch) nearGet(m *lineMemo, hs, flags []uint64) {
+	if sc.near == nil {
+		sc.near = make([]uint64, nearSlots)
+	}
+	missAt, missH := sc.missAt[:0], sc.missH[:0]
+	for i, h := range hs {
+		if v := sc.near[h>>40&(nearSlots-1)]; v != 0 && v&^memoFlags == h&^memoFlags {
+			flags[i] = v & memoFlags
+			continue
+		}
+		flags[i] = 0
+		missAt, missH = append(missAt, i), append(missH, h)
+	}
+	if len(missH) > 0 {
+		missF := slices.Grow(sc.missF[:0], len(missH))[:len(missH)]
+		m.getBatch(missH, missF)
+		for k, i := range missAt {
+			if f := missF[k]; f != 0 {
+				flags[i] = f
+				sc.nearPut(missH[k], f)
+			}
+		}
+		sc.missF = keep(missF)
+	}
+	sc.missAt, sc.missH = keep(missAt), keep(missH)
+}
+
+// nearPut remembers in near that the line with hash h has flags.
+func (sc *windowScratch) nearPut(h, flags uint64) {
+	sc.near[h>>40&(nearSlots-1)] = h&^memoFlags | flags | memoKnown
 }
 
 // flagged is a line the memo flags: where it is and its flags.
