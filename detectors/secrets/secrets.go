@@ -105,7 +105,7 @@ func New(opts Options) (*Detector, error) {
 	})
 	// The subsets share the windower's keyword automaton when they can.
 	win := newWindower(cfg, opts.MaxDecodeDepth > 0)
-	subsets := newRuleSubsets(cfg, gl, glDecode, opts.MaxDecodeDepth, win.trie, win.keywords)
+	subsets := newRuleSubsets(cfg, gl, glDecode, opts.MaxDecodeDepth, win.kw)
 	d := &Detector{gl: gl, glDecode: glDecode, cfg: cfg, kinds: kinds,
 		win: win, cache: newWindowCache(cacheEntries), subsets: subsets}
 	for _, a := range cfg.Allowlists {

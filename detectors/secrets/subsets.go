@@ -4,9 +4,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"unsafe"
 
-	ahocorasick "github.com/BobuSumisu/aho-corasick"
+	"github.com/sprawl-dev/sprawl/detectors/secrets/keywords"
 	"github.com/zricethezav/gitleaks/v8/config"
 	"github.com/zricethezav/gitleaks/v8/detect"
 	"github.com/zricethezav/gitleaks/v8/detect/codec"
@@ -26,9 +25,9 @@ import (
 // exactly the rules gitleaks runs at some depth.
 type ruleSubsets struct {
 	cfg       config.Config
-	trie      *ahocorasick.Trie
+	kw        *keywords.Automaton
 	byKeyword map[string][]string // lower-cased keyword -> rule ids
-	byPattern [][]string          // the trie's pattern index -> rule ids
+	byPattern [][]string          // kw's keyword index -> rule ids
 	// exists holds each content rule's existence check (prefilter.go),
 	// compiled on first use: a pre-commit scan needs few of them.
 	exists map[string]func() *existence
@@ -45,12 +44,11 @@ type ruleSubsets struct {
 // maxSubsets bounds the cache; past it, windows use the full detector.
 const maxSubsets = 4096
 
-// newRuleSubsets builds the subsets of cfg's rules. trie, when it holds
-// exactly trieKeywords and those are the rules' keywords (the windower's
-// usually are), is used instead of building the same automaton again: each
-// costs megabytes and milliseconds at every start.
+// newRuleSubsets builds the subsets of cfg's rules. kw, when it holds
+// exactly the rules' keywords (the windower's usually does), is used
+// instead of building the same automaton again.
 func newRuleSubsets(cfg config.Config, full, fullDecode func() *detect.Detector, decodeDepth int,
-	trie *ahocorasick.Trie, trieKeywords []string) *ruleSubsets {
+	kw *keywords.Automaton) *ruleSubsets {
 	s := &ruleSubsets{cfg: cfg, full: full, fullDecode: fullDecode, decodeDepth: decodeDepth,
 		byKeyword: map[string][]string{}, detectors: map[string]*detect.Detector{},
 		exists: map[string]func() *existence{}}
@@ -72,13 +70,13 @@ func newRuleSubsets(cfg config.Config, full, fullDecode func() *detect.Detector,
 			s.byKeyword[k] = append(s.byKeyword[k], id)
 		}
 	}
-	if trie != nil && sameSet(kws, trieKeywords) {
-		s.trie = trie
-		kws = trieKeywords
+	if kw != nil && sameSet(kws, kw.Keywords()) {
+		s.kw = kw
+		kws = kw.Keywords()
 	} else {
-		s.trie = ahocorasick.NewTrieBuilder().AddStrings(kws).Build()
+		s.kw = keywords.New(kws)
 	}
-	// The automaton reports keywords by the order they were added.
+	// The automaton reports keywords by the order they were given.
 	s.byPattern = make([][]string, len(kws))
 	for i, k := range kws {
 		s.byPattern[i] = s.byKeyword[k]
@@ -108,15 +106,13 @@ func (s *ruleSubsets) detector(text string, decode bool) *detect.Detector {
 	} else {
 		decode = false
 	}
-	// Each keyword's rules once, whatever how often it occurs; the walk
-	// reads the lower-cased text in place (it only reads).
+	// Each keyword's rules once, whatever how often it occurs.
 	hit := make([]bool, len(s.byPattern))
 	for _, t := range texts {
-		lower := asciiLower(t)
-		s.trie.Walk(unsafe.Slice(unsafe.StringData(lower), len(lower)), func(_, _, pattern int64) bool {
-			if !hit[pattern] {
-				hit[pattern] = true
-				ids = append(ids, s.byPattern[pattern]...)
+		s.kw.Each(t, func(_, k int) bool {
+			if !hit[k] {
+				hit[k] = true
+				ids = append(ids, s.byPattern[k]...)
 			}
 			return true
 		})

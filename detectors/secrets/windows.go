@@ -7,7 +7,7 @@ import (
 	"strings"
 	"sync"
 
-	ahocorasick "github.com/BobuSumisu/aho-corasick"
+	"github.com/sprawl-dev/sprawl/detectors/secrets/keywords"
 	"github.com/zricethezav/gitleaks/v8/config"
 )
 
@@ -34,8 +34,7 @@ type window struct {
 }
 
 type windower struct {
-	trie     *ahocorasick.Trie
-	keywords []string // what trie holds
+	kw *keywords.Automaton // every content rule's keywords, lower-cased
 	// whole is true when some rule has no keywords: it must see everything.
 	whole  bool
 	decode bool
@@ -52,9 +51,9 @@ type windower struct {
 	// minKeyword is the shortest keyword's length: shorter lines hold none.
 	minKeyword int
 	memo       *lineMemo
-	// special holds the keywords whose windows depend on where they are:
-	// PEM headers and keywords of rules with companions.
-	special *ahocorasick.Trie
+	// special marks (by index in kw) the keywords whose windows depend on
+	// where they are: PEM headers and keywords of rules with companions.
+	special []bool
 }
 
 func newWindower(cfg config.Config, decode bool) *windower {
@@ -85,15 +84,11 @@ func newWindower(cfg config.Config, decode bool) *windower {
 			}
 		}
 	}
-	w.trie, w.keywords = ahocorasick.NewTrieBuilder().AddStrings(kws).Build(), kws
-	var special []string
-	for _, k := range kws {
-		if _, ok := w.composite[k]; ok || strings.Contains(k, "begin") {
-			special = append(special, k)
-		}
-	}
-	if len(special) > 0 {
-		w.special = ahocorasick.NewTrieBuilder().AddStrings(special).Build()
+	w.kw = keywords.New(kws)
+	w.special = make([]bool, len(kws))
+	for i, k := range kws {
+		_, composite := w.composite[k]
+		w.special[i] = composite || strings.Contains(k, "begin")
 	}
 	return w
 }
@@ -251,12 +246,10 @@ func (w *windower) windows(raw string) []window {
 	sc.cand, sc.hs, sc.flags = keep(cand), keep(hs), keep(flags)
 	todo := sc.todo[:0]
 	defer func() { sc.todo = keep(todo) }()
-	buf := sc.buf
-	defer func() { sc.buf = keep(buf) }()
 	for i, c := range cand {
 		f := flags[i]
 		if f == 0 {
-			f = w.classify(raw[c[0]:c[1]], &buf)
+			f = w.classify(raw[c[0]:c[1]])
 			w.memo.put(hs[i], f)
 			sc.nearPut(hs[i], f)
 		}
@@ -286,14 +279,19 @@ func (w *windower) windows(raw string) []window {
 		// A PEM header or a rule with companions: where the hits are
 		// decides how far the window reaches.
 		line := raw[fl.start:fl.end]
-		lower := asciiLower(line)
-		for _, m := range w.trie.MatchString(lower) {
+		type kwHit struct{ pos, keyword int }
+		var hits []kwHit
+		w.kw.Each(line, func(end, k int) bool {
+			hits = append(hits, kwHit{end - len(w.kw.Keywords()[k]), k})
+			return true
+		})
+		for _, h := range hits {
+			k := w.kw.Keywords()[h.keyword]
 			lines, keep := contextLines, false
-			if reach, ok := w.composite[m.MatchString()]; ok {
+			if reach, ok := w.composite[k]; ok {
 				// A rule and its required companion must land in one chunk.
 				keep = true
 				if reach < 0 {
-					k := m.MatchString()
 					need, ok := whole[k]
 					if !ok {
 						need = w.needsWhole(k, raw)
@@ -305,9 +303,9 @@ func (w *windower) windows(raw string) []window {
 				}
 				lines = max(lines, reach)
 			}
-			pos := fl.start + int(m.Pos())
-			s, e := lt.expand(pos, pos+len(m.Match()), lines)
-			if strings.Contains(m.MatchString(), "begin") {
+			pos := fl.start + h.pos
+			s, e := lt.expand(pos, pos+len(k), lines)
+			if strings.Contains(k, "begin") {
 				if end := indexPEMEnd(raw[pos:min(len(raw), pos+maxPEMBytes)]); end >= 0 {
 					_, e = lt.expand(pos+end, pos+end+8, 1)
 					spans = append(spans, span{s, e, false, true})
@@ -327,7 +325,6 @@ type windowScratch struct {
 	hs    []uint64  // their hashes
 	flags []uint64  // their memo flags
 	todo  []flagged // the lines with a hit or an encoded run
-	buf   []byte    // classify's scratch space
 
 	// near is a small direct-mapped copy of the memo's answers for the
 	// lines this scratch's goroutine met lately (see nearGet).
@@ -398,23 +395,18 @@ func keep[T any](s []T) []T {
 	return s
 }
 
-// classify computes a new line's memo flags; buf is scratch space.
-func (w *windower) classify(line string, buf *[]byte) uint64 {
+// classify computes a new line's memo flags.
+func (w *windower) classify(line string) uint64 {
 	var flags uint64
 	if len(line) >= w.minKeyword {
-		b := append((*buf)[:0], line...)
-		for i, c := range b {
-			if c >= 'A' && c <= 'Z' {
-				b[i] = c + 'a' - 'A'
-			}
-		}
-		*buf = b
-		if w.trie.MatchFirst(b) != nil {
+		w.kw.Each(line, func(_, k int) bool {
 			flags |= memoHit
-			if w.special != nil && w.special.MatchFirst(b) != nil {
+			if w.special[k] {
 				flags |= memoSpecial
+				return false // nothing more to learn
 			}
-		}
+			return true
+		})
 	}
 	if w.decode && mightDecode(line) {
 		flags |= memoEncoded
