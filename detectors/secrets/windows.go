@@ -230,13 +230,13 @@ func (w *windower) windows(raw string) []window {
 	defer func() { sc.nl = keep(lt.nl) }()
 	cand, hs := sc.cand[:0], sc.hs[:0]
 	for at := 0; at < len(raw); {
-		end := len(raw)
+		end, line := len(raw), len(lt.nl)
 		if j := strings.IndexByte(raw[at:], '\n'); j >= 0 {
 			end = at + j
 			lt.nl = append(lt.nl, end)
 		}
 		if end-at >= w.minKeyword || (w.decode && end-at >= 3) {
-			cand = append(cand, [2]int{at, end})
+			cand = append(cand, [3]int{at, end, line})
 			hs = append(hs, w.memo.hash(raw[at:end]))
 		}
 		at = end + 1
@@ -254,7 +254,7 @@ func (w *windower) windows(raw string) []window {
 			sc.nearPut(hs[i], f)
 		}
 		if f&(memoHit|memoEncoded) != 0 {
-			todo = append(todo, flagged{c[0], c[1], f})
+			todo = append(todo, flagged{c[0], c[1], c[2], f})
 		}
 	}
 	anyDecode := false
@@ -266,12 +266,12 @@ func (w *windower) windows(raw string) []window {
 	for _, fl := range todo {
 		// A plain hit or an encoded run: the line and its neighbours.
 		if fl.flags&memoEncoded != 0 {
-			s, e := lt.expand(fl.start, fl.end, 1)
+			s, e := lt.lines(fl.line-1, fl.line+1)
 			spans = append(spans, span{s, e, true, false})
 		}
 		if fl.flags&memoSpecial == 0 {
 			if fl.flags&memoHit != 0 {
-				s, e := lt.expand(fl.start, fl.end, contextLines)
+				s, e := lt.lines(fl.line-contextLines, fl.line+contextLines)
 				spans = append(spans, span{s, e, false, false})
 			}
 			continue
@@ -321,7 +321,7 @@ func (w *windower) windows(raw string) []window {
 // windowScratch holds windows' per-call buffers, reused across calls.
 type windowScratch struct {
 	nl    []int     // the content's newline offsets (its lineTable)
-	cand  [][2]int  // lines worth a memo probe
+	cand  [][3]int  // lines worth a memo probe: start, end, line number
 	hs    []uint64  // their hashes
 	flags []uint64  // their memo flags
 	todo  []flagged // the lines with a hit or an encoded run
@@ -380,8 +380,8 @@ func (sc *windowScratch) nearPut(h, flags uint64) {
 
 // flagged is a line the memo flags: where it is and its flags.
 type flagged struct {
-	start, end int
-	flags      uint64
+	start, end, line int
+	flags            uint64
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(windowScratch) }}
@@ -470,8 +470,13 @@ func (w *windower) chunk(lt *lineTable, spans []span) []window {
 	var out []window
 	for _, m := range merged {
 		start, lines := m.start, 0
+		next := sort.SearchInts(lt.nl, m.start) // the newline ending the line at m.start
 		for at := m.start; at < m.end; {
-			end := lt.end(at)
+			end := len(raw)
+			if next < len(lt.nl) {
+				end = lt.nl[next] + 1
+			}
+			next++
 			if end > m.end {
 				end = m.end
 			}
@@ -497,16 +502,10 @@ func (w *windower) chunk(lt *lineTable, spans []span) []window {
 			out = append(out, window{start: start, end: m.end})
 		}
 	}
-	// Line numbers and columns, counted once over the content; decode flags.
-	line, at := 0, 0
+	// Line numbers (the newlines before each window) and columns; decode
+	// flags.
 	for i := range out {
-		if out[i].start < at {
-			line -= strings.Count(raw[out[i].start:at], "\n")
-		} else {
-			line += strings.Count(raw[at:out[i].start], "\n")
-		}
-		at = out[i].start
-		out[i].line = line
+		out[i].line = sort.SearchInts(lt.nl, out[i].start)
 		if ls := lt.start(out[i].start); ls < out[i].start {
 			// Pieces of one long line: count columns from the previous
 			// piece, not from the line's start (quadratic on a 50 MB line).
@@ -595,6 +594,19 @@ func (t *lineTable) end(p int) int {
 		return len(t.raw)
 	}
 	return t.nl[i] + 1
+}
+
+// lines is the extent of lines first to last (0-based, clamped to the
+// content), the last one's newline included.
+func (t *lineTable) lines(first, last int) (int, int) {
+	s, e := 0, len(t.raw)
+	if first > 0 {
+		s = t.nl[min(first, len(t.nl))-1] + 1
+	}
+	if last < len(t.nl) {
+		e = t.nl[max(last, 0)] + 1
+	}
+	return s, e
 }
 
 // expand grows [s, e) to whole lines plus n lines on each side.

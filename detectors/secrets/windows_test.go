@@ -168,3 +168,27 @@ func TestRequiredLiteral(t *testing.T) {
 		}
 	}
 }
+
+// TestLinesAgreesWithExpand: growing a line by index gives what growing
+// its byte extent does, at the edges of the content too.
+func TestLinesAgreesWithExpand(t *testing.T) {
+	for _, raw := range []string{"a", "a\n", "\n\nabc\n", "one\ntwo\nthree", "one\ntwo\nthree\n", "x\n\n\ny\n"} {
+		lt := newLineTable(raw)
+		for line, at := 0, 0; at <= len(raw); line++ {
+			end := len(raw)
+			if line < len(lt.nl) {
+				end = lt.nl[line]
+			}
+			for n := range 3 {
+				if end > at { // expand needs a non-empty line, as the windower gives it
+					s1, e1 := lt.expand(at, end, n)
+					s2, e2 := lt.lines(line-n, line+n)
+					if s1 != s2 || e1 != e2 {
+						t.Errorf("%q line %d ±%d: lines gives [%d,%d), expand [%d,%d)", raw, line, n, s2, e2, s1, e1)
+					}
+				}
+			}
+			at = end + 1
+		}
+	}
+}
