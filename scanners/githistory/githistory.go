@@ -139,10 +139,17 @@ func New(root string, opts Options) (*Source, error) {
 		s.repo.Name = opts.Name
 	}
 	s.w = newWalker(context.Background(), st, s, s.repo.Name, readShallow(dirs))
+	t0 := time.Now()
+	if opts.Since == "" && opts.Range == "" {
+		// Every commit will be read: read them all at once, in parallel.
+		s.w.preloadCommits(s.workers())
+	}
+	debugf("preloaded %d commits in %v", len(s.w.pre), time.Since(t0))
 	if !head.isZero() {
 		s.repo.Head = head.String()
 		s.repo.RootCommit = s.rootCommit()
 	}
+	debugf("root commit found at %v", time.Since(t0))
 	return s, nil
 }
 
@@ -327,6 +334,7 @@ func (s *Source) walk(ctx context.Context) walkResult {
 		return true
 	})
 	order := w.topoOrder(tipIdx)
+	w.pre = nil // every commit the scan needs has been read
 	t0 := time.Now()
 	stats.Commits = int64(len(order))
 	s.commitsToDiff.Store(int64(len(order)))

@@ -64,6 +64,7 @@ type walker struct {
 	commits []commitInfo
 	byID    map[oid]int32
 	shallow map[oid]bool
+	pre     map[oid]*commitInfo // parsed ahead (preload.go), taken by commit
 
 	trees treeCache
 
@@ -105,12 +106,20 @@ func (w *walker) commit(id oid) int32 {
 	w.byID[id] = i
 	w.commits = append(w.commits, commitInfo{id: id, gen: 0})
 	c := &w.commits[i]
-	typ, data, err := w.store.read(id)
-	if err == nil && typ != typeCommit {
-		err = fmt.Errorf("is a %s, not a commit", typeName(typ))
-	}
-	if err == nil {
-		err = parseCommit(data, c)
+	var err error
+	if p, ok := w.pre[id]; ok {
+		c.tree, c.parentIDs, c.author, c.when, c.tz = p.tree, p.parentIDs, p.author, p.when, p.tz
+		delete(w.pre, id)
+	} else {
+		var typ int
+		var data []byte
+		typ, data, err = w.store.read(id)
+		if err == nil && typ != typeCommit {
+			err = fmt.Errorf("is a %s, not a commit", typeName(typ))
+		}
+		if err == nil {
+			err = parseCommit(data, c)
+		}
 	}
 	if err != nil {
 		w.note(scanners.NoteError, "", fmt.Sprintf("commit %s: %v", id, err))
