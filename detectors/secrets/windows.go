@@ -216,7 +216,7 @@ func companionReach(r config.Rule) int {
 // never cut.
 func (w *windower) windows(raw string) []window {
 	if w.whole {
-		return w.chunk(newLineTable(raw), []span{{0, len(raw), w.decode, true}})
+		return w.chunk(newLineTable(raw), []span{{0, len(raw), w.decode, true}}, new(windowScratch))
 	}
 	// One pass over the lines: a line the memo knows costs a hash and a
 	// probe; only new lines are classified, and only flagged lines are
@@ -261,8 +261,9 @@ func (w *windower) windows(raw string) []window {
 	for _, fl := range todo {
 		anyDecode = anyDecode || fl.flags&memoEncoded != 0
 	}
-	whole := map[string]bool{} // needsWhole per keyword, for this content
-	var spans []span
+	var whole map[string]bool // needsWhole per keyword, for this content
+	spans := sc.spans[:0]
+	defer func() { sc.spans = keep(spans) }()
 	for _, fl := range todo {
 		// A plain hit or an encoded run: the line and its neighbours.
 		if fl.flags&memoEncoded != 0 {
@@ -295,10 +296,13 @@ func (w *windower) windows(raw string) []window {
 					need, ok := whole[k]
 					if !ok {
 						need = w.needsWhole(k, raw)
+						if whole == nil {
+							whole = map[string]bool{}
+						}
 						whole[k] = need
 					}
 					if need {
-						return w.chunk(lt, []span{{0, len(raw), anyDecode, true}})
+						return w.chunk(lt, []span{{0, len(raw), anyDecode, true}}, sc)
 					}
 				}
 				lines = max(lines, reach)
@@ -315,7 +319,7 @@ func (w *windower) windows(raw string) []window {
 			spans = append(spans, span{s, e, false, keep})
 		}
 	}
-	return w.chunk(lt, spans)
+	return w.chunk(lt, spans, sc)
 }
 
 // windowScratch holds windows' per-call buffers, reused across calls.
@@ -325,6 +329,9 @@ type windowScratch struct {
 	hs    []uint64  // their hashes
 	flags []uint64  // their memo flags
 	todo  []flagged // the lines with a hit or an encoded run
+	spans []span    // windows' spans before chunk merges them
+	// chunk's merged spans, and the spans to decode and not to cut
+	merged, decodes, pems []span
 
 	// near is a small direct-mapped copy of the memo's answers for the
 	// lines this scratch's goroutine met lately (see nearGet).
@@ -438,14 +445,16 @@ const (
 )
 
 // chunk merges spans and cuts the merged spans into windows.
-func (w *windower) chunk(lt *lineTable, spans []span) []window {
+func (w *windower) chunk(lt *lineTable, spans []span, sc *windowScratch) []window {
 	raw := lt.raw
 	if len(spans) == 0 {
 		return nil
 	}
-	slices.SortFunc(spans, func(a, b span) int { return a.start - b.start })
-	var merged []span
-	var decodes, pems []span
+	if !slices.IsSortedFunc(spans, func(a, b span) int { return a.start - b.start }) {
+		slices.SortFunc(spans, func(a, b span) int { return a.start - b.start })
+	}
+	merged, decodes, pems := sc.merged[:0], sc.decodes[:0], sc.pems[:0]
+	defer func() { sc.merged, sc.decodes, sc.pems = keep(merged), keep(decodes), keep(pems) }()
 	for _, sp := range spans {
 		if sp.decode {
 			decodes = append(decodes, sp)
@@ -467,7 +476,7 @@ func (w *windower) chunk(lt *lineTable, spans []span) []window {
 		}
 		return false
 	}
-	var out []window
+	out := make([]window, 0, len(merged)+len(merged)/2)
 	for _, m := range merged {
 		start, lines := m.start, 0
 		next := sort.SearchInts(lt.nl, m.start) // the newline ending the line at m.start
