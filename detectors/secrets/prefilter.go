@@ -2,8 +2,10 @@ package secrets
 
 import (
 	"regexp/syntax"
+	"unicode/utf8"
 
 	"github.com/sprawl-dev/sprawl/detectors/secrets/dfa"
+	"github.com/zricethezav/gitleaks/v8/config"
 	"github.com/zricethezav/gitleaks/v8/regexp"
 )
 
@@ -83,18 +85,150 @@ func mayBeEmpty(re *syntax.Regexp) bool {
 type existence struct {
 	re        *regexp.Regexp // the existence pattern in the rules' engine
 	automaton *dfa.Matcher   // the same pattern as a DFA; nil if Go's syntax rejects it
+	needs     bool           // the automaton answers only for reportable secrets (secretNeed)
 }
 
-func newExistence(rule *regexp.Regexp) *existence {
+func newExistence(rule *regexp.Regexp) *existence { return newExistenceNeeding(rule, nil) }
+
+// newExistenceNeeding is newExistence for matches whose secret meets need
+// (see secretNeed); nil asks for any match.
+func newExistenceNeeding(rule *regexp.Regexp, need *dfa.Need) *existence {
 	e := &existence{re: existenceRegexp(rule)}
-	if m, err := dfa.Compile(e.re.String()); err == nil {
+	if need != nil {
+		// Group numbers must survive the trimming (no dropped part has one).
+		if p, err := syntax.Parse(e.re.String(), syntax.Perl); err != nil || p.MaxCap() != rule.NumSubexp() {
+			need = nil
+		}
+	}
+	if m, err := dfa.CompileNeeding(e.re.String(), need); err == nil {
+		e.automaton = m
+	} else if m, err := dfa.Compile(e.re.String()); err == nil {
 		e.automaton = m
 	}
+	e.needs = e.automaton != nil && need != nil
 	return e
+}
+
+// secretNeed derives from r's allowlists what every secret r reports
+// holds: an allowlist matched when any one of its criteria is (gitleaks'
+// default) with a regex ^[C]+$ on the secret drops every secret made only
+// of C, so a reported secret holds a byte outside C — for generic-api-key,
+// whose allowlist is ^[a-zA-Z_.-]+$, a digit or one of =+/ (three windows
+// in four that reach gitleaks on etcd's history hold only identifiers).
+// It returns nil when that cannot be relied on: the secret is not one
+// known capture group, or the pattern has an end-of-text assertion that
+// is not an alternative to consuming a newline (gitleaks re-matches the
+// match with trailing newlines trimmed, and the secret comes from that
+// parse; "$ or a newline" parses the same either way).
+func secretNeed(r config.Rule) *dfa.Need {
+	if r.Regex == nil {
+		return nil
+	}
+	group := r.SecretGroup
+	if group == 0 {
+		if r.Regex.NumSubexp() != 1 {
+			return nil
+		}
+		group = 1
+	}
+	re, err := syntax.Parse(r.Regex.String(), syntax.Perl)
+	if err != nil || !endTextOnlyBesideNewline(re, false) {
+		return nil
+	}
+	var best *dfa.Need
+	most := -1
+	for _, a := range r.Allowlists {
+		if a == nil || a.MatchCondition == config.AllowlistMatchAnd || (a.RegexTarget != "" && a.RegexTarget != "secret") {
+			continue
+		}
+		for _, ar := range a.Regexes {
+			class, ok := wholeClass(ar.String())
+			if !ok {
+				continue
+			}
+			need := &dfa.Need{Group: group, NonASCII: true}
+			n := 0
+			for c := range utf8.RuneSelf {
+				if !class[c] {
+					need.Bytes[c] = true
+				} else {
+					n++
+				}
+			}
+			if n > most { // the widest class asks the most
+				best, most = need, n
+			}
+		}
+	}
+	return best
+}
+
+// wholeClass recognises ^[C]+$ (or \A[C]+\z) and returns C's ASCII
+// members; a class with non-ASCII members is refused (a secret of them
+// would then need nothing ASCII).
+func wholeClass(pattern string) (class [utf8.RuneSelf]bool, ok bool) {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return class, false
+	}
+	re = re.Simplify()
+	if re.Op != syntax.OpConcat || len(re.Sub) != 3 || re.Sub[0].Op != syntax.OpBeginText || re.Sub[2].Op != syntax.OpEndText {
+		return class, false
+	}
+	plus := re.Sub[1]
+	if plus.Op != syntax.OpPlus || plus.Sub[0].Op != syntax.OpCharClass {
+		return class, false
+	}
+	r := plus.Sub[0].Rune
+	for i := 0; i+1 < len(r); i += 2 {
+		if r[i+1] >= utf8.RuneSelf {
+			return class, false
+		}
+		for c := r[i]; c <= r[i+1]; c++ {
+			class[c] = true
+		}
+	}
+	return class, true
+}
+
+// endTextOnlyBesideNewline reports whether every end-of-text assertion in
+// re is one alternative of an alternation that also has an alternative
+// consuming a newline (a class holding '\n'); beside tells whether re's
+// parent is such an alternation.
+func endTextOnlyBesideNewline(re *syntax.Regexp, beside bool) bool {
+	if re.Op == syntax.OpEndText {
+		return beside
+	}
+	next := false
+	if re.Op == syntax.OpAlternate {
+		for _, sub := range re.Sub {
+			if sub.Op == syntax.OpCharClass && classHas(sub.Rune, '\n') {
+				next = true
+			}
+		}
+	}
+	for _, sub := range re.Sub {
+		if !endTextOnlyBesideNewline(sub, next) {
+			return false
+		}
+	}
+	return true
+}
+
+func classHas(ranges []rune, c rune) bool {
+	for i := 0; i+1 < len(ranges); i += 2 {
+		if ranges[i] <= c && c <= ranges[i+1] {
+			return true
+		}
+	}
+	return false
 }
 
 // MatchString reports whether the rule may match somewhere in text: never
 // false when it does, and true when it does not only for non-ASCII text.
+// With needs, "match" means a match whose secret the rule's allowlists
+// let through; when the automaton gives up, the engine answers for any
+// match.
 func (e *existence) MatchString(text string) bool {
 	if e.automaton != nil {
 		if matched, ok := e.automaton.MatchString(text); ok {

@@ -2,8 +2,12 @@ package secrets
 
 import (
 	"math/rand/v2"
+	"regexp/syntax"
 	"strings"
 	"testing"
+
+	"github.com/zricethezav/gitleaks/v8/config"
+	"github.com/zricethezav/gitleaks/v8/detect"
 )
 
 func TestExistencePattern(t *testing.T) {
@@ -53,7 +57,7 @@ func TestExistenceAgreesWithTheRule(t *testing.T) {
 		}
 		texts = append(texts, b.String())
 	}
-	matched, narrowed := 0, 0
+	matched, narrowed, needed := 0, 0, 0
 	for id, exists := range d.subsets.exists {
 		e, rule := exists(), d.cfg.Rules[id]
 		if e.automaton == nil {
@@ -70,8 +74,18 @@ func TestExistenceAgreesWithTheRule(t *testing.T) {
 			if got := e.re.MatchString(text); got != want {
 				t.Fatalf("rule %s matches a text: %v, its existence pattern %q: %v", id, want, e.re.String(), got)
 			}
-			// The automaton: the same answer on ASCII, never a miss.
-			if got := e.MatchString(text); got != want && (want || isASCII(text)) {
+			// The automaton: the same answer on ASCII, never a miss. One
+			// that asks for reportable secrets only must say yes wherever
+			// gitleaks reports one.
+			got := e.MatchString(text)
+			if e.needs {
+				needed++
+				if !got && want && len(onlyRule(t, d, id).DetectString(text)) > 0 {
+					t.Fatalf("rule %s: gitleaks reports a secret in %q, its existence automaton says no", id, text)
+				}
+				continue
+			}
+			if got != want && (want || isASCII(text)) {
 				t.Fatalf("rule %s matches a text: %v, its existence automaton: %v", id, want, got)
 			}
 		}
@@ -79,8 +93,8 @@ func TestExistenceAgreesWithTheRule(t *testing.T) {
 	if gk := d.subsets.exists["generic-api-key"]; gk == nil || gk().re == d.cfg.Rules["generic-api-key"].Regex {
 		t.Error("generic-api-key's leading [\\w.-]{0,50}? was not dropped")
 	}
-	if matched < 100 || narrowed < 20 {
-		t.Errorf("weak test: %d matching (rule, text) pairs, %d rules narrowed", matched, narrowed)
+	if matched < 100 || narrowed < 20 || needed == 0 {
+		t.Errorf("weak test: %d matching (rule, text) pairs, %d rules narrowed, %d texts checked against reportable secrets", matched, narrowed, needed)
 	}
 }
 
@@ -91,4 +105,72 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+// onlyRule is a gitleaks detector with rule id alone.
+func onlyRule(t *testing.T, d *Detector, id string) *detect.Detector {
+	t.Helper()
+	cfg := d.cfg
+	r := cfg.Rules[id]
+	cfg.Rules = map[string]config.Rule{id: r}
+	cfg.OrderedRules = []string{id}
+	cfg.Keywords = map[string]struct{}{}
+	for _, k := range r.Keywords {
+		cfg.Keywords[strings.ToLower(k)] = struct{}{}
+	}
+	return detect.NewDetector(cfg)
+}
+
+func TestSecretNeed(t *testing.T) {
+	d := testDetector(t)
+	need := secretNeed(d.cfg.Rules["generic-api-key"])
+	if need == nil {
+		t.Fatal("generic-api-key: no need derived from its ^[a-zA-Z_.-]+$ allowlist")
+	}
+	if need.Group != 1 || !need.Bytes['0'] || !need.Bytes['='] || need.Bytes['a'] || need.Bytes['_'] || !need.NonASCII {
+		t.Errorf("generic-api-key's need: %+v", need)
+	}
+	// The automaton drops a window whose candidate secrets are all
+	// identifiers, and keeps one with a digit.
+	e := d.subsets.exists["generic-api-key"]()
+	if !e.needs {
+		t.Fatal("generic-api-key's existence check does not use the need")
+	}
+	if e.MatchString("api_key = \"some_long_identifier_name\"\n") {
+		t.Error("an identifier-only value passed")
+	}
+	if !e.MatchString("api_key = \"some_long_identifier_name9\"\n") {
+		t.Error("a value with a digit was dropped")
+	}
+	cases := []struct {
+		pattern string
+		ok      bool
+	}{
+		{`^[a-z]+$`, true},
+		{`\A[a-zA-Z_.-]+\z`, true},
+		{`^[a-z]+`, false},
+		{`[a-z]+$`, false},
+		{`^[a-zé]+$`, false},
+		{`^[a-z]*$`, false},
+	}
+	for _, c := range cases {
+		if _, ok := wholeClass(c.pattern); ok != c.ok {
+			t.Errorf("wholeClass(%q) = %v", c.pattern, ok)
+		}
+	}
+	for p, want := range map[string]bool{
+		`a(b)(?:\s|$)`:    true,
+		`a(b)(?:[;\n]|$)`: true,
+		`a(b)$`:           false,
+		`a(b)(?:;|$)`:     false,
+		`a(b)`:            true,
+	} {
+		re, err := syntax.Parse(p, syntax.Perl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := endTextOnlyBesideNewline(re, false); got != want {
+			t.Errorf("endTextOnlyBesideNewline(%q) = %v, want %v", p, got, want)
+		}
+	}
 }

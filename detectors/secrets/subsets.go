@@ -56,7 +56,7 @@ func newRuleSubsets(cfg config.Config, full, fullDecode func() *detect.Detector,
 	for _, id := range cfg.OrderedRules {
 		r := cfg.Rules[id]
 		if re := r.Regex; re != nil {
-			s.exists[id] = sync.OnceValue(func() *existence { return newExistence(re) })
+			s.exists[id] = sync.OnceValue(func() *existence { return newExistenceNeeding(re, secretNeed(r)) })
 		}
 		if len(r.Keywords) == 0 && r.Regex != nil {
 			// Path-only rules read no text: Detect runs them once a file.

@@ -22,6 +22,7 @@ package dfa
 
 import (
 	"encoding/binary"
+	"errors"
 	"regexp/syntax"
 	"slices"
 	"strings"
@@ -56,6 +57,7 @@ type Matcher struct {
 	// occurrence instead of stepping byte by byte.
 	prefix string
 	wild   []bool // per instruction: may match some non-ASCII character
+	need   *Need  // a capture group's required bytes, or nil
 	cache  atomic.Pointer[cache]
 	mu     sync.Mutex // serialises building states
 	stack  []uint32   // closure scratch, under mu
@@ -69,9 +71,11 @@ type cache struct {
 	start  [contexts]*state
 }
 
-// state is a set of instructions waiting for the next character (the
-// targets of the last step) and what the previous character was, which
-// the empty-width assertions need.
+// state is a set of threads waiting for the next character (the targets
+// of the last step) and what the previous character was, which the
+// empty-width assertions need. A thread is an instruction and, when the
+// matcher has a Need, two flags: inside the group, and a needed byte seen
+// in it (thread = pc<<2 | flags).
 type state struct {
 	idle bool // no thread alive: a match can only start from here on
 	pcs  []uint32
@@ -107,18 +111,41 @@ func contextOf(sym int) context {
 	return afterOther
 }
 
+// Need asks for matches whose capture group Group holds at least one byte
+// of Bytes (or, with NonASCII, one non-ASCII character): a rule whose
+// allowlist drops every secret made only of letters has no finding in a
+// text where no match's secret holds anything else.
+type Need struct {
+	Group    int
+	Bytes    [utf8.RuneSelf]bool
+	NonASCII bool
+}
+
+// Thread flags, with a Need.
+const (
+	inGroup = 1 << 0
+	seen    = 1 << 1
+)
+
 // Compile parses pattern with Go's syntax (syntax.Perl, as regexp.Compile
 // does) and prepares its automaton.
-func Compile(pattern string) (*Matcher, error) {
+func Compile(pattern string) (*Matcher, error) { return CompileNeeding(pattern, nil) }
+
+// CompileNeeding is Compile, answering only for matches that meet need
+// (nil: every match). Group numbers are the pattern's own.
+func CompileNeeding(pattern string, need *Need) (*Matcher, error) {
 	re, err := syntax.Parse(pattern, syntax.Perl)
 	if err != nil {
 		return nil, err
+	}
+	if need != nil && (need.Group < 1 || need.Group > re.MaxCap()) {
+		return nil, errors.New("dfa: the pattern has no such group")
 	}
 	prog, err := syntax.Compile(re.Simplify())
 	if err != nil {
 		return nil, err
 	}
-	m := &Matcher{prog: prog, prefix: literalPrefix(re.Simplify()), wild: make([]bool, len(prog.Inst)), onPath: make([]uint32, len(prog.Inst))}
+	m := &Matcher{prog: prog, need: need, prefix: literalPrefix(re.Simplify()), wild: make([]bool, len(prog.Inst)), onPath: make([]uint32, 4*len(prog.Inst))}
 	for pc := range prog.Inst {
 		m.wild[pc] = mayMatchNonASCII(&prog.Inst[pc])
 	}
@@ -247,14 +274,18 @@ func (m *Matcher) successor(st *state, sym int) *state {
 	flags := syntax.EmptyOpContext(representative[st.ctx], r)
 	var pcs []uint32
 	matched := false
-	m.closure(st.pcs, flags, func(pc uint32) {
+	m.closure(st.pcs, flags, func(t uint32) {
+		pc, fl := t>>2, t&3
 		in := &m.prog.Inst[pc]
 		switch in.Op {
 		case syntax.InstMatch:
 			matched = true
 		default:
 			if m.consumes(in, pc, sym) {
-				pcs = append(pcs, in.Out)
+				if fl&inGroup != 0 && m.needs(sym) {
+					fl |= seen
+				}
+				pcs = append(pcs, in.Out<<2|fl)
 			}
 		}
 	})
@@ -300,8 +331,8 @@ func (m *Matcher) atEnd(st *state) bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	matched := false
-	m.closure(st.pcs, syntax.EmptyOpContext(representative[st.ctx], -1), func(pc uint32) {
-		matched = matched || m.prog.Inst[pc].Op == syntax.InstMatch
+	m.closure(st.pcs, syntax.EmptyOpContext(representative[st.ctx], -1), func(t uint32) {
+		matched = matched || m.prog.Inst[t>>2].Op == syntax.InstMatch
 	})
 	if matched {
 		st.end.Store(2)
@@ -311,40 +342,63 @@ func (m *Matcher) atEnd(st *state) bool {
 	return matched
 }
 
-// closure calls visit once for every consuming or matching instruction
-// reachable from pcs and the program's start through instructions that
-// consume nothing, under the assertion flags. Called with m.mu held.
-func (m *Matcher) closure(pcs []uint32, flags syntax.EmptyOp, visit func(pc uint32)) {
+// closure calls visit once for every thread at a consuming or matching
+// instruction reachable from the threads pcs and a new thread at the
+// program's start through instructions that consume nothing, under the
+// assertion flags. With a Need, entering the group marks a thread, and
+// leaving it without a needed byte ends it. Called with m.mu held.
+func (m *Matcher) closure(pcs []uint32, flags syntax.EmptyOp, visit func(t uint32)) {
 	m.gen++
 	if m.gen == 0 { // wrapped: clear the marks
 		clear(m.onPath)
 		m.gen = 1
 	}
-	stack := append(m.stack[:0], uint32(m.prog.Start))
+	stack := append(m.stack[:0], uint32(m.prog.Start)<<2)
 	stack = append(stack, pcs...)
 	for len(stack) > 0 {
-		pc := stack[len(stack)-1]
+		t := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		if m.onPath[pc] == m.gen {
+		if m.onPath[t] == m.gen {
 			continue
 		}
-		m.onPath[pc] = m.gen
-		in := &m.prog.Inst[pc]
+		m.onPath[t] = m.gen
+		fl := t & 3
+		in := &m.prog.Inst[t>>2]
 		switch in.Op {
 		case syntax.InstAlt, syntax.InstAltMatch:
-			stack = append(stack, in.Out, in.Arg)
-		case syntax.InstNop, syntax.InstCapture:
-			stack = append(stack, in.Out)
+			stack = append(stack, in.Out<<2|fl, in.Arg<<2|fl)
+		case syntax.InstNop:
+			stack = append(stack, in.Out<<2|fl)
+		case syntax.InstCapture:
+			switch {
+			case m.need == nil:
+			case int(in.Arg) == 2*m.need.Group:
+				fl = inGroup
+			case int(in.Arg) == 2*m.need.Group+1:
+				if fl&seen == 0 {
+					continue // the group holds none of the needed bytes
+				}
+				fl = 0
+			}
+			stack = append(stack, in.Out<<2|fl)
 		case syntax.InstEmptyWidth:
 			if syntax.EmptyOp(in.Arg)&^flags == 0 {
-				stack = append(stack, in.Out)
+				stack = append(stack, in.Out<<2|fl)
 			}
 		case syntax.InstFail:
 		default:
-			visit(pc)
+			visit(t)
 		}
 	}
 	m.stack = stack
+}
+
+// needs reports whether sym is one of the Need's bytes.
+func (m *Matcher) needs(sym int) bool {
+	if sym == nonASCII {
+		return m.need.NonASCII
+	}
+	return m.need.Bytes[sym]
 }
 
 // intern returns the state for pcs and ctx in c, creating it. Called with
