@@ -233,3 +233,60 @@ func BenchmarkMatchString(b *testing.B) {
 		m.MatchString(text)
 	}
 }
+
+// TestNeed: with a Need, only matches whose group holds a needed byte
+// count; soundness against regexp: wherever regexp finds a match whose
+// group holds one, so does the automaton.
+func TestNeed(t *testing.T) {
+	digits := &Need{Group: 1}
+	for c := '0'; c <= '9'; c++ {
+		digits.Bytes[c] = true
+	}
+	m, err := CompileNeeding(`key=([a-z0-9]{4,})(?:;|$)`, digits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for text, want := range map[string]bool{
+		"key=abcd":           false,
+		"key=abc1":           true,
+		"key=abcd;key=ab12;": true,
+		"key=ab;x1":          false,
+		"key=abcdefg;1":      false,
+	} {
+		if got, ok := m.MatchString(text); !ok || got != want {
+			t.Errorf("%q: %v (ok %v), want %v", text, got, ok, want)
+		}
+	}
+	if _, err := CompileNeeding(`a(b)`, &Need{Group: 2}); err == nil {
+		t.Error("a need on a group the pattern lacks was accepted")
+	}
+	// Soundness on random text.
+	re := regexp.MustCompile(`(?i)(?:key|token)[ =:]{1,3}([\w.=-]{6,20})(?:[;\s]|$)`)
+	m, err = CompileNeeding(re.String(), digits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(3, 3))
+	pieces := []string{"key=", "TOKEN: ", "key", "=", " ", ";", "\n", "abc", "xyz_", "7", "q.q", "-", "é", "42"}
+	found := 0
+	for range 5000 {
+		var b strings.Builder
+		for range 1 + r.IntN(12) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		text := b.String()
+		want := false
+		for _, sm := range re.FindAllStringSubmatch(text, -1) {
+			want = want || strings.ContainsAny(sm[1], "0123456789")
+		}
+		if got, ok := m.MatchString(text); ok && want && !got {
+			t.Fatalf("%q: regexp finds a secret with a digit, the automaton says no", text)
+		}
+		if want {
+			found++
+		}
+	}
+	if found < 200 {
+		t.Errorf("weak test: %d texts with a needed secret", found)
+	}
+}
