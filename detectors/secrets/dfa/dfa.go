@@ -38,12 +38,12 @@ const (
 	symbols  = nonASCII + 1
 )
 
-// Limits. A state costs about a kilobyte; past maxStates the cache starts
+// Limits. A state costs a few hundred bytes; past maxStates the cache starts
 // over. A text that keeps creating states (a pattern whose automaton is
 // exponential, fed adversarial text) is handed back to the caller's
 // engine rather than built state by state.
 const (
-	maxStates    = 2048
+	maxStates    = 1 << 15
 	callBudget   = 512 // new states a call may create before it gives up
 	budgetPerKiB = 4   // ... plus this many per KiB of text
 )
@@ -57,6 +57,11 @@ type Matcher struct {
 	// occurrence instead of stepping byte by byte.
 	prefix string
 	wild   []bool // per instruction: may match some non-ASCII character
+	// class maps each symbol to its byte class: symbols every instruction,
+	// assertion and Need treat alike share one, so a state's transitions
+	// fit in a few cache lines instead of 129 pointers.
+	class  [symbols]uint8
+	nclass int
 	need   *Need  // a capture group's required bytes, or nil
 	cache  atomic.Pointer[cache]
 	mu     sync.Mutex // serialises building states
@@ -80,7 +85,7 @@ type state struct {
 	idle bool // no thread alive: a match can only start from here on
 	pcs  []uint32
 	ctx  context
-	next [symbols]atomic.Pointer[state]
+	next []atomic.Pointer[state] // by byte class (Matcher.class)
 	// end caches whether the text may end here with a match: 0 not yet
 	// known, 1 no, 2 yes.
 	end atomic.Int32
@@ -149,6 +154,7 @@ func CompileNeeding(pattern string, need *Need) (*Matcher, error) {
 	for pc := range prog.Inst {
 		m.wild[pc] = mayMatchNonASCII(&prog.Inst[pc])
 	}
+	m.classify()
 	m.reset()
 	return m, nil
 }
@@ -204,6 +210,39 @@ func mayMatchNonASCII(in *syntax.Inst) bool {
 	return false
 }
 
+// classify groups the symbols by how the program treats them.
+func (m *Matcher) classify() {
+	ids := map[string]uint8{}
+	sig := make([]byte, 0, len(m.prog.Inst)/8+3)
+	for sym := range symbols {
+		sig = sig[:0]
+		var bits byte
+		for pc := range m.prog.Inst {
+			in := &m.prog.Inst[pc]
+			switch in.Op {
+			case syntax.InstRune, syntax.InstRune1, syntax.InstRuneAny, syntax.InstRuneAnyNotNL:
+				if m.consumes(in, uint32(pc), sym) {
+					bits |= 1 << (pc % 8)
+				}
+			}
+			if pc%8 == 7 {
+				sig, bits = append(sig, bits), 0
+			}
+		}
+		sig = append(sig, bits, byte(contextOf(sym)))
+		if m.need != nil && m.needs(sym) {
+			sig = append(sig, 1)
+		}
+		id, ok := ids[string(sig)]
+		if !ok {
+			id = uint8(len(ids))
+			ids[string(sig)] = id
+		}
+		m.class[sym] = id
+	}
+	m.nclass = len(ids)
+}
+
 func (m *Matcher) reset() {
 	c := &cache{states: map[string]*state{}}
 	for ctx := range contexts {
@@ -235,12 +274,13 @@ func (m *Matcher) MatchString(s string) (matched, ok bool) {
 			_, w = utf8.DecodeRuneInString(s[i:])
 			sym = nonASCII
 		}
-		next := st.next[sym].Load()
+		cls := m.class[sym]
+		next := st.next[cls].Load()
 		if next == nil {
 			if budget--; budget < 0 {
 				return false, false
 			}
-			next = m.step(st, sym)
+			next = m.step(st, sym, cls)
 		}
 		if next == matchedState {
 			return true, true
@@ -252,14 +292,14 @@ func (m *Matcher) MatchString(s string) (matched, ok bool) {
 }
 
 // step builds (or finds) st's successor on sym and publishes it.
-func (m *Matcher) step(st *state, sym int) *state {
+func (m *Matcher) step(st *state, sym int, cls uint8) *state {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if next := st.next[sym].Load(); next != nil {
+	if next := st.next[cls].Load(); next != nil {
 		return next
 	}
-	next := m.successor(st, sym)
-	st.next[sym].Store(next)
+	next := m.successor(st, sym) // any symbol of the class would do
+	st.next[cls].Store(next)
 	return next
 }
 
@@ -414,7 +454,7 @@ func (m *Matcher) intern(c *cache, pcs []uint32, ctx context) *state {
 	if st, ok := c.states[string(key)]; ok {
 		return st
 	}
-	st := &state{pcs: pcs, ctx: ctx, idle: len(pcs) == 0}
+	st := &state{pcs: pcs, ctx: ctx, idle: len(pcs) == 0, next: make([]atomic.Pointer[state], m.nclass)}
 	c.states[string(key)] = st
 	return st
 }
