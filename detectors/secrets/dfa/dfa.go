@@ -62,7 +62,7 @@ type Matcher struct {
 	// fit in a few cache lines instead of 129 pointers.
 	class  [symbols]uint8
 	nclass int
-	need   *Need  // a capture group's required bytes, or nil
+	need   *Need // a capture group's required bytes, or nil
 	cache  atomic.Pointer[cache]
 	mu     sync.Mutex // serialises building states
 	stack  []uint32   // closure scratch, under mu
