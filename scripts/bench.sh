@@ -33,27 +33,39 @@ if [ ! -d "$gen/.git" ]; then
   git -C "$gen" checkout -q main 2>/dev/null || git -C "$gen" reset -q --hard main
 fi
 
-measure() { # label outfile cmd...
+# Timings on a shared machine vary by a third between identical runs, so
+# each comparison runs both tools BENCH_RUNS times (default 3), alternating,
+# and reports the median time and the largest peak RSS.
+runs=${BENCH_RUNS:-3}
+
+measure() { # label outfile cmd... : appends "seconds peak-RSS-KiB" to outfile
   local label=$1 out=$2; shift 2
   local t0 t1
   t0=$(date +%s.%N)
   /usr/bin/time -f '%M' -o "$dir/rss.$label" "$@" >/dev/null 2>"$dir/err.$label" || true
   t1=$(date +%s.%N)
-  echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}') $(tail -n 1 "$dir/rss.$label")" > "$out"
+  echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}') $(tail -n 1 "$dir/rss.$label")" >> "$out"
+}
+
+median() { # file of "seconds rss" lines -> "median-seconds max-rss"
+  sort -n "$1" | awk '{t[NR]=$1; if ($2>m) m=$2} END{print t[int((NR+1)/2)], m}'
 }
 
 bench_repo() {
   local repo=$1 name
   name=$(basename "$(cd "$repo" && pwd)")
   echo
-  echo "== $name ($(git -C "$repo" rev-list --all --count 2>/dev/null || echo '?') commits)"
+  echo "== $name ($(git -C "$repo" rev-list --all --count 2>/dev/null || echo '?') commits; medians of $runs alternating runs)"
   # Same refs for both: branches, tags, remote-tracking branches and HEAD
   # (gitleaks' default --all would add refs/pull and the like).
-  measure gitleaks "$dir/t.gitleaks" "$dir/gitleaks" git --no-banner -l error --report-format json --report-path "$dir/gitleaks.json" \
-    --log-opts="--full-history --branches --tags --remotes HEAD" "$repo"
-  measure sprawl "$dir/t.sprawl" "$dir/sprawl" scan --history --quiet --format json --out "$dir/sprawl.json" "$repo"
-  read -r gt grss < "$dir/t.gitleaks"
-  read -r st srss < "$dir/t.sprawl"
+  rm -f "$dir/t.gitleaks" "$dir/t.sprawl"
+  for ((run = 0; run < runs; run++)); do
+    measure gitleaks "$dir/t.gitleaks" "$dir/gitleaks" git --no-banner -l error --report-format json --report-path "$dir/gitleaks.json" \
+      --log-opts="--full-history --branches --tags --remotes HEAD" "$repo"
+    measure sprawl "$dir/t.sprawl" "$dir/sprawl" scan --history --quiet --format json --out "$dir/sprawl.json" "$repo"
+  done
+  read -r gt grss < <(median "$dir/t.gitleaks")
+  read -r st srss < <(median "$dir/t.sprawl")
   echo "$st $gt" > "$dir/history-time.$name"
   awk -v gt="$gt" -v grss="$grss" -v st="$st" -v srss="$srss" 'BEGIN{
     printf "  gitleaks git : %7.2f s  %7.1f MiB peak RSS\n", gt, grss/1024
@@ -64,8 +76,11 @@ bench_repo() {
   # blobs are left out).
   { git -C "$repo" rev-list --objects --missing=allow-any --full-history --branches --tags --remotes HEAD 2>/dev/null | cut -d' ' -f1 |
     git -C "$repo" cat-file --batch-check='%(objecttype) %(objectname)' 2>/dev/null | awk '$1=="blob"{print $2}'; } > "$dir/blobs.$name" || true
-  measure cat-file "$dir/t.cat-file" git -C "$repo" cat-file --batch < "$dir/blobs.$name"
-  read -r ct _ < "$dir/t.cat-file"
+  rm -f "$dir/t.cat-file"
+  for ((run = 0; run < runs; run++)); do
+    measure cat-file "$dir/t.cat-file" git -C "$repo" cat-file --batch < "$dir/blobs.$name"
+  done
+  read -r ct _ < <(median "$dir/t.cat-file")
   awk -v ct="$ct" -v st="$st" -v n="$(wc -l < "$dir/blobs.$name")" 'BEGIN{
     printf "  floor        : git cat-file --batch reads the %d blobs in %.2f s; sprawl takes %.1fx that\n", n, ct, st/ct }'
   if grep -q 'ERR' "$dir/err.gitleaks" 2>/dev/null; then
@@ -76,10 +91,13 @@ bench_repo() {
   "$dir/benchtool" compare -repo "$repo" -gitleaks "$dir/gitleaks.json" -sprawl "$dir/sprawl.json" | sed 's/^/  /' || true
   rm -f "$dir/gitleaks.json"   # holds secret values
   if [ -d "$repo/.git" ]; then   # a checkout: compare working-tree scans too
-    measure gitleaks-dir "$dir/t.gitleaks" "$dir/gitleaks" dir --no-banner -l error --report-format json --report-path "$dir/gitleaks.json" "$repo"
-    measure sprawl-dir "$dir/t.sprawl" "$dir/sprawl" scan --quiet --format json --out "$dir/sprawl.json" "$repo"
-    read -r gt grss < "$dir/t.gitleaks"
-    read -r st srss < "$dir/t.sprawl"
+    rm -f "$dir/t.gitleaks" "$dir/t.sprawl"
+    for ((run = 0; run < runs; run++)); do
+      measure gitleaks-dir "$dir/t.gitleaks" "$dir/gitleaks" dir --no-banner -l error --report-format json --report-path "$dir/gitleaks.json" "$repo"
+      measure sprawl-dir "$dir/t.sprawl" "$dir/sprawl" scan --quiet --format json --out "$dir/sprawl.json" "$repo"
+    done
+    read -r gt grss < <(median "$dir/t.gitleaks")
+    read -r st srss < <(median "$dir/t.sprawl")
     awk -v gt="$gt" -v grss="$grss" -v st="$st" -v srss="$srss" 'BEGIN{
       printf "  working tree : gitleaks dir %.2f s %.1f MiB, sprawl scan %.2f s %.1f MiB: %.1fx faster\n", gt, grss/1024, st, srss/1024, gt/st }'
     "$dir/benchtool" compare -repo "$repo" -gitleaks "$dir/gitleaks.json" -sprawl "$dir/sprawl.json" | sed 's/^/  /' || true

@@ -134,6 +134,8 @@ func scanUsage(fs *flag.FlagSet, synopsis string) func() {
 Environment:
   SPRAWL_FINGERPRINT_KEY  key for fingerprints, shared across an organisation
                           (default: derived from each repository's root commit)
+  SPRAWL_CACHE_DIR        where each repository's root commit is remembered
+                          (default: the user cache directory's sprawl/; "off": nowhere)
 
 Exit codes: 0 nothing found, 1 findings, 2 usage or fatal error.
 `)
