@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"runtime/pprof"
 	"syscall"
 
@@ -33,6 +34,20 @@ const (
 	ExitFindings = 1
 	ExitError    = 2
 )
+
+// tuneGC lets the heap grow to three times the live data between
+// collections instead of twice (GOGC=200), under a soft limit of 512 MiB
+// of Go memory, unless GOGC or GOMEMLIMIT is set. A history scan allocates
+// every blob it reads; collecting half as often took a tenth of the CPU off
+// etcd's recent history, and the limit keeps a large history from trading
+// that for memory (git.git: 784 MiB peak RSS against 678 MiB; the line
+// memo and mapped pack pages are outside the Go heap).
+func tuneGC() {
+	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetGCPercent(200)
+		debug.SetMemoryLimit(512 << 20)
+	}
+}
 
 // rootCacheDir is where the root commit of each repository scanned is
 // remembered (scanners/githistory/rootcache.go): under SPRAWL_CACHE_DIR
@@ -59,6 +74,7 @@ func main() {
 		}
 	}
 	githistory.RootCacheDir = rootCacheDir(os.Getenv("SPRAWL_CACHE_DIR"))
+	tuneGC()
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	pprof.StopCPUProfile()
