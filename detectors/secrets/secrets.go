@@ -187,16 +187,17 @@ func (d *Detector) pathClass(pt pathText) string {
 
 // Detect implements detectors.Detector.
 func (d *Detector) Detect(ctx context.Context, in detectors.Input) []detectors.Finding {
+	var out []detectors.Finding
+	if d.PathOnly(in.Path) {
+		// Path-only rules (e.g. a .p12 file) need no content, and binary
+		// files reach detectors without theirs.
+		out = d.scan(ctx, in, "", false, "path")
+	}
 	if len(in.Content) == 0 {
-		return nil
+		return out
 	}
 	// The content is read-only (detectors.Input): no copy of every blob.
 	raw := unsafe.String(unsafe.SliceData(in.Content), len(in.Content))
-	var out []detectors.Finding
-	if d.PathOnly(in.Path) {
-		// Path-only rules (e.g. a .p12 file) need no content windows.
-		out = d.scan(ctx, in, "", false, "path")
-	}
 	class := d.PathClass(in.Path)
 	seen := map[findingAt]bool{}
 	for _, w := range d.win.windows(raw) {
@@ -263,6 +264,16 @@ func (d *Detector) scan(ctx context.Context, in detectors.Input, text string, de
 	lines := newLineIndex(text)
 	out := make([]detectors.Finding, 0, len(found))
 	for _, f := range found {
+		if text == "" && f.Secret == "" {
+			// A rule on the path alone (a .p12 keystore): the file is the
+			// secret. Its fingerprint keys on the path; the message names it.
+			f.Secret, f.Match = "file:"+in.Path, ""
+			fd := d.finding(in, text, lines, f)
+			fd.Message = strings.TrimSuffix(f.Description, ".") + " (" + in.Path + ")"
+			fd.Secret.Preview = "****"
+			out = append(out, fd)
+			continue
+		}
 		if f.Secret == "" || isPlaceholder(f.Secret) {
 			continue
 		}

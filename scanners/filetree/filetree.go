@@ -111,11 +111,14 @@ func (s *Source) Scan(ctx context.Context, sink scanners.Sink) (scanners.Stats, 
 					continue
 				}
 				if IsBinary(content) {
+					// Not scanned as text, but rules on paths alone (a
+					// .p12 file) still see where it is.
 					note(scanners.Note{Path: j.rel, Kind: scanners.NoteSkippedBinary, Detail: "binary file"})
-					continue
+					content = nil
+				} else {
+					files.Add(1)
+					nbytes.Add(int64(len(content)))
 				}
-				files.Add(1)
-				nbytes.Add(int64(len(content)))
 				err = sink.Fragment(scanners.Fragment{
 					Repo:        s.repo,
 					Content:     content,

@@ -371,8 +371,10 @@ const binarySniff = 8000
 func (e *emitter) emit(j *blobJob, data []byte) {
 	e.done.Add(1)
 	if bytes.IndexByte(data[:min(len(data), binarySniff)], 0) >= 0 {
+		// Not scanned as text, but rules on paths alone (a .p12 file)
+		// still see where it is.
 		e.binary.Add(1)
-		return
+		data = nil
 	}
 	w := e.w
 	occ := make([]scanners.Occurrence, j.n)
@@ -389,9 +391,11 @@ func (e *emitter) emit(j *blobJob, data []byte) {
 		}
 		occ[k] = o
 	}
-	e.blobs.Add(1)
-	e.bytes.Add(int64(len(data)))
-	e.files.Add(int64(j.n))
+	if data != nil {
+		e.blobs.Add(1)
+		e.bytes.Add(int64(len(data)))
+		e.files.Add(int64(j.n))
+	}
 	err := e.sink.Fragment(scanners.Fragment{Repo: e.repo, BlobID: j.id.String(), Content: data, Occurrences: occ})
 	if err != nil {
 		e.fail(err)

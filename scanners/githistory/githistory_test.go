@@ -320,11 +320,16 @@ func TestHostileContent(t *testing.T) {
 	}})
 	gitgen.RemoveObject(t, dir, gitgen.BlobID(gone))
 	sink, stats, _ := scan(t, dir, githistory.Options{MaxBlobSize: 4096})
-	if len(sink.frags) != 1 || stats.Blobs != 1 {
-		t.Fatalf("got %d fragments, want only ok.txt", len(sink.frags))
+	// ok.txt, and a.bin without its content (rules on paths alone still
+	// see a binary file's path).
+	if len(sink.frags) != 2 || stats.Blobs != 1 {
+		t.Fatalf("got %d fragments (%d blobs), want ok.txt and a.bin's path", len(sink.frags), stats.Blobs)
 	}
 	if _, found := sink.frags[gitgen.BlobID(ok)]; !found {
 		t.Error("ok.txt not emitted")
+	}
+	if f, found := sink.frags[gitgen.BlobID(bin)]; !found || len(f.Content) != 0 || f.Occurrences[0].Path != "a.bin" {
+		t.Errorf("a.bin: emitted %v, want its path without content", found)
 	}
 	if stats.Skipped[scanners.NoteSkippedLarge] != 1 || stats.Skipped[scanners.NoteSkippedBinary] != 1 {
 		t.Errorf("skipped = %v", stats.Skipped)

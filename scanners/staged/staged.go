@@ -181,10 +181,15 @@ func (s *Source) scan(ctx context.Context, sink scanners.Sink, before bool) (sca
 			if !before {
 				sink.Note(scanners.Note{Repo: s.info.Name, Path: c.Path, Kind: noteKind(note), Detail: note})
 			}
-			continue
+			if noteKind(note) != scanners.NoteSkippedBinary {
+				continue
+			}
+			// Binary: not scanned as text, but rules on paths alone (a
+			// .p12 file) still see where it is.
+		} else {
+			stats.Files++
+			stats.Bytes += int64(len(content))
 		}
-		stats.Files++
-		stats.Bytes += int64(len(content))
 		err := sink.Fragment(scanners.Fragment{Repo: s.info, BlobID: h.String(), Content: content,
 			Occurrences: []scanners.Occurrence{{Path: c.Path, InHead: !before}}})
 		if err != nil {

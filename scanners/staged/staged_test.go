@@ -432,7 +432,9 @@ func TestScanEmitsStagedAndPreviousBlobs(t *testing.T) {
 	if _, err := s.Previous().Scan(context.Background(), &prev); err != nil {
 		t.Fatal(err)
 	}
-	if len(now.frags) != 1 || string(now.frags[0].Content) != "MODE=staged\n" || !now.frags[0].Occurrences[0].InHead {
+	// bin.dat reaches the sink by path only (rules on paths alone).
+	if len(now.frags) != 2 || string(now.frags[0].Content) != "MODE=staged\n" || !now.frags[0].Occurrences[0].InHead ||
+		now.frags[1].Occurrences[0].Path != "bin.dat" || len(now.frags[1].Content) != 0 {
 		t.Errorf("staged fragments: %+v", now.frags)
 	}
 	if len(prev.frags) != 1 || string(prev.frags[0].Content) != "MODE=dev\n" || prev.frags[0].Occurrences[0].InHead {

@@ -199,7 +199,11 @@ func compare(args []string) int {
 		// gitleaks dir reports paths as given on its command line.
 		f.File = filepath.ToSlash(strings.TrimPrefix(strings.TrimPrefix(f.File, abs), "/"))
 		f.File = strings.TrimPrefix(f.File, filepath.ToSlash(filepath.Clean(*repoDir))+"/")
-		want[f.File+"\x00"+h.Fingerprint(f.Secret)] = f.RuleID + " in " + f.File
+		secret := f.Secret
+		if secret == "" {
+			secret = "file:" + f.File // a rule on paths alone: sprawl keys the file by its path
+		}
+		want[f.File+"\x00"+h.Fingerprint(secret)] = f.RuleID + " in " + f.File
 	}
 	missed := 0
 	for k, what := range want {
