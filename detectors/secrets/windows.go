@@ -1,11 +1,13 @@
 package secrets
 
 import (
+	"regexp"
 	"regexp/syntax"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/sprawl-dev/sprawl/detectors/secrets/keywords"
 	"github.com/zricethezav/gitleaks/v8/config"
@@ -310,7 +312,15 @@ func (w *windower) windows(raw string) []window {
 			pos := fl.start + h.pos
 			s, e := lt.expand(pos, pos+len(k), lines)
 			if strings.Contains(k, "begin") {
-				if end := indexPEMEnd(raw[pos:min(len(raw), pos+maxPEMBytes)]); end >= 0 {
+				block := raw[pos:min(len(raw), pos+maxPEMBytes)]
+				end := indexPEMEnd(block)
+				// gitleaks' private-key rule ends at the first "KEY-----"
+				// 64 characters past its header, which may lie beyond the
+				// first END marker (or where there is none).
+				if ke := privateKeyEnd(block); ke > end {
+					end = ke
+				}
+				if end >= 0 {
 					_, e = lt.expand(pos+end, pos+end+8, 1)
 					spans = append(spans, span{s, e, false, true})
 					continue
@@ -419,6 +429,37 @@ func (w *windower) classify(line string) uint64 {
 		flags |= memoEncoded
 	}
 	return flags
+}
+
+// privateKeyHeader is the start of a match of gitleaks' private-key rule.
+var privateKeyHeader = regexp.MustCompile(`(?i)^-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----`)
+
+// privateKeyEnd is the offset in s (which starts at a "-----BEGIN") of
+// the terminator a match of gitleaks' private-key rule,
+// -----BEGIN…PRIVATE KEY-----[\s\S-]{64,}?KEY(?: BLOCK)?-----, would end
+// with: the first "KEY-----" or "KEY BLOCK-----" (any case) at least 64
+// characters past the header; -1 when s holds none.
+func privateKeyEnd(s string) int {
+	h := privateKeyHeader.FindStringIndex(s)
+	if h == nil {
+		return -1
+	}
+	at := h[1]
+	for n := 0; n < 64 && at < len(s); n++ {
+		_, w := utf8.DecodeRuneInString(s[at:])
+		at += w
+	}
+	lower := asciiLower(s[at:])
+	best := -1
+	for _, t := range []string{"key-----", "key block-----"} {
+		if i := strings.Index(lower, t); i >= 0 && (best < 0 || i < best) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return -1
+	}
+	return at + best
 }
 
 // indexPEMEnd is the offset of the first "-----END" (any case) in s, or -1.

@@ -192,3 +192,26 @@ func TestLinesAgreesWithExpand(t *testing.T) {
 		}
 	}
 }
+
+// TestPrivateKeyEnd: the window of a "-----BEGIN" reaches where gitleaks'
+// private-key rule would end its match: the first KEY----- at least 64
+// characters past the header, even past an END marker that comes sooner.
+func TestPrivateKeyEnd(t *testing.T) {
+	body := strings.Repeat("A", 70)
+	cases := []struct {
+		name, s string
+		want    int // -1, or the offset of the terminator's "KEY"
+	}{
+		{"ordinary", "-----BEGIN RSA PRIVATE KEY-----\n" + body + "\n-----END RSA PRIVATE KEY-----", len("-----BEGIN RSA PRIVATE KEY-----\n" + body + "\n-----END RSA PRIVATE ")},
+		{"short body: the next KEY----- counts", "-----BEGIN PRIVATE KEY-----abc-----END PRIVATE KEY-----\n" + body + "\nx-----BEGIN OPENSSH PRIVATE KEY-----",
+			len("-----BEGIN PRIVATE KEY-----abc-----END PRIVATE KEY-----\n" + body + "\nx-----BEGIN OPENSSH PRIVATE ")},
+		{"key block", "-----begin pgp private key block-----\n" + body + "\n-----end pgp private key block-----", len("-----begin pgp private key block-----\n" + body + "\n-----end pgp private ")},
+		{"not a private key", "-----BEGIN CERTIFICATE-----\n" + body + "\n-----END CERTIFICATE-----", -1},
+		{"no terminator", "-----BEGIN PRIVATE KEY-----\n" + body, -1},
+	}
+	for _, c := range cases {
+		if got := privateKeyEnd(c.s); got != c.want {
+			t.Errorf("%s: privateKeyEnd = %d, want %d", c.name, got, c.want)
+		}
+	}
+}
