@@ -135,13 +135,13 @@ func TestMemoKeepsWindows(t *testing.T) {
 		"a\nb\nc\nd\ne\nf\ntoken: abc\ng\nh\nsecret_access_key = \"x\"\ni\n",
 		"data = \"QUtJQUlPU0ZPRE5ON0VYQU1QTEVrZXk=\"\nplain line\n",
 	}
-	cold := func(s string) []window { return newWindower(testDetector(t).cfg, true).windows(s) }
+	cold := func(s string) []window { return newWindower(testDetector(t).cfg, true).windows(s, "") }
 	warm := newWindower(testDetector(t).cfg, true)
 	for _, s := range texts {
-		warm.windows(s)
+		warm.windows(s, "")
 	}
 	for _, s := range texts {
-		if got, want := warm.windows(s), cold(s); !slices.Equal(got, want) {
+		if got, want := warm.windows(s, ""), cold(s); !slices.Equal(got, want) {
 			t.Errorf("windows of %q with a warm memo: %v, cold: %v", s[:20], got, want)
 		}
 	}

@@ -200,7 +200,7 @@ func (d *Detector) Detect(ctx context.Context, in detectors.Input) []detectors.F
 	raw := unsafe.String(unsafe.SliceData(in.Content), len(in.Content))
 	class := d.PathClass(in.Path)
 	seen := map[findingAt]bool{}
-	for _, w := range d.win.windows(raw) {
+	for _, w := range d.win.windows(raw, in.Path) {
 		if ctx.Err() != nil {
 			break
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/sprawl-dev/sprawl/detectors/secrets/keywords"
 	"github.com/zricethezav/gitleaks/v8/config"
+	glregexp "github.com/zricethezav/gitleaks/v8/regexp"
 )
 
 // Windowing. gitleaks runs every rule whose keyword occurs anywhere in a
@@ -50,6 +51,11 @@ type windower struct {
 	// content is one window only when all of one rule's companions match
 	// somewhere in it (an empty list always needs the whole content).
 	anywhere map[string][][]companion
+	// spanning maps keywords of rules whose matches can run over any
+	// number of lines (kubernetes-secret-yaml) and that apply only to some
+	// paths to those rules: in a file on such a path that the rule matches
+	// somewhere, a hit is one window of the whole content.
+	spanning map[string][]spanningRule
 	// minKeyword is the shortest keyword's length: shorter lines hold none.
 	minKeyword int
 	memo       *lineMemo
@@ -59,7 +65,8 @@ type windower struct {
 }
 
 func newWindower(cfg config.Config, decode bool) *windower {
-	w := &windower{decode: decode, composite: map[string]int{}, anywhere: map[string][][]companion{}, memo: newLineMemo(memoSlots), minKeyword: 1 << 30}
+	w := &windower{decode: decode, composite: map[string]int{}, anywhere: map[string][][]companion{},
+		spanning: map[string][]spanningRule{}, memo: newLineMemo(memoSlots), minKeyword: 1 << 30}
 	seen := map[string]bool{}
 	var kws []string
 	for _, r := range cfg.Rules {
@@ -69,8 +76,16 @@ func newWindower(cfg config.Config, decode bool) *windower {
 		if len(r.Keywords) == 0 {
 			w.whole = true
 		}
+		var spanning *spanningRule
+		if r.Path != nil && spansAnyLines(r.Regex.String()) {
+			re := r.Regex
+			spanning = &spanningRule{path: r.Path, exists: sync.OnceValue(func() *existence { return newExistence(re) })}
+		}
 		for _, k := range r.Keywords {
 			k = asciiLower(k)
+			if spanning != nil && !strings.Contains(k, "begin") { // PEM blocks have windows of their own
+				w.spanning[k] = append(w.spanning[k], *spanning)
+			}
 			if reach := companionReach(r); reach != 0 {
 				if old, ok := w.composite[k]; !ok || (old >= 0 && (reach < 0 || reach > old)) {
 					w.composite[k] = reach
@@ -90,7 +105,8 @@ func newWindower(cfg config.Config, decode bool) *windower {
 	w.special = make([]bool, len(kws))
 	for i, k := range kws {
 		_, composite := w.composite[k]
-		w.special[i] = composite || strings.Contains(k, "begin")
+		_, spanning := w.spanning[k]
+		w.special[i] = composite || spanning || strings.Contains(k, "begin")
 	}
 	return w
 }
@@ -216,7 +232,7 @@ func companionReach(r config.Rule) int {
 // that an edit elsewhere in a file leaves a chunk's text — and its cache
 // entry — unchanged. Neighbouring chunks share a line; PEM blocks are
 // never cut.
-func (w *windower) windows(raw string) []window {
+func (w *windower) windows(raw, path string) []window {
 	if w.whole {
 		return w.chunk(newLineTable(raw), []span{{0, len(raw), w.decode, true}}, new(windowScratch))
 	}
@@ -290,6 +306,11 @@ func (w *windower) windows(raw string) []window {
 		})
 		for _, h := range hits {
 			k := w.kw.Keywords()[h.keyword]
+			for _, sr := range w.spanning[k] {
+				if sr.path.MatchString(path) && sr.exists().MatchString(raw) {
+					return w.chunk(lt, []span{{0, len(raw), anyDecode, true}}, sc)
+				}
+			}
 			lines, keep := contextLines, false
 			if reach, ok := w.composite[k]; ok {
 				// A rule and its required companion must land in one chunk.
@@ -694,4 +715,63 @@ func asciiLower(s string) string {
 		}
 	}
 	return s
+}
+
+// spanningRule is a rule whose matches can run over any number of lines,
+// for the paths it applies to.
+type spanningRule struct {
+	path   *glregexp.Regexp
+	exists func() *existence // whether it matches somewhere, built on first use
+}
+
+// spansAnyLines reports whether a match of pattern can hold any number of
+// newlines (an unbounded repetition of something that matches one).
+func spansAnyLines(pattern string) bool {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	return err == nil && maxNewlines(re.Simplify()) < 0
+}
+
+// maxNewlines is the most newlines a match of re can hold, or -1 when
+// there is no bound.
+func maxNewlines(re *syntax.Regexp) int {
+	switch re.Op {
+	case syntax.OpLiteral:
+		return strings.Count(string(re.Rune), "\n")
+	case syntax.OpCharClass:
+		if classHas(re.Rune, '\n') {
+			return 1
+		}
+	case syntax.OpAnyChar:
+		return 1
+	case syntax.OpStar, syntax.OpPlus:
+		if maxNewlines(re.Sub[0]) != 0 {
+			return -1
+		}
+	case syntax.OpRepeat:
+		n := maxNewlines(re.Sub[0])
+		switch {
+		case n == 0:
+			return 0
+		case n < 0 || re.Max < 0:
+			return -1
+		}
+		return n * re.Max
+	case syntax.OpQuest, syntax.OpCapture:
+		return maxNewlines(re.Sub[0])
+	case syntax.OpConcat, syntax.OpAlternate:
+		total := 0
+		for _, sub := range re.Sub {
+			n := maxNewlines(sub)
+			if n < 0 {
+				return -1
+			}
+			if re.Op == syntax.OpConcat {
+				total += n
+			} else {
+				total = max(total, n)
+			}
+		}
+		return total
+	}
+	return 0
 }

@@ -2,6 +2,7 @@ package secrets
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"math/rand/v2"
 	"regexp"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/sprawl-dev/sprawl/detectors"
 	"github.com/sprawl-dev/sprawl/fixtures/fake"
+	"github.com/zricethezav/gitleaks/v8/detect"
 )
 
 // wholeScan scans content in one piece, the way gitleaks does.
@@ -212,6 +214,46 @@ func TestPrivateKeyEnd(t *testing.T) {
 	for _, c := range cases {
 		if got := privateKeyEnd(c.s); got != c.want {
 			t.Errorf("%s: privateKeyEnd = %d, want %d", c.name, got, c.want)
+		}
+	}
+}
+
+// TestRulesSpanningAnyLines: kubernetes-secret-yaml's match runs from
+// "kind: Secret" to a data value any number of lines below; in a YAML file
+// a hit makes the whole file one window, so the match is found as gitleaks
+// finds it, however far apart the two are.
+func TestRulesSpanningAnyLines(t *testing.T) {
+	d := testDetector(t)
+	value := base64.StdEncoding.EncodeToString([]byte(randASCII(rand.New(rand.NewPCG(8, 8)), 24)))
+	var b strings.Builder
+	b.WriteString("apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\n  labels:\n")
+	for i := range 5 {
+		fmt.Fprintf(&b, "    l%d: v%d\n", i, i)
+	}
+	b.WriteString("type: Opaque\ndata:\n  password: " + value + "\n")
+	content := []byte(b.String())
+	// The case is one gitleaks itself reports.
+	if len(onlyRule(t, d, "kubernetes-secret-yaml").DetectContext(context.Background(), detect.Fragment{Raw: b.String(), FilePath: "deploy/secret.yaml"})) == 0 {
+		t.Fatal("gitleaks does not report the case")
+	}
+	h := detectors.NewHasher([]byte("k"), []byte("l"))
+	found := func(path string) bool {
+		for _, f := range d.Detect(context.Background(), detectors.Input{Path: path, Content: content, Hasher: h}) {
+			if f.RuleID == RulePrefix+"kubernetes-secret-yaml" {
+				return true
+			}
+		}
+		return false
+	}
+	if !found("deploy/secret.yaml") {
+		t.Error("kubernetes-secret-yaml: the match over 10 lines was not found")
+	}
+	if found("deploy/secret.txt") {
+		t.Error("kubernetes-secret-yaml reported outside YAML files")
+	}
+	for p, want := range map[string]bool{`(?s:.){0,200}`: false, `a\s+b`: true, `a[ \t]+b`: false, `(?s)a.*b`: true, `x\ny`: false} {
+		if got := spansAnyLines(p); got != want {
+			t.Errorf("spansAnyLines(%q) = %v, want %v", p, got, want)
 		}
 	}
 }
