@@ -25,6 +25,17 @@ func TestMain(m *testing.M) {
 		main()
 		return
 	}
+	// The binaries the tests run remember root commits (rootcache.go):
+	// keep that out of the user's cache directory.
+	if os.Getenv("SPRAWL_CACHE_DIR") == "" {
+		dir, err := os.MkdirTemp("", "sprawl-test-cache-")
+		if err == nil {
+			os.Setenv("SPRAWL_CACHE_DIR", dir)
+			code := m.Run()
+			os.RemoveAll(dir)
+			os.Exit(code)
+		}
+	}
 	os.Exit(m.Run())
 }
 
