@@ -33,10 +33,8 @@ func decodeOnce(text string) (out string, decoded, ok bool) {
 		c := text[p]
 		if c == '%' && p+2 < len(text) && isHex(text[p+1]) && isHex(text[p+2]) {
 			end := percentEnd(text, p)
-			for i := p; i < end; i++ {
-				if text[i] >= utf8.RuneSelf {
-					return "", false, false
-				}
+			if !isASCII(text[p:end]) {
+				return "", false, false
 			}
 			found = append(found, encodedSegment{p, end, segPercent})
 			p = end
@@ -49,20 +47,7 @@ func decodeOnce(text string) (out string, decoded, ok bool) {
 				continue
 			}
 		}
-		n, hexN := 0, -1
-		for q := p; q < len(text); q++ {
-			cl := byteClass[text[q]]
-			if cl&classBase64 == 0 {
-				break
-			}
-			if hexN < 0 && cl&classHex == 0 {
-				hexN = n
-			}
-			n++
-		}
-		if hexN < 0 {
-			hexN = n
-		}
+		n, hexN, _ := encodedRun(text, p) // "U+" texts went to the decoder above
 		switch {
 		case hexN >= 32:
 			found = append(found, encodedSegment{p, p + hexN, segHex})
@@ -218,4 +203,14 @@ func decodePercent(s string) string {
 		b = append(b, s[i])
 	}
 	return string(b)
+}
+
+// isASCII reports whether s holds only ASCII bytes.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }

@@ -2,7 +2,6 @@ package secrets
 
 import (
 	"encoding/base64"
-	"unicode/utf8"
 )
 
 // mightDecode reports whether gitleaks' decoder would decode anything in
@@ -39,25 +38,7 @@ func mightDecode(text string) bool {
 				return true
 			}
 		}
-		// The base64 run starting here, and the hex run it begins with
-		// (hex digits are base64 characters), in one pass.
-		n, hexN, codePoint := 0, -1, -1
-		for q := p; q < len(text); q++ {
-			cl := byteClass[text[q]]
-			if cl&classBase64 == 0 {
-				break
-			}
-			if hexN < 0 && cl&classHex == 0 {
-				hexN = n
-			}
-			if codePoint < 0 && q > p && text[q] == 'U' && q+1 < len(text) && text[q+1] == '+' {
-				codePoint = q
-			}
-			n++
-		}
-		if hexN < 0 {
-			hexN = n
-		}
+		n, hexN, codePoint := encodedRun(text, p)
 		if hexN >= 32 {
 			if hexPrintable(text[p : p+hexN]) {
 				return true
@@ -97,14 +78,37 @@ func mightDecode(text string) bool {
 // whether it decodes.
 func percentSegment(text string, p int) (end int, decodes bool) {
 	end = percentEnd(text, p)
-	for i := p; i < end; i++ {
-		if text[i] >= utf8.RuneSelf {
-			// Whether "." crosses invalid UTF-8 depends on the engine:
-			// the decoder decides.
-			return end, true
-		}
+	if !isASCII(text[p:end]) {
+		// Whether "." crosses invalid UTF-8 depends on the engine: the
+		// decoder decides.
+		return end, true
 	}
 	return end, decodePercent(text[p:end]) != ""
+}
+
+// encodedRun measures, in one pass, the base64 run ([\w/+-]) starting at
+// p and the hex run it begins with (hex digits are base64 characters), and
+// finds the first "U+" inside the run after p (-1 when none): the
+// decoder's pattern tries hex, then base64, at each position.
+func encodedRun(text string, p int) (n, hexN, codePoint int) {
+	hexN, codePoint = -1, -1
+	for q := p; q < len(text); q++ {
+		cl := byteClass[text[q]]
+		if cl&classBase64 == 0 {
+			break
+		}
+		if hexN < 0 && cl&classHex == 0 {
+			hexN = n
+		}
+		if codePoint < 0 && q > p && text[q] == 'U' && q+1 < len(text) && text[q+1] == '+' {
+			codePoint = q
+		}
+		n++
+	}
+	if hexN < 0 {
+		hexN = n
+	}
+	return n, hexN, codePoint
 }
 
 func allHex(s string) bool {

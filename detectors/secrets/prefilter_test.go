@@ -98,15 +98,6 @@ func TestExistenceAgreesWithTheRule(t *testing.T) {
 	}
 }
 
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
-}
-
 // onlyRule is a gitleaks detector with rule id alone.
 func onlyRule(t *testing.T, d *Detector, id string) *detect.Detector {
 	t.Helper()
