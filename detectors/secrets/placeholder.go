@@ -37,9 +37,16 @@ var placeholderWords = map[string]bool{
 // placeholderMarkers inside a value mark it as a stand-in.
 var placeholderMarkers = []string{
 	"your_", "your-", "yourapi", "insert_", "insert-", "replace_", "replace-", "replace_me", "change_me",
-	"changeme", "placeholder", "dummy", "<", ">", "${", "{{", "}}", "xxxxx", "*****", "example_", "_example",
+	"changeme", "placeholder", "dummy", "${", "{{", "}}", "xxxxx", "*****", "example_", "_example",
 	"-example", "example-", "examplekey", "fakefake", "notarealtoken", "not_a_real",
 }
+
+// angleHint is a hint in angle brackets inside a value ("Bearer <token>"),
+// three characters or more.
+// A lone < or > is no sign of a stand-in: passwords hold them, and YAML's
+// folded scalars start with one (kubernetes-secret-yaml's secret is
+// "key: >" and the value on the next line).
+var angleHint = regexp.MustCompile(`<[A-Za-z][A-Za-z0-9 _.-]{2,}>`)
 
 // isPlaceholder reports whether secret is a stand-in, not a credential.
 func isPlaceholder(secret string) bool {
@@ -64,6 +71,9 @@ func isPlaceholder(secret string) bool {
 		if strings.Contains(lower, m) {
 			return true
 		}
+	}
+	if angleHint.MatchString(s) {
+		return true
 	}
 	// AWS documents AKIAIOSFODNN7EXAMPLE and wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY.
 	return strings.HasSuffix(s, "EXAMPLE") || strings.HasSuffix(s, "EXAMPLEKEY")

@@ -1,0 +1,30 @@
+package secrets
+
+import "testing"
+
+func TestIsPlaceholder(t *testing.T) {
+	cases := []struct {
+		secret string
+		want   bool
+	}{
+		{"${DB_PASSWORD}", true},
+		{"{{ .Values.token }}", true},
+		{"<your-api-key>", true},
+		{"Bearer <token>", true},
+		{"changeme", true},
+		{"********", true},
+		{"AKIAIOSFODNN7EXAMPLE", true},
+		{"your_token_here", true},
+		// Real-looking values with angle brackets are kept.
+		{"p>ss<w0rd!Xy9", false},
+		{"a<b>c", false}, // too short to be a hint
+		{".dockercfg: >\n    eyJhdXRocyI6eyJodHRwczovL2luZGV4LmRvY2tlci5pby92MS8iOnsiYXV0aCI6Ik9uQT0ifX19", false},
+		{"hunter2hunter2", false},
+		{"ghp_" + "aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5", false},
+	}
+	for _, c := range cases {
+		if got := isPlaceholder(c.secret); got != c.want {
+			t.Errorf("isPlaceholder(%q) = %v, want %v", c.secret, got, c.want)
+		}
+	}
+}
