@@ -290,8 +290,11 @@ func (w *windower) windows(raw, path string) []window {
 		}
 		if fl.flags&memoSpecial == 0 {
 			if fl.flags&memoHit != 0 {
-				s, e := lt.lines(fl.line-contextLines, fl.line+contextLines)
-				spans = append(spans, span{s, e, false, false})
+				// Past blank lines when they follow: a value may sit below
+				// its key. Such a window is not cut.
+				last := lt.pastGapLines(fl.line + contextLines)
+				s, e := lt.lines(fl.line-contextLines, last)
+				spans = append(spans, span{s, e, false, last > fl.line+contextLines})
 			}
 			continue
 		}
@@ -332,6 +335,10 @@ func (w *windower) windows(raw, path string) []window {
 			}
 			pos := fl.start + h.pos
 			s, e := lt.expand(pos, pos+len(k), lines)
+			if last := lt.pastGapLines(fl.line + lines); last > fl.line+lines {
+				_, e = lt.lines(fl.line, last) // a value may sit below its key
+				keep = true
+			}
 			if strings.Contains(k, "begin") {
 				block := raw[pos:min(len(raw), pos+maxPEMBytes)]
 				end := indexPEMEnd(block)
@@ -678,6 +685,39 @@ func (t *lineTable) lines(first, last int) (int, int) {
 		e = t.nl[max(last, 0)] + 1
 	}
 	return s, e
+}
+
+// maxGapLines is how many lines gitleaks' semi-generic rules can put
+// between a keyword and its value: their [\s'"]{0,3} and [\x60'"\s=]{0,5}
+// may hold a newline each.
+const maxGapLines = 9
+
+// pastGapLines returns line, or the first line after it that is not a gap
+// line when line is one, within maxGapLines: a match that runs from a
+// keyword line to a value lines below crosses only lines of whitespace,
+// quotes and assignment operators, so a window that reaches past them
+// holds the value.
+func (t *lineTable) pastGapLines(line int) int {
+	for last := line + maxGapLines - 1; line < last && line < len(t.nl); line++ {
+		s, e := t.lines(line, line)
+		if !gapOnly(t.raw[s:e]) {
+			break
+		}
+	}
+	return line
+}
+
+// gapOnly reports whether a line holds only the characters that can stand
+// between a keyword and its value.
+func gapOnly(line string) bool {
+	for i := 0; i < len(line); i++ {
+		switch line[i] {
+		case ' ', '\t', '\r', '\n', '\'', '"', '`', '=', ':', '>', ',', '|', '?':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // expand grows [s, e) to whole lines plus n lines on each side.

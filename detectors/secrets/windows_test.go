@@ -257,3 +257,27 @@ func TestRulesSpanningAnyLines(t *testing.T) {
 		}
 	}
 }
+
+// TestValueLinesBelowItsKey: gitleaks' semi-generic rules allow newlines
+// between a key and its value; a window reaches past the blank lines
+// between them.
+func TestValueLinesBelowItsKey(t *testing.T) {
+	d := testDetector(t)
+	value := "Zx8vQ2mN7pL4kR9tW3yB6cD1"
+	h := detectors.NewHasher([]byte("k"), []byte("l"))
+	for _, text := range []string{
+		"x = 1\napi_key =\n\n\n'" + value + "'\ny = 2\n",
+		"x = 1\nauth_token:\n\n  \"" + value + "\"\ny = 2\n",
+	} {
+		if len(onlyRule(t, d, "generic-api-key").DetectString(text)) == 0 {
+			t.Fatalf("gitleaks does not report %q", text)
+		}
+		found := false
+		for _, f := range d.Detect(context.Background(), detectors.Input{Path: "app/settings.py", Content: []byte(text), Hasher: h}) {
+			found = found || f.RuleID == RulePrefix+"generic-api-key"
+		}
+		if !found {
+			t.Errorf("the value lines below its key was missed in %q", text)
+		}
+	}
+}
