@@ -258,8 +258,11 @@ func (m *Matcher) MatchString(s string) (matched, ok bool) {
 	c := m.cache.Load()
 	st := c.start[atStart]
 	budget := callBudget + budgetPerKiB*len(s)>>10
+	if m.prefix == "" {
+		return m.matchPlain(s, st, budget)
+	}
 	for i := 0; i < len(s); {
-		if st.idle && m.prefix != "" {
+		if st.idle {
 			j := strings.Index(s[i:], m.prefix)
 			if j < 0 {
 				return false, true // no match can start, none is under way
@@ -287,6 +290,33 @@ func (m *Matcher) MatchString(s string) (matched, ok bool) {
 		}
 		st = next
 		i += w
+	}
+	return m.atEnd(st), true
+}
+
+// matchPlain is MatchString's loop for patterns without a literal prefix:
+// one class lookup and one transition load a byte.
+func (m *Matcher) matchPlain(s string, st *state, budget int) (matched, ok bool) {
+	class, done := &m.class, matchedState
+	for i := 0; i < len(s); i++ {
+		sym := int(s[i])
+		if sym >= nonASCII {
+			_, w := utf8.DecodeRuneInString(s[i:])
+			i += w - 1
+			sym = nonASCII
+		}
+		cls := class[sym]
+		next := st.next[cls].Load()
+		if next == nil {
+			if budget--; budget < 0 {
+				return false, false
+			}
+			next = m.step(st, sym, cls)
+		}
+		if next == done {
+			return true, true
+		}
+		st = next
 	}
 	return m.atEnd(st), true
 }
