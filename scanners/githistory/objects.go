@@ -622,13 +622,19 @@ func (s *objStore) readLoose(z *inflater, id oid, maxSize int64) (int, int64, []
 	return typ, size, out, nil
 }
 
+// inflater takes an inflater from the pool (or makes one); callers put it
+// back.
+func (s *objStore) inflater() *inflater {
+	if z, ok := s.infs.Get().(*inflater); ok {
+		return z
+	}
+	return &inflater{}
+}
+
 // read returns an object's type and content. The content may be shared
 // with the cache: callers must not modify it. Safe for concurrent use.
 func (s *objStore) read(id oid) (int, []byte, error) {
-	z, _ := s.infs.Get().(*inflater)
-	if z == nil {
-		z = &inflater{}
-	}
+	z := s.inflater()
 	defer s.infs.Put(z)
 	for i, p := range s.packs {
 		if off, ok := p.find(id); ok {
@@ -654,10 +660,7 @@ func (s *objStore) readHead(id oid, n int64) (int, []byte, error) {
 		if h.typ == typeOfsDelta || h.typ == typeRefDelta {
 			break
 		}
-		z, _ := s.infs.Get().(*inflater)
-		if z == nil {
-			z = &inflater{}
-		}
+		z := s.inflater()
 		defer s.infs.Put(z)
 		h.size = min(h.size, n)
 		data, err := z.inflate(s.packs[i], off, h)

@@ -223,10 +223,7 @@ var ErrTooLarge = errors.New("blob larger than the limit")
 // size and ErrTooLarge, without inflating it when its size is known from
 // its header (loose objects, whole packed objects).
 func (r *ObjectReader) ReadBlob(id ObjectID, limit int64) ([]byte, int64, error) {
-	z, _ := r.st.infs.Get().(*inflater)
-	if z == nil {
-		z = &inflater{}
-	}
+	z := r.st.inflater()
 	defer r.st.infs.Put(z)
 	for i, p := range r.st.packs {
 		off, ok := p.find(oid(id))
