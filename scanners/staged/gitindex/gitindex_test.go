@@ -34,17 +34,6 @@ func git(t testing.TB, dir, stdin string, args ...string) string {
 	return gitgen.Git(t, dir, stdin, fixedDates, args...)
 }
 
-func write(t testing.TB, dir, name, content string) {
-	t.Helper()
-	p := filepath.Join(dir, filepath.FromSlash(name))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // hashObject stores content as a blob and returns its id.
 func hashObject(t testing.TB, dir, content string) string {
 	t.Helper()
@@ -59,11 +48,11 @@ func richRepo(t testing.TB) string {
 	t.Helper()
 	dir := t.TempDir()
 	git(t, dir, "", "init", "-q", "-b", "main")
-	write(t, dir, "a.txt", "a\n")
-	write(t, dir, "a/b/c.txt", "c\n")
-	write(t, dir, "a0", "zero\n")
-	write(t, dir, "dir with space/é ü.txt", "unicode\n")
-	write(t, dir, "run.sh", "#!/bin/sh\n")
+	gitgen.WriteFile(t, dir, "a.txt", "a\n")
+	gitgen.WriteFile(t, dir, "a/b/c.txt", "c\n")
+	gitgen.WriteFile(t, dir, "a0", "zero\n")
+	gitgen.WriteFile(t, dir, "dir with space/é ü.txt", "unicode\n")
+	gitgen.WriteFile(t, dir, "run.sh", "#!/bin/sh\n")
 	if err := os.Chmod(filepath.Join(dir, "run.sh"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +60,7 @@ func richRepo(t testing.TB) string {
 		t.Fatal(err)
 	}
 	for i := range 40 {
-		write(t, dir, fmt.Sprintf("pkg/sub%02d/file%02d.go", i%7, i), fmt.Sprintf("package p%d\n", i))
+		gitgen.WriteFile(t, dir, fmt.Sprintf("pkg/sub%02d/file%02d.go", i%7, i), fmt.Sprintf("package p%d\n", i))
 	}
 	git(t, dir, "", "add", "-A")
 	blob := hashObject(t, dir, "long\n")
@@ -83,9 +72,9 @@ func richRepo(t testing.TB) string {
 	git(t, dir, "", "commit", "-q", "-m", "initial")
 	// Changes after the commit: new, modified, intent-to-add, skip-worktree,
 	// a conflict.
-	write(t, dir, "pkg/sub03/new.go", "package new\n")
-	write(t, dir, "a/b/c.txt", "changed\n")
-	write(t, dir, "ita.txt", "later\n")
+	gitgen.WriteFile(t, dir, "pkg/sub03/new.go", "package new\n")
+	gitgen.WriteFile(t, dir, "a/b/c.txt", "changed\n")
+	gitgen.WriteFile(t, dir, "ita.txt", "later\n")
 	git(t, dir, "", "add", "pkg/sub03/new.go", "a/b/c.txt")
 	git(t, dir, "", "add", "-N", "ita.txt")
 	git(t, dir, "", "update-index", "--skip-worktree", "a0")
@@ -162,8 +151,8 @@ func TestReadMatchesGit(t *testing.T) {
 					git(t, dir, "", "update-index", "--split-index")
 					// Changes after the split land in the small file:
 					// replacements, deletions and additions.
-					write(t, dir, "a.txt", "replaced\n")
-					write(t, dir, "zz-added.txt", "added\n")
+					gitgen.WriteFile(t, dir, "a.txt", "replaced\n")
+					gitgen.WriteFile(t, dir, "zz-added.txt", "added\n")
 					git(t, dir, "", "add", "a.txt", "zz-added.txt")
 					git(t, dir, "", "rm", "-q", "--cached", "pkg/sub01/file01.go")
 				}
@@ -211,9 +200,9 @@ func TestCacheTree(t *testing.T) {
 	dir := t.TempDir()
 	git(t, dir, "", "init", "-q", "-b", "main")
 	for i := range 30 {
-		write(t, dir, fmt.Sprintf("d%d/e/f%d.txt", i%3, i), strconv.Itoa(i))
+		gitgen.WriteFile(t, dir, fmt.Sprintf("d%d/e/f%d.txt", i%3, i), strconv.Itoa(i))
 	}
-	write(t, dir, "top.txt", "top")
+	gitgen.WriteFile(t, dir, "top.txt", "top")
 	git(t, dir, "", "add", "-A")
 	git(t, dir, "", "commit", "-q", "-m", "one")
 	gitDir := filepath.Join(dir, ".git")
@@ -236,7 +225,7 @@ func TestCacheTree(t *testing.T) {
 	}
 
 	// Staging a change invalidates its folders up to the root, no more.
-	write(t, dir, "d1/e/f1.txt", "changed")
+	gitgen.WriteFile(t, dir, "d1/e/f1.txt", "changed")
 	git(t, dir, "", "add", "d1/e/f1.txt")
 	idx = read()
 	if idx.Tree.Valid() || idx.Tree.Child("d1").Valid() || idx.Tree.Child("d1").Child("e").Valid() {
@@ -255,7 +244,7 @@ func TestCacheTree(t *testing.T) {
 
 	// An intent-to-add entry invalidates up to the root (git leaves it out
 	// of trees).
-	write(t, dir, "d2/ita.txt", "later")
+	gitgen.WriteFile(t, dir, "d2/ita.txt", "later")
 	git(t, dir, "", "add", "-N", "d2/ita.txt")
 	git(t, dir, "", "write-tree")
 	idx = read()
@@ -276,10 +265,10 @@ func TestSparseIndex(t *testing.T) {
 	needGit(t)
 	dir := t.TempDir()
 	git(t, dir, "", "init", "-q", "-b", "main")
-	write(t, dir, "in/a.txt", "a")
-	write(t, dir, "out/deep/b.txt", "b")
-	write(t, dir, "out/c.txt", "c")
-	write(t, dir, "top.txt", "top")
+	gitgen.WriteFile(t, dir, "in/a.txt", "a")
+	gitgen.WriteFile(t, dir, "out/deep/b.txt", "b")
+	gitgen.WriteFile(t, dir, "out/c.txt", "c")
+	gitgen.WriteFile(t, dir, "top.txt", "top")
 	git(t, dir, "", "add", "-A")
 	git(t, dir, "", "commit", "-q", "-m", "one")
 	git(t, dir, "", "sparse-checkout", "set", "--cone", "--sparse-index", "in")
@@ -392,7 +381,7 @@ func TestSplitIndexProblems(t *testing.T) {
 	needGit(t)
 	dir := richRepo(t)
 	git(t, dir, "", "update-index", "--split-index")
-	write(t, dir, "a.txt", "replaced\n")
+	gitgen.WriteFile(t, dir, "a.txt", "replaced\n")
 	git(t, dir, "", "add", "a.txt")
 	gitDir := filepath.Join(dir, ".git")
 	shared, _ := filepath.Glob(filepath.Join(gitDir, "sharedindex.*"))
