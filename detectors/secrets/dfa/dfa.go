@@ -146,11 +146,12 @@ func CompileNeeding(pattern string, need *Need) (*Matcher, error) {
 	if need != nil && (need.Group < 1 || need.Group > re.MaxCap()) {
 		return nil, errors.New("dfa: the pattern has no such group")
 	}
-	prog, err := syntax.Compile(re.Simplify())
+	re = re.Simplify()
+	prog, err := syntax.Compile(re)
 	if err != nil {
 		return nil, err
 	}
-	m := &Matcher{prog: prog, need: need, prefix: literalPrefix(re.Simplify()), wild: make([]bool, len(prog.Inst)), onPath: make([]uint32, 4*len(prog.Inst))}
+	m := &Matcher{prog: prog, need: need, prefix: literalPrefix(re), wild: make([]bool, len(prog.Inst)), onPath: make([]uint32, 4*len(prog.Inst))}
 	for pc := range prog.Inst {
 		m.wild[pc] = mayMatchNonASCII(&prog.Inst[pc])
 	}
