@@ -47,7 +47,7 @@ func decodeOnce(text string) (out string, decoded, ok bool) {
 				continue
 			}
 		}
-		n, hexN, _ := encodedRun(text, p) // "U+" texts went to the decoder above
+		n, hexN := encodedRun(text, p) // "U+" texts went to the decoder above
 		switch {
 		case hexN >= 32:
 			found = append(found, encodedSegment{p, p + hexN, segHex})
@@ -156,7 +156,7 @@ func decodeSegment(s string, kind segmentKind) string {
 	case segPercent:
 		return decodePercent(s)
 	case segHex:
-		if len(s)%2 != 0 || !hasAny(s, "0123456789") {
+		if len(s)%2 != 0 || !anyOfClass(s, classDigit) {
 			return ""
 		}
 		b := make([]byte, len(s)/2)
@@ -168,7 +168,7 @@ func decodeSegment(s string, kind segmentKind) string {
 		}
 		return string(b)
 	case segBase64:
-		if !hasAny(s, "0123456789+/-_") {
+		if !anyOfClass(s, classDigit|classBase64Symbol) {
 			return ""
 		}
 		if b, err := base64.StdEncoding.DecodeString(s); err == nil && printable(b) {
