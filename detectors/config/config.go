@@ -15,6 +15,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"gopkg.in/yaml.v3"
 
@@ -44,7 +46,15 @@ type Options struct {
 type Detector struct {
 	table *workload.Table
 	tf    terraform.Options
+	// classes remembers PathClass by path (up to maxMemoPaths): a
+	// history holds each path in many blobs, and matching the table's
+	// globs costs microseconds.
+	classes    sync.Map
+	classCount atomic.Int64
 }
+
+// maxMemoPaths bounds the PathClass memo.
+const maxMemoPaths = 1 << 18
 
 // New returns the config detector with the default classification.
 func New() detectors.Detector { return NewWithOptions(Options{}) }
@@ -69,11 +79,17 @@ func (d *Detector) CurrentOnly() bool { return true }
 // (gha, gitlab, terraform, hcl, compose, yaml, mcp, dotenv) joined with the
 // path itself, because findings name the file in their workload label.
 func (d *Detector) PathClass(path string) string {
-	pl, ok := d.table.Match(path)
-	if !ok {
-		return ""
+	if c, ok := d.classes.Load(path); ok {
+		return c.(string)
 	}
-	return pl.Parser + ":" + path
+	class := ""
+	if pl, ok := d.table.Match(path); ok {
+		class = pl.Parser + ":" + path
+	}
+	if d.classCount.Add(1) < maxMemoPaths {
+		d.classes.Store(path, class)
+	}
+	return class
 }
 
 // Detect implements detectors.Detector.
