@@ -281,13 +281,11 @@ func (e *emitter) emitTree(z *inflater, f *packForest, root int32) {
 	p := e.w.store.packs[f.pack]
 	n := &f.nodes[root]
 	if n.extBase {
-		delta, err := z.inflate(p, n.off, n.h)
+		typ, base, err := e.w.store.read(n.h.baseID)
 		var data []byte
-		typ := 0
 		if err == nil {
-			var base []byte
-			typ, base, err = e.w.store.read(n.h.baseID)
-			if err == nil {
+			var delta []byte
+			if delta, err = z.inflateDelta(p, n.off, n.h); err == nil {
 				data, err = patch(base, delta)
 			}
 		}
@@ -331,7 +329,7 @@ func (e *emitter) visit(z *inflater, f *packForest, i int32, typ int, data []byt
 	p := e.w.store.packs[f.pack]
 	for _, ci := range n.children {
 		c := &f.nodes[ci]
-		delta, err := z.inflate(p, c.off, c.h)
+		delta, err := z.inflateDelta(p, c.off, c.h)
 		if err != nil {
 			e.failSubtree(f, ci, err)
 			continue

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // This file reads git objects straight from a repository's object folder:
@@ -301,20 +302,42 @@ func (p *packFile) header(off int64) (entryHeader, error) {
 
 // inflater reuses a zlib reader and a read buffer. One per goroutine.
 type inflater struct {
-	zr  io.ReadCloser
-	br  bytes.Reader
-	buf []byte
+	zr    io.ReadCloser
+	br    bytes.Reader
+	buf   []byte
+	delta []byte // inflateDelta's buffer
 }
 
 // inflate reads the entry's zlib stream into a new slice of h.size bytes.
 func (z *inflater) inflate(p *packFile, off int64, h entryHeader) ([]byte, error) {
+	return z.inflateTo(p, off, h, nil)
+}
+
+// maxKeptDelta bounds the delta buffer an inflater keeps between calls.
+const maxKeptDelta = 1 << 20
+
+// inflateDelta is inflate for a delta that is applied and dropped at
+// once: the result lives in a buffer the next inflateDelta reuses.
+func (z *inflater) inflateDelta(p *packFile, off int64, h entryHeader) ([]byte, error) {
+	if h.size > maxKeptDelta {
+		return z.inflate(p, off, h)
+	}
+	if int64(cap(z.delta)) < h.size {
+		z.delta = make([]byte, max(h.size, 4<<10))
+	}
+	return z.inflateTo(p, off, h, z.delta[:h.size])
+}
+
+// inflateTo is inflate into dst (len(dst) == h.size) or, when dst is nil,
+// into a new slice.
+func (z *inflater) inflateTo(p *packFile, off int64, h entryHeader, dst []byte) ([]byte, error) {
 	if p.data != nil {
 		// The stream ends itself; the pack's trailer bounds it.
 		if h.dataOff >= p.size-20 || p.size > int64(len(p.data)) {
 			return nil, fmt.Errorf("bad object extent at offset %d", off)
 		}
 		src := p.data[h.dataOff : p.size-20]
-		out, err := z.inflateBytes(src, h.size)
+		out, err := z.inflateBytes(src, h.size, dst)
 		p.noteRead(int64(len(src) - z.br.Len()))
 		return out, err
 	}
@@ -329,10 +352,10 @@ func (z *inflater) inflate(p *packFile, off int64, h entryHeader) ([]byte, error
 	if _, err := p.f.ReadAt(src, h.dataOff); err != nil && !errors.Is(err, io.EOF) {
 		return nil, err
 	}
-	return z.inflateBytes(src, h.size)
+	return z.inflateBytes(src, h.size, dst)
 }
 
-func (z *inflater) inflateBytes(src []byte, size int64) ([]byte, error) {
+func (z *inflater) inflateBytes(src []byte, size int64, out []byte) ([]byte, error) {
 	z.br.Reset(src)
 	if z.zr == nil {
 		zr, err := zlib.NewReader(&z.br)
@@ -343,7 +366,9 @@ func (z *inflater) inflateBytes(src []byte, size int64) ([]byte, error) {
 	} else if err := z.zr.(zlib.Resetter).Reset(&z.br, nil); err != nil {
 		return nil, err
 	}
-	out := make([]byte, size)
+	if out == nil {
+		out = make([]byte, size)
+	}
 	if _, err := io.ReadFull(z.zr, out); err != nil {
 		return nil, fmt.Errorf("inflate: %w", err)
 	}
@@ -387,7 +412,10 @@ func patch(base, delta []byte) ([]byte, error) {
 	if srcSize != int64(len(base)) || dstSize > maxObjectSize {
 		return nil, errBadDelta
 	}
-	out := make([]byte, 0, dstSize)
+	// The target is built in a strings.Builder: its buffer is not zeroed
+	// before the delta overwrites every byte of it.
+	var out strings.Builder
+	out.Grow(int(dstSize))
 	for len(d) > 0 {
 		op := d[0]
 		d = d[1:]
@@ -414,25 +442,30 @@ func patch(base, delta []byte) ([]byte, error) {
 			if n == 0 {
 				n = 0x10000
 			}
-			if off+n > uint64(len(base)) || int64(len(out))+int64(n) > dstSize {
+			if off+n > uint64(len(base)) || int64(out.Len())+int64(n) > dstSize {
 				return nil, errBadDelta
 			}
-			out = append(out, base[off:off+n]...)
+			out.Write(base[off : off+n])
 		} else if op != 0 {
 			n := int(op)
-			if n > len(d) || int64(len(out)+n) > dstSize {
+			if n > len(d) || int64(out.Len()+n) > dstSize {
 				return nil, errBadDelta
 			}
-			out = append(out, d[:n]...)
+			out.Write(d[:n])
 			d = d[n:]
 		} else {
 			return nil, errBadDelta
 		}
 	}
-	if int64(len(out)) != dstSize {
+	if int64(out.Len()) != dstSize {
 		return nil, errBadDelta
 	}
-	return out, nil
+	// Blob contents are read-only once built (detectors.Input.Content).
+	t := out.String()
+	if t == "" {
+		return []byte{}, nil
+	}
+	return unsafe.Slice(unsafe.StringData(t), len(t)), nil
 }
 
 // baseCacheBytes bounds the delta bases kept for random-access reads.
@@ -743,7 +776,7 @@ func (s *objStore) readPacked(z *inflater, pi int32, off int64, depth int) (int,
 		break
 	}
 	for i := len(chain) - 1; i >= 0; i-- {
-		delta, err := z.inflate(p, chain[i].off, chain[i].h)
+		delta, err := z.inflateDelta(p, chain[i].off, chain[i].h)
 		if err != nil {
 			return 0, nil, err
 		}
