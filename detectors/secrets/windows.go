@@ -9,6 +9,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/sprawl-dev/sprawl/detectors/secrets/dfa"
 	"github.com/sprawl-dev/sprawl/detectors/secrets/keywords"
 	"github.com/zricethezav/gitleaks/v8/config"
 	glregexp "github.com/zricethezav/gitleaks/v8/regexp"
@@ -62,6 +63,11 @@ type windower struct {
 	// special marks (by index in kw) the keywords whose windows depend on
 	// where they are: PEM headers and keywords of rules with companions.
 	special []bool
+	// factors holds, by index in kw, the line factors (see lineFactor) of
+	// the rules using the keyword, when every such rule has one: a line
+	// with the keyword is a hit only if one of them matches it. nil means
+	// the keyword alone makes a hit.
+	factors [][]func() *dfa.Matcher
 }
 
 func newWindower(cfg config.Config, decode bool) *windower {
@@ -69,6 +75,10 @@ func newWindower(cfg config.Config, decode bool) *windower {
 		spanning: map[string][]spanningRule{}, memo: newLineMemo(memoSlots), minKeyword: 1 << 30}
 	seen := map[string]bool{}
 	var kws []string
+	alone := map[string]bool{}                    // keywords some rule without a line factor uses
+	factors := map[string][]func() *dfa.Matcher{} // the others' factors
+	factorOf := map[string]func() *dfa.Matcher{}  // one matcher a factor
+	factorSeen := map[string]bool{}               // keyword and factor pairs
 	for _, r := range cfg.Rules {
 		if r.Regex == nil {
 			continue // path-only rules need no content
@@ -81,8 +91,24 @@ func newWindower(cfg config.Config, decode bool) *windower {
 			re := r.Regex
 			spanning = &spanningRule{path: r.Path, exists: sync.OnceValue(func() *existence { return newExistence(re) })}
 		}
-		for _, k := range r.Keywords {
-			k = asciiLower(k)
+		lower := make([]string, len(r.Keywords))
+		for i, k := range r.Keywords {
+			lower[i] = asciiLower(k)
+		}
+		factor := lineFactor(r.Regex.String(), lower)
+		if factor != "" && factorOf[factor] == nil {
+			factorOf[factor] = sync.OnceValue(func() *dfa.Matcher {
+				m, _ := dfa.Compile(factor)
+				return m // nil when it does not compile: every line is a hit
+			})
+		}
+		for _, k := range lower {
+			if factor == "" {
+				alone[k] = true
+			} else if !factorSeen[k+"\x00"+factor] {
+				factorSeen[k+"\x00"+factor] = true
+				factors[k] = append(factors[k], factorOf[factor])
+			}
 			if spanning != nil && !strings.Contains(k, "begin") { // PEM blocks have windows of their own
 				w.spanning[k] = append(w.spanning[k], *spanning)
 			}
@@ -103,12 +129,35 @@ func newWindower(cfg config.Config, decode bool) *windower {
 	}
 	w.kw = keywords.New(kws)
 	w.special = make([]bool, len(kws))
+	w.factors = make([][]func() *dfa.Matcher, len(kws))
 	for i, k := range kws {
 		_, composite := w.composite[k]
 		_, spanning := w.spanning[k]
 		w.special[i] = composite || spanning || strings.Contains(k, "begin")
+		if !w.special[i] && !alone[k] {
+			w.factors[i] = factors[k]
+		}
 	}
 	return w
+}
+
+// factorHit reports whether a line holding keyword k may hold a match of
+// a rule using k (see lineFactor).
+func (w *windower) factorHit(k int, line string) bool {
+	fs := w.factors[k]
+	if fs == nil {
+		return true
+	}
+	for _, f := range fs {
+		m := f()
+		if m == nil {
+			return true
+		}
+		if matched, ok := m.MatchString(line); matched || !ok {
+			return true
+		}
+	}
+	return false
 }
 
 // companion is a companion rule's pattern and a literal every match of it
@@ -444,14 +493,35 @@ func keep[T any](s []T) []T {
 func (w *windower) classify(line string) uint64 {
 	var flags uint64
 	if len(line) >= w.minKeyword {
+		// Keywords with line factors are checked once each, after the
+		// pass, and only while no other keyword has made the line a hit.
+		var pending [8]int
+		n := 0
 		w.kw.Each(line, func(_, k int) bool {
-			flags |= memoHit
-			if w.special[k] {
-				flags |= memoSpecial
+			switch {
+			case w.special[k]:
+				flags |= memoHit | memoSpecial
 				return false // nothing more to learn
+			case flags&memoHit != 0:
+			case w.factors[k] == nil:
+				flags |= memoHit
+			case slices.Contains(pending[:n], k):
+			case n == len(pending):
+				flags |= memoHit // too many to check: a hit, as without factors
+			default:
+				pending[n] = k
+				n++
 			}
 			return true
 		})
+		for _, k := range pending[:n] {
+			if flags&memoHit != 0 {
+				break
+			}
+			if w.factorHit(k, line) {
+				flags |= memoHit
+			}
+		}
 	}
 	if w.decode && mightDecode(line) {
 		flags |= memoEncoded
