@@ -312,33 +312,29 @@ func (e *treeEntry) isTree() bool { return e.mode&0o170000 == 0o040000 }
 func (e *treeEntry) isFile() bool { return e.mode&0o170000 == 0o100000 }
 
 func parseTree(data []byte) ([]treeEntry, error) {
-	n := 0
-	for i := range data {
-		if data[i] == 0 {
-			n++
-		}
-	}
-	out := make([]treeEntry, 0, n)
-	for len(data) > 0 {
-		sp := bytes.IndexByte(data, ' ')
+	// Entry names are cut from one copy of the tree, not copied one by one.
+	text := string(data)
+	out := make([]treeEntry, 0, bytes.Count(data, []byte{0}))
+	for at := 0; at < len(text); {
+		sp := strings.IndexByte(text[at:], ' ')
 		if sp < 0 {
 			return out, errors.New("bad tree entry")
 		}
 		var mode uint32
-		for _, ch := range data[:sp] {
+		for _, ch := range []byte(text[at : at+sp]) {
 			if ch < '0' || ch > '7' {
 				return out, errors.New("bad tree mode")
 			}
 			mode = mode<<3 | uint32(ch-'0')
 		}
-		data = data[sp+1:]
-		nul := bytes.IndexByte(data, 0)
-		if nul < 0 || nul+21 > len(data) {
+		at += sp + 1
+		nul := strings.IndexByte(text[at:], 0)
+		if nul < 0 || at+nul+21 > len(text) {
 			return out, errors.New("truncated tree")
 		}
-		e := treeEntry{name: string(data[:nul]), mode: mode}
-		copy(e.id[:], data[nul+1:nul+21])
-		data = data[nul+21:]
+		e := treeEntry{name: text[at : at+nul], mode: mode}
+		copy(e.id[:], text[at+nul+1:at+nul+21])
+		at += nul + 21
 		out = append(out, e)
 	}
 	return out, nil
@@ -380,6 +376,47 @@ func newTreeCache(budget int) treeCache {
 	return treeCache{budget: budget, young: map[oid][]treeEntry{}, old: map[oid][]treeEntry{}}
 }
 
+// get returns tree id's entries when the cache has them, keeping them
+// young.
+func (tc *treeCache) get(id oid) ([]treeEntry, bool) {
+	if es, ok := tc.young[id]; ok {
+		return es, true
+	}
+	es, ok := tc.old[id]
+	if ok {
+		tc.put(id, es)
+	}
+	return es, ok
+}
+
+// put adds tree id's entries to the young generation, which becomes the
+// old one when full.
+func (tc *treeCache) put(id oid, es []treeEntry) {
+	if tc.youngEntries+len(es) > tc.budget/2 {
+		tc.old, tc.young, tc.youngEntries = tc.young, make(map[oid][]treeEntry, len(tc.young)), 0
+	}
+	tc.young[id] = es
+	tc.youngEntries += len(es) + 1
+}
+
+// sharedTreeCache is a treeCache the differs share, in shards under locks:
+// a differ diffing a commit often needs the trees another one read for
+// the commit before it.
+type sharedTreeCache struct {
+	shards [16]struct {
+		mu sync.Mutex
+		tc treeCache
+	}
+}
+
+func newSharedTreeCache(budget int) *sharedTreeCache {
+	s := &sharedTreeCache{}
+	for i := range s.shards {
+		s.shards[i].tc = newTreeCache(budget / len(s.shards))
+	}
+	return s
+}
+
 // tree returns the entries of tree id (nil for the zero id) through the
 // walker's own cache.
 func (w *walker) tree(id oid, path string) []treeEntry {
@@ -387,33 +424,52 @@ func (w *walker) tree(id oid, path string) []treeEntry {
 }
 
 // readTree returns the entries of tree id (nil for the zero id) through
-// cache tc. An unreadable tree raises a note and reads as empty. Safe for
-// concurrent use with distinct caches.
+// cache tc. An unreadable tree raises a note and reads as empty.
 func (w *walker) readTree(tc *treeCache, id oid, path string) []treeEntry {
 	if id.isZero() {
 		return nil
 	}
-	if es, ok := tc.young[id]; ok {
-		return es
-	}
-	es, ok := tc.old[id]
+	es, ok := tc.get(id)
 	if !ok {
-		typ, data, err := w.store.read(id)
-		if err == nil && typ != typeTree {
-			err = fmt.Errorf("is a %s, not a tree", typeName(typ))
-		}
-		if err == nil {
-			es, err = parseTree(data)
-		}
-		if err != nil {
-			w.note(scanners.NoteError, path, fmt.Sprintf("tree %s: %v", id, err))
-		}
+		es = w.loadTree(id, path)
+		tc.put(id, es)
 	}
-	if tc.youngEntries+len(es) > tc.budget/2 {
-		tc.old, tc.young, tc.youngEntries = tc.young, make(map[oid][]treeEntry, len(tc.young)), 0
+	return es
+}
+
+// readSharedTree is readTree through a shared cache; safe for concurrent
+// use. Two differs may read the same tree at once: both get its entries.
+func (w *walker) readSharedTree(sc *sharedTreeCache, id oid, path string) []treeEntry {
+	if id.isZero() {
+		return nil
 	}
-	tc.young[id] = es
-	tc.youngEntries += len(es) + 1
+	sh := &sc.shards[id[0]%uint8(len(sc.shards))]
+	sh.mu.Lock()
+	es, ok := sh.tc.get(id)
+	sh.mu.Unlock()
+	if !ok {
+		es = w.loadTree(id, path)
+		sh.mu.Lock()
+		sh.tc.put(id, es)
+		sh.mu.Unlock()
+	}
+	return es
+}
+
+// loadTree reads and parses tree id. An unreadable tree raises a note and
+// reads as empty.
+func (w *walker) loadTree(id oid, path string) []treeEntry {
+	typ, data, err := w.store.read(id)
+	if err == nil && typ != typeTree {
+		err = fmt.Errorf("is a %s, not a tree", typeName(typ))
+	}
+	var es []treeEntry
+	if err == nil {
+		es, err = parseTree(data)
+	}
+	if err != nil {
+		w.note(scanners.NoteError, path, fmt.Sprintf("tree %s: %v", id, err))
+	}
 	return es
 }
 
@@ -484,16 +540,16 @@ type diffEvent struct {
 	c, par int32
 }
 
-// differ diffs the trees of commits. Several run at once, each with its own
-// tree cache; they only read the walker's commits and send events in
-// batches to the goroutine that owns the index.
+// differ diffs the trees of commits. Several run at once, sharing a tree
+// cache; they only read the walker's commits and send events in batches
+// to the goroutine that owns the index.
 type differ struct {
 	w      *walker
-	trees  treeCache
+	trees  *sharedTreeCache
 	events []diffEvent
 }
 
-func (d *differ) tree(id oid, path string) []treeEntry { return d.w.readTree(&d.trees, id, path) }
+func (d *differ) tree(id oid, path string) []treeEntry { return d.w.readSharedTree(d.trees, id, path) }
 
 func (d *differ) introduce(path string, blob oid, c int32) {
 	d.events = append(d.events, diffEvent{path, blob, c, -1})
@@ -664,11 +720,12 @@ func (w *walker) diffAll(order []int32, workers int) error {
 	next := make(chan int, workers)
 	batches := make(chan []diffEvent, workers*2)
 	var wg sync.WaitGroup
+	trees := newSharedTreeCache(treeCacheEntries)
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			d := &differ{w: w, trees: newTreeCache(treeCacheEntries / workers)}
+			d := &differ{w: w, trees: trees}
 			for start := range next {
 				for _, i := range order[start:min(start+chunk, len(order))] {
 					d.diffCommit(i)
