@@ -42,15 +42,16 @@ func mightDecode(text string) bool {
 			continue
 		}
 		// A run of base64 characters ([\w/+-]); hex digits are among them.
-		q := p + 1
+		q, seen := p+1, byteClass[c]
 		for q < len(text) && byteClass[text[q]]&classBase64 != 0 {
+			seen |= byteClass[text[q]]
 			q++
 		}
 		n := q - p
 		if n < 16 {
 			// No hex or base64 segment starts inside a shorter run, but a
 			// "U+" code point may.
-			if codePointIn(text, p, q) {
+			if seen&(classU|classPlus) == classU|classPlus && codePointIn(text, p, q) {
 				return true
 			}
 			p = q
@@ -160,6 +161,12 @@ var byteClass = func() (t [256]uint8) {
 		if b == '_' || b == '/' || b == '+' || b == '-' {
 			t[c] |= classBase64Symbol
 		}
+		switch b {
+		case 'U':
+			t[c] |= classU
+		case '+':
+			t[c] |= classPlus
+		}
 	}
 	return t
 }()
@@ -169,6 +176,8 @@ const (
 	classBase64                   // [\w/+-]
 	classDigit                    // [0-9]
 	classBase64Symbol             // [/+_-]
+	classU                        // U, which starts a "U+" code point
+	classPlus                     // +
 )
 
 // printable is the decoder's test: every byte between \x09 and \x7e.
