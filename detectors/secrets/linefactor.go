@@ -3,32 +3,45 @@ package secrets
 import (
 	"regexp/syntax"
 	"strings"
-	"unicode"
 )
 
-// Line factors. A keyword marks a line for a window, but short keywords
-// occur everywhere: vault-service-token's "s." is on most lines of Go,
-// jwt's "ey" in every "key", twilio's "sk" in every "task". Most rules'
-// patterns hold a run of parts that can never match a newline and always
-// contains one of the rule's keywords (vault's \b(hvs\.[\w-]{90,120}|
-// s\.[a-z0-9]{24}), jwt's \b(ey[a-zA-Z0-9]{17,}\.ey...)): every match has
-// a piece matching that run, inside one line, and that line holds the
-// keyword. A line with the keyword but without a match of the run cannot
-// be where such a match is, so the keyword alone does not make it a hit.
+// Line factors. A keyword marks a line for a window, but keywords occur
+// everywhere: vault-service-token's "s." is on most lines of Go, jwt's
+// "ey" in every "key", and generic-api-key's "key", "token" and "auth" on
+// a good share of the lines of any program. Most rules' patterns are a
+// concatenation with a run of parts that can never match a newline and
+// always holds one of the rule's keywords: vault's \b(hvs\.[\w-]{90,120}|
+// s\.[a-z0-9]{24}), generic-api-key's [\w.-]{0,50}?(?:access|auth|...|key|
+// token)[ \t\w.-]{0,20}. Call that run F and the parts after it R. Every
+// match of the rule has a piece matching F inside one line L, which holds
+// the keyword, and the rest of the match, matching R, starts right after
+// it: either it ends within L, or L's remainder is a beginning of it (the
+// match goes on past the newline: a value below its key). So a line with
+// the keyword is a hit only if it matches F(?:R|P$), where P matches every
+// beginning of what R matches: "key := store.Get(ctx)" is no hit for
+// generic-api-key, whose key must be followed by an operator and a value
+// of ten characters or more, or by the end of the line.
 //
-// The run is checked on new lines only (lines are memoised), by a lazy DFA
+// The check runs on new lines only (lines are memoised), as a lazy DFA
 // that is exact on ASCII and says yes on anything else it cannot rule out.
+//
+// Like the keyword filter it refines, it relies on a match holding one of
+// its rule's keywords once lower-cased: a case-insensitive "s" also
+// matches the long s (ſ), which lower-casing keeps, so "ſecret = ..." is
+// found only in a window some other keyword line opens.
 
-// lineFactor returns the longest run of consecutive top-level parts of
-// pattern that cannot match a newline and whose every match contains one
-// of the keywords (lower case), as a pattern; "" when there is none.
-func lineFactor(pattern string, keywords []string) string {
+// lineFactor returns the line check of a rule's pattern: F(?:R|P$) for the
+// longest run F (in parts) of consecutive top-level parts that cannot match a newline
+// and whose every match holds one of the keywords (lower case); nil when
+// there is none. (Compile it from the tree: syntax.Regexp.String does not
+// always print such a built tree back correctly.)
+func lineFactor(pattern string, keywords []string) *syntax.Regexp {
 	re, err := syntax.Parse(pattern, syntax.Perl)
 	if err != nil {
-		return ""
+		return nil
 	}
 	parts := flattenConcat(re, nil)
-	best, bestLen := "", 0
+	bestI, bestJ, bestLen := -1, -1, 0
 	for i := 0; i < len(parts); {
 		if !noNewline(parts[i]) {
 			i++
@@ -38,23 +51,105 @@ func lineFactor(pattern string, keywords []string) string {
 		for j < len(parts) && noNewline(parts[j]) {
 			j++
 		}
-		run := parts[i:j]
 		contains := false
-		for _, p := range run {
+		for _, p := range parts[i:j] {
 			if mustContain(p, keywords) {
 				contains = true
 				break
 			}
 		}
-		if contains {
-			s := (&syntax.Regexp{Op: syntax.OpConcat, Sub: run}).String()
-			if len(s) > bestLen {
-				best, bestLen = s, len(s)
-			}
+		if n := j - i; contains && n > bestLen {
+			bestI, bestJ, bestLen = i, j, n
 		}
 		i = j
 	}
-	return best
+	if bestI < 0 {
+		return nil
+	}
+	f, rest := concat(parts[bestI:bestJ]), parts[bestJ:]
+	if len(rest) == 0 {
+		return relax(f)
+	}
+	r := concat(rest)
+	check := concat([]*syntax.Regexp{f, {Op: syntax.OpAlternate, Sub: []*syntax.Regexp{
+		r, concat([]*syntax.Regexp{beginnings(r), {Op: syntax.OpEndText}}),
+	}}})
+	return relax(check)
+}
+
+// maxCount bounds the counted repetitions of a line check.
+const maxCount = 8
+
+// relax returns re with every counted repetition that counts past
+// maxCount made unbounded and its minimum capped (x{10,150} becomes
+// x{8,}): a superset, whose automaton need not count to 150 in every
+// thread.
+func relax(re *syntax.Regexp) *syntax.Regexp {
+	r := *re
+	r.Sub = make([]*syntax.Regexp, len(re.Sub))
+	for i, s := range re.Sub {
+		r.Sub[i] = relax(s)
+	}
+	if r.Op == syntax.OpRepeat && (r.Max > maxCount || r.Max < 0 || r.Min > maxCount) {
+		r.Min, r.Max = min(r.Min, maxCount), -1
+	}
+	return &r
+}
+
+func concat(parts []*syntax.Regexp) *syntax.Regexp {
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	return &syntax.Regexp{Op: syntax.OpConcat, Sub: parts}
+}
+
+// beginnings returns a pattern matching every beginning (prefix, the empty
+// one included) of every text re matches, and possibly more: assertions
+// are dropped.
+func beginnings(re *syntax.Regexp) *syntax.Regexp {
+	empty := &syntax.Regexp{Op: syntax.OpEmptyMatch}
+	alt := func(subs ...*syntax.Regexp) *syntax.Regexp {
+		return &syntax.Regexp{Op: syntax.OpAlternate, Sub: subs}
+	}
+	switch re.Op {
+	case syntax.OpLiteral:
+		subs := []*syntax.Regexp{empty}
+		for n := 1; n <= len(re.Rune); n++ {
+			subs = append(subs, &syntax.Regexp{Op: syntax.OpLiteral, Rune: re.Rune[:n:n], Flags: re.Flags})
+		}
+		return alt(subs...)
+	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return &syntax.Regexp{Op: syntax.OpQuest, Sub: []*syntax.Regexp{re}, Flags: re.Flags}
+	case syntax.OpCapture, syntax.OpQuest:
+		return beginnings(re.Sub[0])
+	case syntax.OpStar, syntax.OpPlus:
+		star := &syntax.Regexp{Op: syntax.OpStar, Sub: re.Sub, Flags: re.Flags}
+		return concat([]*syntax.Regexp{star, beginnings(re.Sub[0])})
+	case syntax.OpRepeat:
+		if re.Max == 0 {
+			return empty
+		}
+		head := &syntax.Regexp{Op: syntax.OpStar, Sub: re.Sub, Flags: re.Flags}
+		if re.Max > 0 {
+			head = &syntax.Regexp{Op: syntax.OpRepeat, Sub: re.Sub, Min: 0, Max: re.Max - 1, Flags: re.Flags}
+		}
+		return concat([]*syntax.Regexp{head, beginnings(re.Sub[0])})
+	case syntax.OpConcat:
+		// a1…an begins with a beginning of a1, or a1 then a beginning of
+		// a2, and so on.
+		var subs []*syntax.Regexp
+		for k := range re.Sub {
+			subs = append(subs, concat(append(append([]*syntax.Regexp{}, re.Sub[:k]...), beginnings(re.Sub[k]))))
+		}
+		return alt(subs...)
+	case syntax.OpAlternate:
+		var subs []*syntax.Regexp
+		for _, s := range re.Sub {
+			subs = append(subs, beginnings(s))
+		}
+		return alt(subs...)
+	}
+	return empty // assertions, empty and no match
 }
 
 // flattenConcat appends re's parts to out: the parts of concatenations and
@@ -108,25 +203,23 @@ func noNewline(re *syntax.Regexp) bool {
 // mustContain reports whether every match of re contains one of the
 // keywords once lower-cased, as gitleaks compares them.
 func mustContain(re *syntax.Regexp, keywords []string) bool {
-	switch re.Op {
-	case syntax.OpLiteral:
-		lit := string(re.Rune)
-		if re.Flags&syntax.FoldCase != 0 {
-			// Case folding reaches beyond ASCII (K and the Kelvin sign,
-			// s and the long s) where lower-casing does not follow.
-			for _, r := range lit {
-				if r > unicode.MaxASCII || strings.ContainsRune("kKsS", r) {
-					return false
+	if texts, ok := finiteTexts(re, 64); ok {
+		for _, t := range texts {
+			t = strings.ToLower(t)
+			found := false
+			for _, k := range keywords {
+				if k != "" && strings.Contains(t, k) {
+					found = true
+					break
 				}
 			}
-		}
-		lit = strings.ToLower(lit)
-		for _, k := range keywords {
-			if k != "" && strings.Contains(lit, k) {
-				return true
+			if !found {
+				return false
 			}
 		}
-		return false
+		return len(texts) > 0
+	}
+	switch re.Op {
 	case syntax.OpCapture, syntax.OpPlus:
 		return mustContain(re.Sub[0], keywords)
 	case syntax.OpRepeat:
@@ -147,4 +240,60 @@ func mustContain(re *syntax.Regexp, keywords []string) bool {
 		return len(re.Sub) > 0
 	}
 	return false
+}
+
+// finiteTexts lists the texts re matches, as written (a case-insensitive
+// literal once, in its own case), when there are at most limit of them.
+// Assertions match the empty text.
+func finiteTexts(re *syntax.Regexp, limit int) ([]string, bool) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		return []string{string(re.Rune)}, true
+	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return []string{""}, true
+	case syntax.OpCharClass:
+		var out []string
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
+				if len(out) == limit {
+					return nil, false
+				}
+				out = append(out, string(r))
+			}
+		}
+		return out, true
+	case syntax.OpCapture:
+		return finiteTexts(re.Sub[0], limit)
+	case syntax.OpQuest:
+		sub, ok := finiteTexts(re.Sub[0], limit-1)
+		return append(sub, ""), ok
+	case syntax.OpAlternate:
+		var out []string
+		for _, s := range re.Sub {
+			sub, ok := finiteTexts(s, limit-len(out))
+			if !ok {
+				return nil, false
+			}
+			out = append(out, sub...)
+		}
+		return out, true
+	case syntax.OpConcat:
+		out := []string{""}
+		for _, s := range re.Sub {
+			sub, ok := finiteTexts(s, limit)
+			if !ok || len(out)*len(sub) > limit {
+				return nil, false
+			}
+			next := make([]string, 0, len(out)*len(sub))
+			for _, a := range out {
+				for _, b := range sub {
+					next = append(next, a+b)
+				}
+			}
+			out = next
+		}
+		return out, true
+	}
+	return nil, false
 }

@@ -95,12 +95,15 @@ func newWindower(cfg config.Config, decode bool) *windower {
 		for i, k := range r.Keywords {
 			lower[i] = asciiLower(k)
 		}
-		factor := lineFactor(r.Regex.String(), lower)
-		if factor != "" && factorOf[factor] == nil {
-			factorOf[factor] = sync.OnceValue(func() *dfa.Matcher {
-				m, _ := dfa.Compile(factor)
-				return m // nil when it does not compile: every line is a hit
-			})
+		var factor string
+		if tree := lineFactor(r.Regex.String(), lower); tree != nil {
+			factor = r.Regex.String() // one check per rule
+			if factorOf[factor] == nil {
+				factorOf[factor] = sync.OnceValue(func() *dfa.Matcher {
+					m, _ := dfa.CompileRegexp(tree)
+					return m // nil when it does not compile: every line is a hit
+				})
+			}
 		}
 		for _, k := range lower {
 			if factor == "" {

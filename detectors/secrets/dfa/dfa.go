@@ -146,6 +146,13 @@ func CompileNeeding(pattern string, need *Need) (*Matcher, error) {
 	if need != nil && (need.Group < 1 || need.Group > re.MaxCap()) {
 		return nil, errors.New("dfa: the pattern has no such group")
 	}
+	return compile(re, need)
+}
+
+// CompileRegexp is Compile for a parsed pattern, which it does not change.
+func CompileRegexp(re *syntax.Regexp) (*Matcher, error) { return compile(re, nil) }
+
+func compile(re *syntax.Regexp, need *Need) (*Matcher, error) {
 	re = re.Simplify()
 	prog, err := syntax.Compile(re)
 	if err != nil {
