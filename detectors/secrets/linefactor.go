@@ -253,6 +253,13 @@ func finiteTexts(re *syntax.Regexp, limit int) ([]string, bool) {
 		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
 		return []string{""}, true
 	case syntax.OpCharClass:
+		size := 0
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			size += int(re.Rune[i+1]-re.Rune[i]) + 1
+		}
+		if size > limit {
+			return nil, false
+		}
 		var out []string
 		for i := 0; i+1 < len(re.Rune); i += 2 {
 			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {

@@ -63,11 +63,12 @@ type windower struct {
 	// special marks (by index in kw) the keywords whose windows depend on
 	// where they are: PEM headers and keywords of rules with companions.
 	special []bool
-	// factors holds, by index in kw, the line factors (see lineFactor) of
+	// checks holds, by index in kw, the line checks (see lineFactor) of
 	// the rules using the keyword, when every such rule has one: a line
-	// with the keyword is a hit only if one of them matches it. nil means
-	// the keyword alone makes a hit.
-	factors [][]func() *dfa.Matcher
+	// with the keyword is a hit only if one of them matches it. nil, or a
+	// func returning nil, means the keyword alone makes a hit. Each is
+	// worked out the first time its keyword occurs.
+	checks []func() []*dfa.Matcher
 }
 
 func newWindower(cfg config.Config, decode bool) *windower {
@@ -75,10 +76,7 @@ func newWindower(cfg config.Config, decode bool) *windower {
 		spanning: map[string][]spanningRule{}, memo: newLineMemo(memoSlots), minKeyword: 1 << 30}
 	seen := map[string]bool{}
 	var kws []string
-	alone := map[string]bool{}                    // keywords some rule without a line factor uses
-	factors := map[string][]func() *dfa.Matcher{} // the others' factors
-	factorOf := map[string]func() *dfa.Matcher{}  // one matcher a factor
-	factorSeen := map[string]bool{}               // keyword and factor pairs
+	checkOf := map[string][]func() *dfa.Matcher{} // the line checks of the rules using a keyword
 	for _, r := range cfg.Rules {
 		if r.Regex == nil {
 			continue // path-only rules need no content
@@ -95,23 +93,15 @@ func newWindower(cfg config.Config, decode bool) *windower {
 		for i, k := range r.Keywords {
 			lower[i] = asciiLower(k)
 		}
-		var factor string
-		if tree := lineFactor(r.Regex.String(), lower); tree != nil {
-			factor = r.Regex.String() // one check per rule
-			if factorOf[factor] == nil {
-				factorOf[factor] = sync.OnceValue(func() *dfa.Matcher {
-					m, _ := dfa.CompileRegexp(tree)
-					return m // nil when it does not compile: every line is a hit
-				})
+		check := sync.OnceValue(func() *dfa.Matcher {
+			if tree := lineFactor(r.Regex.String(), lower); tree != nil {
+				m, _ := dfa.CompileRegexp(tree)
+				return m
 			}
-		}
+			return nil // the keyword alone makes a hit
+		})
 		for _, k := range lower {
-			if factor == "" {
-				alone[k] = true
-			} else if !factorSeen[k+"\x00"+factor] {
-				factorSeen[k+"\x00"+factor] = true
-				factors[k] = append(factors[k], factorOf[factor])
-			}
+			checkOf[k] = append(checkOf[k], check)
 			if spanning != nil && !strings.Contains(k, "begin") { // PEM blocks have windows of their own
 				w.spanning[k] = append(w.spanning[k], *spanning)
 			}
@@ -132,30 +122,42 @@ func newWindower(cfg config.Config, decode bool) *windower {
 	}
 	w.kw = keywords.New(kws)
 	w.special = make([]bool, len(kws))
-	w.factors = make([][]func() *dfa.Matcher, len(kws))
+	w.checks = make([]func() []*dfa.Matcher, len(kws))
 	for i, k := range kws {
 		_, composite := w.composite[k]
 		_, spanning := w.spanning[k]
 		w.special[i] = composite || spanning || strings.Contains(k, "begin")
-		if !w.special[i] && !alone[k] {
-			w.factors[i] = factors[k]
+		if !w.special[i] {
+			rules := checkOf[k]
+			w.checks[i] = sync.OnceValue(func() []*dfa.Matcher {
+				var ms []*dfa.Matcher
+				for _, check := range rules {
+					m := check()
+					if m == nil {
+						return nil
+					}
+					if !slices.Contains(ms, m) {
+						ms = append(ms, m)
+					}
+				}
+				return ms
+			})
 		}
 	}
 	return w
 }
 
-// factorHit reports whether a line holding keyword k may hold a match of
+// lineCheck reports whether a line holding keyword k may hold a match of
 // a rule using k (see lineFactor).
-func (w *windower) factorHit(k int, line string) bool {
-	fs := w.factors[k]
-	if fs == nil {
+func (w *windower) lineCheck(k int, line string) bool {
+	if w.checks[k] == nil {
 		return true
 	}
-	for _, f := range fs {
-		m := f()
-		if m == nil {
-			return true
-		}
+	ms := w.checks[k]()
+	if ms == nil {
+		return true
+	}
+	for _, m := range ms {
 		if matched, ok := m.MatchString(line); matched || !ok {
 			return true
 		}
@@ -496,7 +498,7 @@ func keep[T any](s []T) []T {
 func (w *windower) classify(line string) uint64 {
 	var flags uint64
 	if len(line) >= w.minKeyword {
-		// Keywords with line factors are checked once each, after the
+		// Keywords with line checks are checked once each, after the
 		// pass, and only while no other keyword has made the line a hit.
 		var pending [8]int
 		n := 0
@@ -506,11 +508,11 @@ func (w *windower) classify(line string) uint64 {
 				flags |= memoHit | memoSpecial
 				return false // nothing more to learn
 			case flags&memoHit != 0:
-			case w.factors[k] == nil:
+			case w.checks[k] == nil:
 				flags |= memoHit
 			case slices.Contains(pending[:n], k):
 			case n == len(pending):
-				flags |= memoHit // too many to check: a hit, as without factors
+				flags |= memoHit // too many to check: a hit, as without checks
 			default:
 				pending[n] = k
 				n++
@@ -521,7 +523,7 @@ func (w *windower) classify(line string) uint64 {
 			if flags&memoHit != 0 {
 				break
 			}
-			if w.factorHit(k, line) {
+			if w.lineCheck(k, line) {
 				flags |= memoHit
 			}
 		}
