@@ -23,6 +23,13 @@ go build -tags "$sprawl_tags" -o "$dir/sprawl" ./cmd/sprawl
 # gitleaks as its own module would build it (its go.mod, not ours: sprawl's
 # go.sum holds only what sprawl imports).
 GOBIN=$(cd "$dir" && pwd) go install -tags "$gitleaks_tags" "github.com/zricethezav/gitleaks/v8@$gitleaks_version"
+# For reference, gitleaks as a plain `go build` of the module makes it
+# (Go's regexp): BENCH_PLAIN_RUNS runs of it (default 1, 0 skips it).
+plain_runs=${BENCH_PLAIN_RUNS:-1}
+if [ "$plain_runs" -gt 0 ]; then
+  mkdir -p "$dir/plain"
+  GOBIN=$(cd "$dir/plain" && pwd) go install "github.com/zricethezav/gitleaks/v8@$gitleaks_version"
+fi
 go build -o "$dir/benchtool" ./scripts/benchtool
 
 gen="$dir/generated"
@@ -58,10 +65,27 @@ bench_repo() {
   echo "== $name ($(git -C "$repo" rev-list --all --count 2>/dev/null || echo '?') commits; medians of $runs alternating runs)"
   # Same refs for both: branches, tags, remote-tracking branches and HEAD
   # (gitleaks' default --all would add refs/pull and the like).
+  # A snapshot may lack some blobs (a fetched mirror leaves out those of
+  # 4 MiB and more). sprawl skips them with a note; `git log -p`, and with
+  # it gitleaks, stops at the first. So gitleaks reads a scratch copy of
+  # the repository in which each missing blob is replaced (refs/replace)
+  # by the empty blob, and scans the whole history too.
+  local glrepo=$repo missing
+  missing=$(git -C "$repo" rev-list --objects --missing=print --full-history --branches --tags --remotes HEAD 2>/dev/null | sed -n 's/^?//p')
+  if [ -n "$missing" ]; then
+    local gd
+    gd=$(git -C "$repo" rev-parse --absolute-git-dir)
+    glrepo="$dir/scratch.$name.git"
+    rm -rf "$glrepo" && cp -a "$gd" "$glrepo"
+    local empty
+    empty=$(git --git-dir="$glrepo" hash-object -w --stdin < /dev/null)
+    for id in $missing; do git --git-dir="$glrepo" update-ref "refs/replace/$id" "$empty"; done
+    echo "  note: $(echo "$missing" | wc -l) blob(s) missing from the repository: gitleaks reads a copy where they are empty (refs/replace), sprawl skips them with a note"
+  fi
   rm -f "$dir/t.gitleaks" "$dir/t.sprawl"
   for ((run = 0; run < runs; run++)); do
     measure gitleaks "$dir/t.gitleaks" "$dir/gitleaks" git --no-banner -l error --report-format json --report-path "$dir/gitleaks.json" \
-      --log-opts="--full-history --branches --tags --remotes HEAD" "$repo"
+      --log-opts="--full-history --branches --tags --remotes HEAD" "$glrepo"
     measure sprawl "$dir/t.sprawl" "$dir/sprawl" scan --history --quiet --format json --out "$dir/sprawl.json" "$repo"
   done
   read -r gt grss < <(median "$dir/t.gitleaks")
@@ -71,6 +95,20 @@ bench_repo() {
     printf "  gitleaks git : %7.2f s  %7.1f MiB peak RSS\n", gt, grss/1024
     printf "  sprawl       : %7.2f s  %7.1f MiB peak RSS\n", st, srss/1024
     printf "  ratio        : sprawl is %.1fx faster, uses %.2fx the memory\n", gt/st, srss/grss }'
+  if [ "$plain_runs" -gt 0 ]; then
+    rm -f "$dir/t.plain"
+    for ((run = 0; run < plain_runs; run++)); do
+      measure gitleaks-plain "$dir/t.plain" "$dir/plain/gitleaks" git --no-banner -l error --report-format json --report-path "$dir/plain.json" \
+        --log-opts="--full-history --branches --tags --remotes HEAD" "$glrepo"
+    done
+    rm -f "$dir/plain.json"   # holds secret values
+    if grep -q 'FTL\|ERR' "$dir/err.gitleaks-plain" 2>/dev/null; then
+      echo "  note: the plain build logged errors: $(grep -m1 'FTL\|ERR' "$dir/err.gitleaks-plain" | sed 's/\x1b\[[0-9;]*m//g')"
+    fi
+    read -r pt _ < <(median "$dir/t.plain")
+    awk -v pt="$pt" -v st="$st" -v n="$plain_runs" 'BEGIN{
+      printf "  plain build  : gitleaks from `go build` (Go regexp) %.2f s (%d run): sprawl is %.1fx faster\n", pt, n, pt/st }'
+  fi
   # The floor: git itself reading every blob of the same refs once
   # (`cat-file --batch`; listing them is not timed; a snapshot's missing
   # blobs are left out).
@@ -90,6 +128,7 @@ bench_repo() {
   fi
   "$dir/benchtool" compare -repo "$repo" -gitleaks "$dir/gitleaks.json" -sprawl "$dir/sprawl.json" | sed 's/^/  /' || true
   rm -f "$dir/gitleaks.json"   # holds secret values
+  [ "$glrepo" = "$repo" ] || rm -rf "$glrepo"
   if [ -d "$repo/.git" ]; then   # a checkout: compare working-tree scans too
     rm -f "$dir/t.gitleaks" "$dir/t.sprawl"
     for ((run = 0; run < runs; run++)); do
