@@ -208,13 +208,13 @@ func TestPathPatternLiterals(t *testing.T) {
 		if p.literal != "" {
 			withLiteral++
 		}
-		if p.rev != nil {
+		if p.matchers().rev != nil {
 			reversed++
 		}
 		for _, path := range paths {
-			got, want := p.MatchString(path), p.re.MatchString(path)
+			got, want := p.MatchString(path), p.matchers().re.MatchString(path)
 			if got != want {
-				t.Errorf("%s on %q: %v with its literal %q and reversal, %v as is", p.re, path, got, p.literal, want)
+				t.Errorf("%s on %q: %v with its literal %q and reversal, %v as is", p.matchers().re, path, got, p.literal, want)
 			}
 			if want {
 				matched++
@@ -242,11 +242,11 @@ func TestReversedPathPatterns(t *testing.T) {
 		"locales/en/x", "messages_en.properties", "k.pem\nx", "k.pem", "vendor/x", ""}
 	for _, c := range cases {
 		p := newPathPattern(c.pattern)
-		if got := p.rev != nil; got != c.reversed {
+		if got := p.matchers().rev != nil; got != c.reversed {
 			t.Errorf("%s: reversed %v, want %v", c.pattern, got, c.reversed)
 		}
 		for _, path := range paths {
-			if got, want := p.MatchString(path), p.re.MatchString(path); got != want {
+			if got, want := p.MatchString(path), p.matchers().re.MatchString(path); got != want {
 				t.Errorf("%s on %q: %v, want %v", c.pattern, path, got, want)
 			}
 		}

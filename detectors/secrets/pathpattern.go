@@ -4,6 +4,7 @@ import (
 	stdregexp "regexp"
 	"regexp/syntax"
 	"slices"
+	"sync"
 
 	"github.com/sprawl-dev/sprawl/detectors/secrets/dfa"
 
@@ -26,13 +27,20 @@ import (
 
 // pathPattern is a path pattern, its reversal when every match ends at the
 // end of the path, and a literal every match contains (most paths lack
-// it, and a substring search is cheaper still).
+// it, and a substring search is cheaper still). The matchers are built on
+// first use: a pre-commit scan meets a handful of paths, most of which
+// lack most patterns' literals.
 type pathPattern struct {
-	re      *stdregexp.Regexp
-	rev     *stdregexp.Regexp // nil unless end-anchored
-	dfa     *dfa.Matcher      // rev (or re) as a DFA, exact on ASCII
-	literal string
-	fold    bool
+	literal  string
+	fold     bool
+	matchers func() pathMatchers
+}
+
+// pathMatchers are a path pattern's compiled forms.
+type pathMatchers struct {
+	re  *stdregexp.Regexp
+	rev *stdregexp.Regexp // nil unless end-anchored
+	dfa *dfa.Matcher      // rev (or re) as a DFA, exact on ASCII
 }
 
 // goRegexps compiles gitleaks' patterns with Go's regexp (the same
@@ -47,16 +55,18 @@ func goRegexps(res ...*regexp.Regexp) []*pathPattern {
 
 func newPathPattern(pattern string) *pathPattern {
 	lit, fold := requiredLiteral(pattern)
-	p := &pathPattern{re: stdregexp.MustCompile(pattern), literal: lit, fold: fold}
-	if tree, err := syntax.Parse(pattern, syntax.Perl); err == nil && endAnchored(tree) {
-		p.rev, _ = stdregexp.Compile(`\A(?:` + reverseRegexp(tree).String() + `)`)
-	}
-	if p.rev != nil {
-		p.dfa, _ = dfa.Compile(p.rev.String())
-	} else {
-		p.dfa, _ = dfa.Compile(pattern)
-	}
-	return p
+	return &pathPattern{literal: lit, fold: fold, matchers: sync.OnceValue(func() pathMatchers {
+		m := pathMatchers{re: stdregexp.MustCompile(pattern)}
+		if tree, err := syntax.Parse(pattern, syntax.Perl); err == nil && endAnchored(tree) {
+			m.rev, _ = stdregexp.Compile(`\A(?:` + reverseRegexp(tree).String() + `)`)
+		}
+		if m.rev != nil {
+			m.dfa, _ = dfa.Compile(m.rev.String())
+		} else {
+			m.dfa, _ = dfa.Compile(pattern)
+		}
+		return m
+	})}
 }
 
 // match reports whether the pattern matches a path.
@@ -64,13 +74,14 @@ func (p *pathPattern) match(pt pathText) bool {
 	if p.literal != "" && !contains(pt.path, p.literal, p.fold) {
 		return false
 	}
-	text, re := pt.path, p.re
-	if p.rev != nil {
-		text, re = pt.reversed(), p.rev
+	m := p.matchers()
+	text, re := pt.path, m.re
+	if m.rev != nil {
+		text, re = pt.reversed(), m.rev
 	}
-	if p.dfa != nil && pt.ascii {
-		if m, ok := p.dfa.MatchString(text); ok {
-			return m
+	if m.dfa != nil && pt.ascii {
+		if matched, ok := m.dfa.MatchString(text); ok {
+			return matched
 		}
 	}
 	return re.MatchString(text)
