@@ -268,6 +268,13 @@ func TestValueLinesBelowItsKey(t *testing.T) {
 	for _, text := range []string{
 		"x = 1\napi_key =\n\n\n'" + value + "'\ny = 2\n",
 		"x = 1\nauth_token:\n\n  \"" + value + "\"\ny = 2\n",
+		// The operator below the key, CRLF endings, a tab before the end
+		// of the line, text before the key that is not ASCII: the key's
+		// line stays a hit (its line check lets the match run on).
+		"x = 1\r\napi_key\r\n=\r\n'" + value + "'\r\n",
+		"password:\t\r\n\"" + value + "\"\r\n",
+		"ключ api_key = '" + value + "'\n",
+		"clé: secret_token ,\n" + value + "\n",
 	} {
 		if len(onlyRule(t, d, "generic-api-key").DetectString(text)) == 0 {
 			t.Fatalf("gitleaks does not report %q", text)
