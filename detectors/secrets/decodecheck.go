@@ -224,7 +224,7 @@ func base64Printable(s string) bool {
 	// first four are such and decode to a byte the decoder rejects, both
 	// decodings fail. Random binary, what most long runs hold, stops here
 	// nine times in ten.
-	if len(s) >= 4 && byteClass[s[0]]&byteClass[s[1]]&byteClass[s[2]]&byteClass[s[3]]&classBase64Symbol == 0 &&
+	if len(s) >= 4 && (byteClass[s[0]]|byteClass[s[1]]|byteClass[s[2]]|byteClass[s[3]])&classBase64Symbol == 0 &&
 		!quadPrintable(s[:4]) {
 		return false
 	}

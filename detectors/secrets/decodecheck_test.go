@@ -35,6 +35,10 @@ func TestMightDecode(t *testing.T) {
 		{"unicode escape", `"\u0070assword"`, true},
 		{"code point", "U+0041 U+0042", true},
 		{"short run", "abcDEF123", false},
+		// A symbol among the first four characters: "???" encodes to
+		// "Pz8/" (standard) and "Pz8_" (URL-safe).
+		{"base64 with a symbol in its first quad", "v=" + base64.StdEncoding.EncodeToString([]byte("???secret value 1234567")), true},
+		{"base64url with a symbol in its first quad", "v=" + base64.RawURLEncoding.EncodeToString([]byte("???secret value 1234567")), true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
