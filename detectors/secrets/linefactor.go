@@ -304,3 +304,22 @@ func finiteTexts(re *syntax.Regexp, limit int) ([]string, bool) {
 	}
 	return nil, false
 }
+
+// startsWithKeyword reports whether every match of pattern starts with a
+// run of newline-free parts holding one of the keywords (lower case):
+// then a window that starts at the keyword's line holds the match's start.
+func startsWithKeyword(pattern string, keywords []string) bool {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return false
+	}
+	for _, p := range flattenConcat(re, nil) {
+		if !noNewline(p) {
+			return false
+		}
+		if mustContain(p, keywords) {
+			return true
+		}
+	}
+	return false
+}

@@ -63,6 +63,11 @@ type windower struct {
 	// special marks (by index in kw) the keywords whose windows depend on
 	// where they are: PEM headers and keywords of rules with companions.
 	special []bool
+	// below maps keywords of rules without a path whose matches start at
+	// the keyword and can run over any number of lines (curl-auth-user: a
+	// curl command continued over lines up to its -u option) to how many
+	// lines below a hit their windows reach.
+	below map[string]int
 	// checks holds, by index in kw, the line checks (see lineFactor) of
 	// the rules using the keyword, when every such rule has one: a line
 	// with the keyword is a hit only if one of them matches it. nil, or a
@@ -73,7 +78,7 @@ type windower struct {
 
 func newWindower(cfg config.Config, decode bool) *windower {
 	w := &windower{decode: decode, composite: map[string]int{}, anywhere: map[string][][]companion{},
-		spanning: map[string][]spanningRule{}, memo: newLineMemo(memoSlots), minKeyword: 1 << 30}
+		spanning: map[string][]spanningRule{}, below: map[string]int{}, memo: newLineMemo(memoSlots), minKeyword: 1 << 30}
 	seen := map[string]bool{}
 	var kws []string
 	checkOf := map[string][]func() *dfa.Matcher{} // the line checks of the rules using a keyword
@@ -100,8 +105,12 @@ func newWindower(cfg config.Config, decode bool) *windower {
 			}
 			return nil // the keyword alone makes a hit
 		})
+		reachBelow := r.Path == nil && spansAnyLines(r.Regex.String()) && startsWithKeyword(r.Regex.String(), lower)
 		for _, k := range lower {
 			checkOf[k] = append(checkOf[k], check)
+			if reachBelow {
+				w.below[k] = spanLines
+			}
 			if spanning != nil && !strings.Contains(k, "begin") { // PEM blocks have windows of their own
 				w.spanning[k] = append(w.spanning[k], *spanning)
 			}
@@ -126,7 +135,8 @@ func newWindower(cfg config.Config, decode bool) *windower {
 	for i, k := range kws {
 		_, composite := w.composite[k]
 		_, spanning := w.spanning[k]
-		w.special[i] = composite || spanning || strings.Contains(k, "begin")
+		_, below := w.below[k]
+		w.special[i] = composite || spanning || below || strings.Contains(k, "begin")
 		if !w.special[i] {
 			rules := checkOf[k]
 			w.checks[i] = sync.OnceValue(func() []*dfa.Matcher {
@@ -392,6 +402,11 @@ func (w *windower) windows(raw, path string) []window {
 			if last := lt.pastGapLines(fl.line + lines); last > fl.line+lines {
 				_, e = lt.lines(fl.line, last) // a value may sit below its key
 				keep = true
+			}
+			if n, ok := w.below[k]; ok {
+				// A match that runs on over lines below its keyword.
+				_, reach := lt.lines(fl.line, fl.line+n)
+				e, keep = max(e, reach), true
 			}
 			if strings.Contains(k, "begin") {
 				block := raw[pos:min(len(raw), pos+maxPEMBytes)]
@@ -761,6 +776,13 @@ func (t *lineTable) lines(first, last int) (int, int) {
 	}
 	return s, e
 }
+
+// spanLines is how far below its keyword line a window of a rule that
+// can span any number of lines reaches (see windower.below). gitleaks'
+// curl-auth-user allows a command five continuations (of up to two line
+// breaks each) before its -u option; quoted values could in principle run
+// on further, which a window does not follow.
+const spanLines = 12
 
 // maxGapLines is how many lines gitleaks' semi-generic rules can put
 // between a keyword and its value: their [\s'"]{0,3} and [\x60'"\s=]{0,5}
