@@ -344,6 +344,7 @@ func (w *windower) windows(raw, path string) []window {
 		anyDecode = anyDecode || fl.flags&memoEncoded != 0
 	}
 	var whole map[string]bool // needsWhole per keyword, for this content
+	var deep []window         // windows of their own (appendDeep)
 	spans := sc.spans[:0]
 	defer func() { sc.spans = keep(spans) }()
 	for _, fl := range todo {
@@ -404,9 +405,7 @@ func (w *windower) windows(raw, path string) []window {
 				keep = true
 			}
 			if n, ok := w.below[k]; ok {
-				// A match that runs on over lines below its keyword.
-				_, reach := lt.lines(fl.line, fl.line+n)
-				e, keep = max(e, reach), true
+				deep = w.appendDeep(deep, lt, fl.line, k, n)
 			}
 			if strings.Contains(k, "begin") {
 				block := raw[pos:min(len(raw), pos+maxPEMBytes)]
@@ -426,8 +425,34 @@ func (w *windower) windows(raw, path string) []window {
 			spans = append(spans, span{s, e, false, keep})
 		}
 	}
-	return w.chunk(lt, spans, sc)
+	return append(w.chunk(lt, spans, sc), deep...)
 }
+
+// appendDeep appends to deep a window of its own for a match that may run
+// on over the lines below its keyword (windower.below): from the keyword's
+// line to n lines below, or to the line before the keyword's next
+// occurrence — one curl command each, as gitleaks, which sees a commit's
+// added lines, mostly finds them. Merged with the windows around, the
+// pattern's greedy line count would carry a match from one command into
+// a later one and skip the commands in between.
+func (w *windower) appendDeep(deep []window, lt *lineTable, line int, k string, n int) []window {
+	last := line
+	for l := line + 1; l <= line+n && l <= len(lt.nl); l++ {
+		s, e := lt.lines(l, l)
+		if contains(lt.raw[s:e], k, true) {
+			break
+		}
+		last = l
+	}
+	s, e := lt.lines(line, last)
+	if last == line || e-s > maxDeepBytes {
+		return deep // the keyword's own window covers it, or too long to follow
+	}
+	return append(deep, window{start: s, end: e, line: line})
+}
+
+// maxDeepBytes bounds a deep window (appendDeep).
+const maxDeepBytes = 4 * maxChunkBytes
 
 // windowScratch holds windows' per-call buffers, reused across calls.
 type windowScratch struct {

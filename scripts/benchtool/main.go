@@ -171,7 +171,10 @@ func compare(args []string) int {
 	key, _ := engine.FingerprintKey(shared, repo)
 	h := detectors.NewHasher(key, nil)
 
-	var gl []struct{ File, Secret, RuleID string }
+	var gl []struct {
+		File, Secret, RuleID, Commit string
+		StartLine                    int
+	}
 	if err := readJSON(*glPath, &gl); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
@@ -203,7 +206,11 @@ func compare(args []string) int {
 		if secret == "" {
 			secret = "file:" + f.File // a rule on paths alone: sprawl keys the file by its path
 		}
-		want[f.File+"\x00"+h.Fingerprint(secret)] = f.RuleID + " in " + f.File
+		where := fmt.Sprintf("%s in %s line %d", f.RuleID, f.File, f.StartLine)
+		if len(f.Commit) >= 12 {
+			where += " (commit " + f.Commit[:12] + ")"
+		}
+		want[f.File+"\x00"+h.Fingerprint(secret)] = where
 	}
 	missed := 0
 	for k, what := range want {
