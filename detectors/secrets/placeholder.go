@@ -37,7 +37,7 @@ var placeholderWords = map[string]bool{
 // placeholderMarkers inside a value mark it as a stand-in.
 var placeholderMarkers = []string{
 	"your_", "your-", "yourapi", "insert_", "insert-", "replace_", "replace-", "replace_me", "change_me",
-	"changeme", "placeholder", "dummy", "${", "{{", "}}", "xxxxx", "*****", "example_", "_example",
+	"changeme", "placeholder", "dummy", "${", "{{", "}}", "example_", "_example",
 	"-example", "example-", "examplekey", "fakefake", "notarealtoken", "not_a_real",
 }
 
@@ -72,11 +72,36 @@ func isPlaceholder(secret string) bool {
 			return true
 		}
 	}
-	if angleHint.MatchString(s) {
+	if angleHint.MatchString(s) || masked(lower) {
 		return true
 	}
 	// AWS documents AKIAIOSFODNN7EXAMPLE and wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY.
 	return strings.HasSuffix(s, "EXAMPLE") || strings.HasSuffix(s, "EXAMPLEKEY")
+}
+
+// masked reports whether runs of five or more x or * (lower-cased s)
+// cover a quarter of s or more: "sk_live_xxxxxxxxxxxxxxxx" and
+// "AKIA****************" stand for a key, while a long token that happens
+// to hold "xxxxxx" somewhere is still one (TruffleHog's Fly.io tests hold
+// such a token, and gitleaks reports it).
+func masked(lower string) bool {
+	covered := 0
+	for i := 0; i < len(lower); {
+		c := lower[i]
+		if c != 'x' && c != '*' {
+			i++
+			continue
+		}
+		j := i
+		for j < len(lower) && lower[j] == c {
+			j++
+		}
+		if j-i >= 5 {
+			covered += j - i
+		}
+		i = j
+	}
+	return covered > 0 && 4*covered >= len(lower)
 }
 
 func sameChar(s string) bool {

@@ -21,6 +21,11 @@ func TestIsPlaceholder(t *testing.T) {
 		{".dockercfg: >\n    eyJhdXRocyI6eyJodHRwczovL2luZGV4LmRvY2tlci5pby92MS8iOnsiYXV0aCI6Ik9uQT0ifX19", false},
 		{"hunter2hunter2", false},
 		{"ghp_" + "aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5", false},
+		// Masked values; a long token with a short run of x is kept.
+		{"sk_live_" + "xxxxxxxxxxxxxxxxxxxxxxxx", true},
+		{"AKIA" + "****************", true},
+		{"ghp_xxxxxxxxxx" + "aB3dE5fG7h", true},
+		{"fm2_1234xxxxxx567890" + "zyxwvutsrqponmlkjihgfedcbaZYXWVUTSRQPONMLKJIHGFEDCBA0123456789", false},
 	}
 	for _, c := range cases {
 		if got := isPlaceholder(c.secret); got != c.want {
