@@ -305,12 +305,22 @@ func finiteTexts(re *syntax.Regexp, limit int) ([]string, bool) {
 	return nil, false
 }
 
-// startsWithKeyword reports whether every match of pattern starts with a
-// run of newline-free parts holding one of the keywords (lower case):
-// then a window that starts at the keyword's line holds the match's start.
-func startsWithKeyword(pattern string, keywords []string) bool {
+// reachesBelow reports whether a match of pattern can span any number of
+// lines and every match starts with a run of newline-free parts holding
+// one of the keywords (lower case): then a window from the keyword's line
+// down holds the match. Patterns that do not start with a keyword as
+// written are ruled out before parsing (start-up pays for every rule).
+func reachesBelow(pattern string, keywords []string) bool {
+	lead := strings.ToLower(leadingText(pattern))
+	starts := false
+	for _, k := range keywords {
+		starts = starts || k != "" && strings.HasPrefix(lead, k)
+	}
+	if !starts {
+		return false
+	}
 	re, err := syntax.Parse(pattern, syntax.Perl)
-	if err != nil {
+	if err != nil || maxNewlines(re) >= 0 {
 		return false
 	}
 	for _, p := range flattenConcat(re, nil) {
@@ -322,4 +332,23 @@ func startsWithKeyword(pattern string, keywords []string) bool {
 		}
 	}
 	return false
+}
+
+// leadingText is pattern past its leading flags, word boundaries and
+// group openings.
+func leadingText(pattern string) string {
+	for {
+		switch {
+		case strings.HasPrefix(pattern, "(?i)"), strings.HasPrefix(pattern, "(?i:"):
+			pattern = pattern[4:]
+		case strings.HasPrefix(pattern, "(?:"):
+			pattern = pattern[3:]
+		case strings.HasPrefix(pattern, `\b`):
+			pattern = pattern[2:]
+		case strings.HasPrefix(pattern, "("), strings.HasPrefix(pattern, "^"):
+			pattern = pattern[1:]
+		default:
+			return pattern
+		}
+	}
 }

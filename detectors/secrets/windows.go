@@ -105,10 +105,10 @@ func newWindower(cfg config.Config, decode bool) *windower {
 			}
 			return nil // the keyword alone makes a hit
 		})
-		reachBelow := r.Path == nil && spansAnyLines(r.Regex.String()) && startsWithKeyword(r.Regex.String(), lower)
+		reachBelow := r.Path == nil && reachesBelow(r.Regex.String(), lower)
 		for _, k := range lower {
 			checkOf[k] = append(checkOf[k], check)
-			if reachBelow {
+			if reachBelow && !strings.Contains(k, "begin") { // PEM blocks have windows of their own
 				w.below[k] = spanLines
 			}
 			if spanning != nil && !strings.Contains(k, "begin") { // PEM blocks have windows of their own
@@ -890,7 +890,7 @@ type spanningRule struct {
 // newlines (an unbounded repetition of something that matches one).
 func spansAnyLines(pattern string) bool {
 	re, err := syntax.Parse(pattern, syntax.Perl)
-	return err == nil && maxNewlines(re.Simplify()) < 0
+	return err == nil && maxNewlines(re) < 0
 }
 
 // maxNewlines is the most newlines a match of re can hold, or -1 when
