@@ -592,17 +592,42 @@ func privateKeyEnd(s string) int {
 		_, w := utf8.DecodeRuneInString(s[at:])
 		at += w
 	}
-	lower := asciiLower(s[at:])
-	best := -1
-	for _, t := range []string{"key-----", "key block-----"} {
-		if i := strings.Index(lower, t); i >= 0 && (best < 0 || i < best) {
-			best = i
+	// Each "-----" from there on, in order, is checked for a "KEY" or
+	// "KEY BLOCK" just before it (a block of many keys used to be
+	// lower-cased whole for every header in it).
+	rest := s[at:]
+	for off := 0; ; {
+		i := strings.Index(rest[off:], "-----")
+		if i < 0 {
+			return -1
+		}
+		p := off + i
+		if p >= 9 && asciiEqualFold(rest[p-9:p], "key block") {
+			return at + p - 9
+		}
+		if p >= 3 && asciiEqualFold(rest[p-3:p], "key") {
+			return at + p - 3
+		}
+		off = p + 1
+	}
+}
+
+// asciiEqualFold reports whether s equals lower (lower case ASCII) with
+// ASCII letters in any case.
+func asciiEqualFold(s, lower string) bool {
+	if len(s) != len(lower) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
 		}
 	}
-	if best < 0 {
-		return -1
-	}
-	return at + best
+	return true
 }
 
 // indexPEMEnd is the offset of the first "-----END" (any case) in s, or -1.

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/sprawl-dev/sprawl/detectors"
 	"github.com/sprawl-dev/sprawl/fixtures/fake"
@@ -214,6 +215,41 @@ func TestPrivateKeyEnd(t *testing.T) {
 	for _, c := range cases {
 		if got := privateKeyEnd(c.s); got != c.want {
 			t.Errorf("%s: privateKeyEnd = %d, want %d", c.name, got, c.want)
+		}
+	}
+	// Against the plain definition (lower-case the rest, take the first
+	// terminator) on random texts of headers, terminators and dashes.
+	plain := func(s string) int {
+		h := privateKeyHeader.FindStringIndex(s)
+		if h == nil {
+			return -1
+		}
+		at := h[1]
+		for n := 0; n < 64 && at < len(s); n++ {
+			_, w := utf8.DecodeRuneInString(s[at:])
+			at += w
+		}
+		best := -1
+		for _, term := range []string{"key-----", "key block-----"} {
+			if i := strings.Index(strings.ToLower(s[at:]), term); i >= 0 && (best < 0 || i < best) {
+				best = i
+			}
+		}
+		if best < 0 {
+			return -1
+		}
+		return at + best
+	}
+	r := rand.New(rand.NewPCG(5, 5))
+	pieces := []string{"-----BEGIN RSA PRIVATE KEY-----", "KEY-----", "key block-----", "KEY BLOCK------", "-----", "Key", " BLOCK", "K", "\n", "\n", body[:20], "é"}
+	for range 20000 {
+		var b strings.Builder
+		b.WriteString(pieces[0])
+		for n := r.IntN(12); n > 0; n-- {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		if got, want := privateKeyEnd(b.String()), plain(b.String()); got != want {
+			t.Fatalf("privateKeyEnd(%q) = %d, want %d", b.String(), got, want)
 		}
 	}
 }
