@@ -602,32 +602,16 @@ func privateKeyEnd(s string) int {
 			return -1
 		}
 		p := off + i
-		if p >= 9 && asciiEqualFold(rest[p-9:p], "key block") {
+		// EqualFold on as many bytes as the ASCII word has: a non-ASCII
+		// letter that folds to k would make the rune counts differ.
+		if p >= 9 && strings.EqualFold(rest[p-9:p], "key block") {
 			return at + p - 9
 		}
-		if p >= 3 && asciiEqualFold(rest[p-3:p], "key") {
+		if p >= 3 && strings.EqualFold(rest[p-3:p], "key") {
 			return at + p - 3
 		}
 		off = p + 1
 	}
-}
-
-// asciiEqualFold reports whether s equals lower (lower case ASCII) with
-// ASCII letters in any case.
-func asciiEqualFold(s, lower string) bool {
-	if len(s) != len(lower) {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != lower[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // indexPEMEnd is the offset of the first "-----END" (any case) in s, or -1.
