@@ -19,6 +19,7 @@ import (
 	"image/png"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -88,8 +89,10 @@ func Flags(o Options) map[string]any {
 		"no-pings":                               true,
 		"disable-features":                       "Translate,OptimizationHints,MediaRouter,AutofillServerCommunication,CertificateTransparencyComponentUpdater",
 		"disable-gpu":                            true,
-		"font-render-hinting":                    "none",
-		"window-size":                            fmt.Sprintf("%d,%d", o.Width, o.Height),
+		// Containers often give /dev/shm 64 MiB, too little for Chromium.
+		"disable-dev-shm-usage": true,
+		"font-render-hinting":   "none",
+		"window-size":           fmt.Sprintf("%d,%d", o.Width, o.Height),
 	}
 	if os.Geteuid() == 0 {
 		// Chromium will not start its sandbox as root.
@@ -116,10 +119,39 @@ func Start(ctx context.Context, o Options) (*Browser, error) {
 	if o.Width <= 0 || o.Height <= 0 {
 		o.Width, o.Height = 1280, 900
 	}
+	var errs []error
+	for attempt := 1; attempt <= startAttempts; attempt++ {
+		b, err := start(ctx, o, attempt)
+		if err == nil {
+			return b, nil
+		}
+		errs = append(errs, fmt.Errorf("attempt %d: %w", attempt, err))
+		if ctx.Err() != nil {
+			break
+		}
+		time.Sleep(time.Duration(attempt) * 500 * time.Millisecond)
+	}
+	return nil, fmt.Errorf("starting %s: %w", o.ExecPath, errors.Join(errs...))
+}
+
+// startAttempts is how many times Start launches the browser before it
+// gives up. A Chromium that exits while starting (seen on a busy CI
+// machine, once in many runs, with nothing in its output to say why)
+// usually starts on the next try.
+const startAttempts = 3
+
+// start launches the browser once. Each attempt gets a profile folder of
+// its own, so that a browser that died half-way leaves nothing (a lock
+// file) for the next one to trip on.
+func start(ctx context.Context, o Options, attempt int) (*Browser, error) {
 	opts := append([]chromedp.ExecAllocatorOption{}, chromedp.DefaultExecAllocatorOptions[:]...)
 	opts = append(opts, chromedp.ExecPath(o.ExecPath))
 	if o.UserDataDir != "" {
-		opts = append(opts, chromedp.UserDataDir(o.UserDataDir))
+		dir := filepath.Join(o.UserDataDir, fmt.Sprintf("profile-%d", attempt))
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, err
+		}
+		opts = append(opts, chromedp.UserDataDir(dir))
 	}
 	for name, v := range Flags(o) {
 		opts = append(opts, chromedp.Flag(name, v))
@@ -129,7 +161,7 @@ func Start(ctx context.Context, o Options) (*Browser, error) {
 	cancel := func() { bcancel(); acancel() }
 	if err := chromedp.Do(bctx); err != nil { // starts the browser
 		cancel()
-		return nil, fmt.Errorf("starting %s: %w", o.ExecPath, err)
+		return nil, err
 	}
 	return &Browser{ctx: bctx, cancel: cancel}, nil
 }

@@ -1,11 +1,14 @@
 package browser_test
 
 import (
+	"context"
+	"os/exec"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/sprawl-dev/sprawl/internal/browser"
 	"github.com/sprawl-dev/sprawl/internal/browser/browsertest"
 )
 
@@ -85,5 +88,24 @@ fetch("http://1.1.1.1/").then(function () { document.getElementById("r").textCon
 	}
 	if !found {
 		t.Errorf("the request was not recorded: %q", probs)
+	}
+}
+
+// TestStartGivesUp checks that a browser which exits at once is retried,
+// and that the error names the program and every attempt.
+func TestStartGivesUp(t *testing.T) {
+	exit, err := exec.LookPath("false")
+	if err != nil {
+		t.Skip("no false(1) on PATH")
+	}
+	b, err := browser.Start(context.Background(), browser.Options{ExecPath: exit, UserDataDir: t.TempDir()})
+	if err == nil {
+		b.Close()
+		t.Fatal("a browser that exits at once started")
+	}
+	for _, want := range []string{exit, "attempt 1", "attempt 3"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not mention %q", err, want)
+		}
 	}
 }
