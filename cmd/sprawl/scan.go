@@ -251,7 +251,11 @@ func scan(ctx context.Context, f *scanFlags, in io.Reader, stderr io.Writer) (*o
 		case f.history:
 			src, err := newHistorySource(p, f, exclude)
 			if err != nil {
-				return fail("%v", err)
+				if len(f.paths) == 1 {
+					return fail("%v", err)
+				}
+				sources = append(sources, unopened(p, err))
+				continue
 			}
 			// Reading commits and diffing trees needs no detectors.
 			src.Prepare(ctx)
@@ -275,7 +279,12 @@ func scan(ctx context.Context, f *scanFlags, in io.Reader, stderr io.Writer) (*o
 		default:
 			src, err := filetree.New(p, filetree.Options{MaxFileSize: f.maxFileSize, Exclude: exclude})
 			if err != nil {
-				return fail("%v (check that the path exists and is readable)", err)
+				err = fmt.Errorf("%w (check that the path exists and is readable)", err)
+				if len(f.paths) == 1 {
+					return fail("%v", err)
+				}
+				sources = append(sources, unopened(p, err))
+				continue
 			}
 			sources = append(sources, src)
 		}
@@ -508,4 +517,23 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 		}
 	})
 	return set
+}
+
+// unopened stands for a path that could not be opened when several were
+// given: the others are scanned, and this one is reported as a failed
+// repository (exit 2 only when every one failed), as one that fails
+// half-way is.
+func unopened(path string, err error) scanners.Source {
+	return failedSource{repo: &scanners.Repo{Name: path, Root: path}, err: err}
+}
+
+type failedSource struct {
+	repo *scanners.Repo
+	err  error
+}
+
+func (s failedSource) Repo() *scanners.Repo { return s.repo }
+
+func (s failedSource) Scan(context.Context, scanners.Sink) (scanners.Stats, error) {
+	return scanners.Stats{}, s.err
 }

@@ -158,23 +158,37 @@ func TestExitCodes(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(clean, "main.go"), []byte("package main\n\nfunc main() {}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	planted, _ := plantedTree(t)
+	missing := filepath.Join(clean, "nope")
 	tests := []struct {
-		name string
-		args []string
-		want int
+		name  string
+		args  []string
+		want  int
+		named []string // paths stderr must name
 	}{
-		{"clean tree", []string{"scan", clean}, ExitClean},
-		{"missing path", []string{"scan", filepath.Join(clean, "nope")}, ExitError},
-		{"unknown flag", []string{"scan", "--bogus", clean}, ExitError},
-		{"unknown format", []string{"scan", "--format", "xml", clean}, ExitError},
-		{"unknown command", []string{"frobnicate"}, ExitError},
-		{"no command", nil, ExitError},
-		{"version", []string{"version"}, ExitClean},
+		{"clean tree", []string{"scan", clean}, ExitClean, nil},
+		{"missing path", []string{"scan", missing}, ExitError, []string{missing}},
+		// One path that cannot be opened does not stop the others.
+		{"missing path among others", []string{"scan", missing, planted}, ExitFindings, []string{missing}},
+		{"every path missing", []string{"scan", missing, missing + "2"}, ExitError, []string{missing, missing + "2"}},
+		{"not a repository", []string{"scan", "--history", clean}, ExitError, []string{clean}},
+		{"not a repository among others", []string{"scan", "--history", clean, missing}, ExitError, []string{clean, missing}},
+		{"unknown flag", []string{"scan", "--bogus", clean}, ExitError, nil},
+		{"unknown format", []string{"scan", "--format", "xml", clean}, ExitError, nil},
+		{"unknown command", []string{"frobnicate"}, ExitError, nil},
+		{"no command", nil, ExitError, nil},
+		{"version", []string{"version"}, ExitClean, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if code, _, stderr := runCLI(t, tt.args...); code != tt.want {
+			code, _, stderr := runCLI(t, tt.args...)
+			if code != tt.want {
 				t.Errorf("exit %d, want %d (stderr: %s)", code, tt.want, stderr)
+			}
+			for _, p := range tt.named {
+				if !strings.Contains(stderr, p) {
+					t.Errorf("stderr does not name %s: %s", p, stderr)
+				}
 			}
 		})
 	}

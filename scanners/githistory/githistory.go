@@ -116,6 +116,9 @@ func New(root string, opts Options) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := CheckFormat(GitDirs{GitDir: dirs.gitDir, CommonDir: dirs.commonDir}); err != nil {
+		return nil, err
+	}
 	st, err := openStore(filepath.Join(dirs.commonDir, "objects"))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", root, err)

@@ -1,6 +1,9 @@
 package githistory
 
-import "sync"
+import (
+	"sync"
+	"time"
+)
 
 // preloadCommits reads and parses every commit stored whole in the packs,
 // spread over workers goroutines, for commit to take instead of reading
@@ -17,6 +20,7 @@ func (w *walker) preloadCommits(workers int) {
 		h    entryHeader
 		off  int64
 	}
+	t0 := time.Now()
 	var todo []entry
 	for pi, p := range w.store.packs {
 		for i := range p.count {
@@ -33,6 +37,7 @@ func (w *walker) preloadCommits(workers int) {
 			todo = append(todo, entry{pi, id, h, off})
 		}
 	}
+	debugf("preload: %d commit headers found in %v", len(todo), time.Since(t0))
 	if len(todo) == 0 {
 		return
 	}
@@ -53,6 +58,7 @@ func (w *walker) preloadCommits(workers int) {
 		})
 	}
 	wg.Wait()
+	debugf("preload: inflated at %v", time.Since(t0))
 	w.pre = make(map[oid]*commitInfo, len(todo))
 	for k := range todo {
 		if ok[k] {

@@ -47,11 +47,25 @@ func (d GitDirs) internal() gitDirs { return gitDirs{gitDir: d.GitDir, commonDir
 // not know (SHA-256 object ids, reftable refs); the message says which.
 var ErrUnsupportedRepo = errors.New("unsupported repository format")
 
+// CheckFormat returns an error wrapping ErrUnsupportedRepo when the
+// repository uses a format the readers here do not know: SHA-256 object
+// ids, or refs in a reftable. Without it such a repository would read as
+// one with no refs, and its scan would find nothing without saying why.
+func CheckFormat(d GitDirs) error {
+	if f := ObjectFormat(d); f != "sha1" {
+		return fmt.Errorf("%w: %s uses %s object ids, which sprawl reads only from working trees (scan it without --history or --staged)", ErrUnsupportedRepo, d.CommonDir, f)
+	}
+	if _, err := os.Stat(filepath.Join(d.CommonDir, "reftable")); err == nil {
+		return fmt.Errorf("%w: %s keeps its refs in a reftable, which sprawl does not read yet (scan the working tree without --history or --staged, or convert it with `git refs migrate --ref-format=files`)", ErrUnsupportedRepo, d.CommonDir)
+	}
+	return nil
+}
+
 // ReadHead returns the commit HEAD names (zero when the branch is unborn)
 // and the branch, if any. It reads only the refs it needs.
 func ReadHead(d GitDirs) (ObjectID, string, error) {
-	if _, err := os.Stat(filepath.Join(d.CommonDir, "reftable")); err == nil {
-		return ObjectID{}, "", fmt.Errorf("%w: %s keeps its refs in a reftable", ErrUnsupportedRepo, d.CommonDir)
+	if err := CheckFormat(d); err != nil {
+		return ObjectID{}, "", err
 	}
 	b, err := os.ReadFile(filepath.Join(d.GitDir, "HEAD"))
 	if err != nil {

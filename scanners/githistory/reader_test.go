@@ -260,3 +260,38 @@ func TestRootCommitOfShallowClone(t *testing.T) {
 		t.Errorf("shallow root %s, want the oldest commit present %s", got, want)
 	}
 }
+
+// TestUnsupportedFormats checks that a history scan refuses, by name, the
+// repositories its reader cannot read, instead of scanning them as empty
+// (a SHA-256 repository's refs would parse as nothing, and exit 0).
+func TestUnsupportedFormats(t *testing.T) {
+	tests := []struct {
+		name, want string
+		setup      func(t *testing.T, dir string)
+	}{
+		{"sha256", "sha256 object ids", func(t *testing.T, dir string) {
+			cfg := "[core]\n\trepositoryformatversion = 1\n[extensions]\n\tobjectFormat = SHA256\n"
+			if err := os.WriteFile(filepath.Join(dir, ".git", "config"), []byte(cfg), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"reftable", "reftable", func(t *testing.T, dir string) {
+			if err := os.Mkdir(filepath.Join(dir, ".git", "reftable"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := readerRepo(t)
+			tc.setup(t, dir)
+			_, err := githistory.New(dir, githistory.Options{})
+			if err == nil {
+				t.Fatal("opened as a repository sprawl can read")
+			}
+			if !errors.Is(err, githistory.ErrUnsupportedRepo) || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), dir) {
+				t.Errorf("error %q: want ErrUnsupportedRepo naming %s and %q", err, dir, tc.want)
+			}
+		})
+	}
+}

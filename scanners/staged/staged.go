@@ -66,8 +66,8 @@ func New(dir string, opts Options) (*Source, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s is not inside a git repository (--staged needs one): %w", dir, err)
 	}
-	if f := githistory.ObjectFormat(dirs); f != "sha1" {
-		return nil, fmt.Errorf("%s uses %s object ids; sprawl --staged reads SHA-1 repositories only", root, f)
+	if err := githistory.CheckFormat(dirs); err != nil {
+		return nil, err
 	}
 	if opts.MaxFileSize <= 0 {
 		opts.MaxFileSize = filetree.DefaultMaxFileSize
