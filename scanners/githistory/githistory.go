@@ -112,12 +112,17 @@ func New(root string, opts Options) (*Source, error) {
 	if opts.Range != "" && !strings.Contains(opts.Range, "..") {
 		return nil, fmt.Errorf("githistory: range %q is not of the form A..B", opts.Range)
 	}
-	dirs, err := findGitDir(root)
+	top, gd, err := FindRepo(root)
 	if err != nil {
+		return nil, fmt.Errorf("%s is not a git repository: %w", root, err)
+	}
+	if err := CheckFormat(gd); err != nil {
 		return nil, err
 	}
-	if err := CheckFormat(GitDirs{GitDir: dirs.gitDir, CommonDir: dirs.commonDir}); err != nil {
-		return nil, err
+	dirs := gd.internal()
+	var within string // root, when it is a folder inside the repository
+	if abs, err := filepath.Abs(root); err == nil && abs != top {
+		within, root = root, top
 	}
 	st, err := openStore(filepath.Join(dirs.commonDir, "objects"))
 	if err != nil {
@@ -140,6 +145,10 @@ func New(root string, opts Options) (*Source, error) {
 	}
 	if opts.Name != "" {
 		s.repo.Name = opts.Name
+	}
+	if within != "" {
+		s.Note(scanners.Note{Repo: s.repo.Name, Kind: scanners.NoteInfo,
+			Detail: fmt.Sprintf("%s is inside the repository at %s: its whole history is scanned", within, top)})
 	}
 	s.w = newWalker(context.Background(), st, s, s.repo.Name, readShallow(dirs))
 	t0 := time.Now()

@@ -295,3 +295,48 @@ func TestUnsupportedFormats(t *testing.T) {
 		})
 	}
 }
+
+// TestFindRepo checks that a repository is found as git finds it: from
+// its top, its git folder, a bare clone, or any folder inside it.
+func TestFindRepo(t *testing.T) {
+	dir := readerRepo(t)
+	bare := filepath.Join(t.TempDir(), "bare.git")
+	gitCmd(t, t.TempDir(), "clone", "-q", "--bare", dir, bare)
+	outside := t.TempDir()
+	tests := []struct {
+		name, path, top string
+	}{
+		{"top", dir, dir},
+		{"subfolder", filepath.Join(dir, "src", "pkg1"), dir},
+		{"git folder", filepath.Join(dir, ".git"), filepath.Join(dir, ".git")},
+		{"bare", bare, bare},
+		{"outside", outside, ""},
+		{"missing", filepath.Join(outside, "nope"), ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			top, d, err := githistory.FindRepo(tc.path)
+			if tc.top == "" {
+				if err == nil {
+					t.Fatalf("found a repository at %s (%s)", top, d.CommonDir)
+				}
+				return
+			}
+			if err != nil || top != tc.top {
+				t.Fatalf("FindRepo = %q, %v; want %q", top, err, tc.top)
+			}
+			if _, _, err := githistory.ReadHead(d); err != nil {
+				t.Errorf("HEAD of what was found: %v", err)
+			}
+		})
+	}
+
+	// A history scan from a subfolder scans the whole repository.
+	src, err := githistory.New(filepath.Join(dir, "src"), githistory.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if src.Repo().Root != dir || src.Repo().Head == "" {
+		t.Errorf("scan from a subfolder: root %q head %q, want root %q", src.Repo().Root, src.Repo().Head, dir)
+	}
+}

@@ -73,6 +73,33 @@ func findGitDir(root string) (gitDirs, error) {
 	return d, nil
 }
 
+// FindRepo returns the repository that holds dir, as git finds it: dir
+// itself when it is a worktree's top (with a .git folder or file) or a
+// git folder, else the nearest parent folder with a .git. top is that
+// folder; it is dir, made absolute, for a git folder.
+func FindRepo(dir string) (top string, d GitDirs, err error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", GitDirs{}, err
+	}
+	if _, err := os.Stat(abs); err != nil {
+		return "", GitDirs{}, err
+	}
+	if gd, err := findGitDir(abs); err == nil {
+		return abs, GitDirs{GitDir: gd.gitDir, CommonDir: gd.commonDir}, nil
+	}
+	for d := filepath.Dir(abs); ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+			gd, err := findGitDir(d)
+			return d, GitDirs{GitDir: gd.gitDir, CommonDir: gd.commonDir}, err
+		}
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	return "", GitDirs{}, errors.New("no .git there or in any parent folder")
+}
+
 func isGitDir(d string) bool {
 	if _, err := os.Stat(filepath.Join(d, "HEAD")); err != nil {
 		return false

@@ -17,7 +17,6 @@ import (
 	"crypto/sha1"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -110,29 +109,7 @@ func New(dir string, opts Options) (*Source, error) {
 // findRepo finds the work tree containing dir (looking in parent folders
 // for .git, as git does), or accepts dir as a bare repository.
 func findRepo(dir string) (string, githistory.GitDirs, error) {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return "", githistory.GitDirs{}, err
-	}
-	if _, err := os.Stat(abs); err != nil {
-		return "", githistory.GitDirs{}, err
-	}
-	for d := abs; ; {
-		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
-			dirs, err := githistory.FindGitDirs(d)
-			return d, dirs, err
-		}
-		parent := filepath.Dir(d)
-		if parent == d {
-			break
-		}
-		d = parent
-	}
-	dirs, err := githistory.FindGitDirs(abs)
-	if err != nil {
-		return "", dirs, errors.New("no .git found here or in any parent folder")
-	}
-	return abs, dirs, nil
+	return githistory.FindRepo(dir)
 }
 
 // Close releases the repository's object files.
