@@ -191,7 +191,7 @@ func (d *Detector) Detect(ctx context.Context, in detectors.Input) []detectors.F
 	if d.PathOnly(in.Path) {
 		// Path-only rules (e.g. a .p12 file) need no content, and binary
 		// files reach detectors without theirs.
-		out = d.scan(ctx, in, "", false, "path")
+		out = d.scan(ctx, in, "", false, "path", "")
 	}
 	if len(in.Content) == 0 {
 		return out
@@ -205,10 +205,10 @@ func (d *Detector) Detect(ctx context.Context, in detectors.Input) []detectors.F
 			break
 		}
 		text := raw[w.start:w.end]
-		k := d.cache.key(in.Hasher, class, text)
+		k := d.cache.key(in.Hasher, class+"\x00"+w.rules, text)
 		found, ok := d.cache.get(k)
 		if !ok {
-			found = d.scan(ctx, in, text, w.decode, class)
+			found = d.scan(ctx, in, text, w.decode, class, w.rules)
 			d.cache.put(k, found)
 		}
 		for _, f := range cloneFindings(found) {
@@ -230,7 +230,71 @@ func (d *Detector) Detect(ctx context.Context, in detectors.Input) []detectors.F
 			out = append(out, f)
 		}
 	}
+	return dropShadowedGeneric(out)
+}
+
+// dropShadowedGeneric applies gitleaks' generic-rule filter across the
+// windows of one content, as gitleaks applies it across one fragment: a
+// finding of a rule whose id says "generic" is dropped when a finding of
+// a rule that does not, on the same line, holds its secret. gitleaks tests
+// that the other secret contains this one; a finding here keeps only a
+// fingerprint, so "holds" is the same fingerprint or a location that
+// covers this one (not for decoded text, located by its whole line). Within a window gitleaks has already filtered; this
+// catches pairs that windows split, such as a rule that runs on the whole
+// content alone (windower.wholeRules) and a generic rule in a window.
+func dropShadowedGeneric(fs []detectors.Finding) []detectors.Finding {
+	generic := func(f *detectors.Finding) bool { return strings.Contains(strings.ToLower(f.RuleID), "generic") }
+	var specific map[int][]int // line -> indexes of findings of non-generic rules
+	anyGeneric := false
+	for i := range fs {
+		if generic(&fs[i]) {
+			anyGeneric = true
+			continue
+		}
+		if specific == nil {
+			specific = map[int][]int{}
+		}
+		specific[fs[i].Location.StartLine] = append(specific[fs[i].Location.StartLine], i)
+	}
+	if !anyGeneric || specific == nil {
+		return fs
+	}
+	shadowed := func(g *detectors.Finding) bool {
+		for _, i := range specific[g.Location.StartLine] {
+			f := &fs[i]
+			if f.RuleID != g.RuleID && (sameSecret(f, g) ||
+				!decoded(f) && !decoded(g) && covers(f.Location, g.Location)) {
+				return true
+			}
+		}
+		return false
+	}
+	out := make([]detectors.Finding, 0, len(fs))
+	for i := range fs {
+		if !generic(&fs[i]) || !shadowed(&fs[i]) {
+			out = append(out, fs[i])
+		}
+	}
 	return out
+}
+
+// sameSecret reports whether f and g hold one secret.
+func sameSecret(f, g *detectors.Finding) bool {
+	return f.Secret != nil && g.Secret != nil && f.Secret.Fingerprint == g.Secret.Fingerprint
+}
+
+// decoded reports whether f was found in decoded text: its location is
+// the whole line, which says nothing about where its secret is.
+func decoded(f *detectors.Finding) bool {
+	_, ok := f.Properties["encoding"]
+	return ok
+}
+
+// covers reports whether location a spans all of b.
+func covers(a, b detectors.Location) bool {
+	startsBefore := a.StartLine < b.StartLine || a.StartLine == b.StartLine && a.StartColumn <= b.StartColumn
+	endsAfter := a.EndLine > b.EndLine || a.EndLine == b.EndLine && a.EndColumn >= b.EndColumn
+	return startsBefore && endsAfter
 }
 
 type findingAt struct {
@@ -246,11 +310,11 @@ func (d *Detector) PathOnly(path string) bool { return d.pathInfo(path).pathOnly
 // relative to the window. Decoding runs only when the window holds encoded
 // text, and the path is passed only when some path pattern applies to it
 // (class "s" means none does), which spares gitleaks its path checks.
-func (d *Detector) scan(ctx context.Context, in detectors.Input, text string, decode bool, class string) []detectors.Finding {
+func (d *Detector) scan(ctx context.Context, in detectors.Input, text string, decode bool, class, only string) []detectors.Finding {
 	var gl *detect.Detector
 	if text == "" {
 		gl = d.gl()
-	} else if gl = d.subsets.detector(text, decode); gl == nil {
+	} else if gl = d.subsets.detector(text, decode, only); gl == nil {
 		return nil // no rule's keyword occurs, even decoded
 	}
 	path := in.Path

@@ -92,10 +92,11 @@ func sameSet(a, b []string) bool {
 	return slices.Equal(slices.Compact(a), slices.Compact(b))
 }
 
-// detector returns a detector for the rules text's keywords select, or
-// nil when no rule can match. With decode, text is decoded as gitleaks
+// detector returns a detector for the rules text's keywords select (of
+// only's, when only is not empty: rule ids joined by NUL), or nil when no
+// rule can match. With decode, text is decoded as gitleaks
 // would first, and decoding stays on only when something decodes.
-func (s *ruleSubsets) detector(text string, decode bool) *detect.Detector {
+func (s *ruleSubsets) detector(text string, decode bool, only string) *detect.Detector {
 	ids := slices.Clone(s.always)
 	texts := []string{text}
 	decode = decode && s.decodeDepth > 0
@@ -132,6 +133,10 @@ func (s *ruleSubsets) detector(text string, decode bool) *detect.Detector {
 		}
 		return true
 	})
+	if only != "" {
+		allowed := strings.Split(only, "\x00")
+		ids = slices.DeleteFunc(ids, func(id string) bool { return !slices.Contains(allowed, id) })
+	}
 	if len(ids) == 0 {
 		return nil
 	}

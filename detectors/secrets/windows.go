@@ -35,6 +35,9 @@ type window struct {
 	line       int  // 0-based line number of start
 	col        int  // UTF-16 columns between the line's start and start
 	decode     bool // holds text the decoder could decode
+	// rules, when not empty, are the only rules to run on the window
+	// (their ids joined by NUL); else every rule whose keyword occurs.
+	rules string
 }
 
 type windower struct {
@@ -48,10 +51,10 @@ type windower struct {
 	// (anywhere in the file: the whole content is scanned).
 	composite map[string]int
 	// anywhere lists, for each such keyword whose companions may be
-	// anywhere, the companions' patterns of each rule using it: the whole
-	// content is one window only when all of one rule's companions match
+	// anywhere, the rules using it and their companions' patterns: a rule
+	// runs on the whole content only when all of its companions match
 	// somewhere in it (an empty list always needs the whole content).
-	anywhere map[string][][]companion
+	anywhere map[string][]anywhereRule
 	// spanning maps keywords of rules whose matches can run over any
 	// number of lines (kubernetes-secret-yaml) and that apply only to some
 	// paths to those rules: in a file on such a path that the rule matches
@@ -77,7 +80,7 @@ type windower struct {
 }
 
 func newWindower(cfg config.Config, decode bool) *windower {
-	w := &windower{decode: decode, composite: map[string]int{}, anywhere: map[string][][]companion{},
+	w := &windower{decode: decode, composite: map[string]int{}, anywhere: map[string][]anywhereRule{},
 		spanning: map[string][]spanningRule{}, below: map[string]int{}, memo: newLineMemo(memoSlots), minKeyword: 1 << 30}
 	seen := map[string]bool{}
 	var kws []string
@@ -119,7 +122,7 @@ func newWindower(cfg config.Config, decode bool) *windower {
 					w.composite[k] = reach
 				}
 				if reach < 0 {
-					w.anywhere[k] = append(w.anywhere[k], companionPatterns(cfg, r))
+					w.anywhere[k] = append(w.anywhere[k], anywhereRule{ids: ruleAndCompanions(r), comps: companionPatterns(cfg, r)})
 				}
 			}
 			if k != "" && !seen[k] {
@@ -257,24 +260,40 @@ func contains(s, lit string, fold bool) bool {
 	return false
 }
 
-// needsWhole reports whether a hit of keyword k in raw needs the whole
-// content as one window: some rule using k has every companion matching
-// somewhere in raw. Without that, the rule cannot report anything and
-// the hit is an ordinary one.
-func (w *windower) needsWhole(k, raw string) bool {
-	for _, comps := range w.anywhere[k] {
+// anywhereRule is a rule whose companions may be anywhere in a file.
+type anywhereRule struct {
+	ids   []string // the rule's id and its companions'
+	comps []companion
+}
+
+// ruleAndCompanions returns r's id and the ids of its required rules.
+func ruleAndCompanions(r config.Rule) []string {
+	ids := []string{r.RuleID}
+	for _, req := range r.RequiredRules {
+		ids = append(ids, req.RuleID)
+	}
+	return ids
+}
+
+// wholeRules returns the ids of the rules (with their companions) that a
+// hit of keyword k in raw needs to run on the whole content: the rules
+// using k whose every companion matches somewhere in raw. Without that, a
+// rule cannot report anything and the hit is an ordinary one.
+func (w *windower) wholeRules(k, raw string) []string {
+	var ids []string
+	for _, r := range w.anywhere[k] {
 		all := true
-		for _, c := range comps {
+		for _, c := range r.comps {
 			if c.literal != "" && !contains(raw, c.literal, c.fold) || !c.exists().MatchString(raw) {
 				all = false
 				break
 			}
 		}
 		if all {
-			return true
+			ids = append(ids, r.ids...)
 		}
 	}
-	return false
+	return ids
 }
 
 // companionReach is 0 for a rule without companions, the largest
@@ -343,8 +362,10 @@ func (w *windower) windows(raw, path string) []window {
 	for _, fl := range todo {
 		anyDecode = anyDecode || fl.flags&memoEncoded != 0
 	}
-	var whole map[string]bool // needsWhole per keyword, for this content
-	var deep []window         // windows of their own (appendDeep)
+	var whole map[string]bool           // keywords whose wholeRules were added
+	var wholeIDs []string               // rules to run on the whole content
+	var ruledOut map[*spanningRule]bool // spanning rules that cannot match this content
+	var deep []window                   // windows of their own (appendDeep)
 	spans := sc.spans[:0]
 	defer func() { sc.spans = keep(spans) }()
 	for _, fl := range todo {
@@ -374,27 +395,37 @@ func (w *windower) windows(raw, path string) []window {
 		})
 		for _, h := range hits {
 			k := w.kw.Keywords()[h.keyword]
-			for _, sr := range w.spanning[k] {
+			for j := range w.spanning[k] {
+				// Each rule is checked once per content: the check reads
+				// all of it, and a file can hold its keyword on thousands
+				// of lines (gitleaks/fake-leaks took 27 s, quadratic).
+				sr := &w.spanning[k][j]
+				if ruledOut[sr] {
+					continue
+				}
 				if sr.path.MatchString(path) && sr.exists().MatchString(raw) {
 					return w.chunk(lt, []span{{0, len(raw), anyDecode, true}}, sc)
 				}
+				if ruledOut == nil {
+					ruledOut = map[*spanningRule]bool{}
+				}
+				ruledOut[sr] = true
 			}
 			lines, keep := contextLines, false
 			if reach, ok := w.composite[k]; ok {
 				// A rule and its required companion must land in one chunk.
 				keep = true
-				if reach < 0 {
-					need, ok := whole[k]
-					if !ok {
-						need = w.needsWhole(k, raw)
-						if whole == nil {
-							whole = map[string]bool{}
-						}
-						whole[k] = need
+				if reach < 0 && !whole[k] {
+					// Only the rules with companions anywhere (and those
+					// companions) see the whole content; every other rule
+					// keeps to its windows. All rules on all of a file
+					// that holds a Docker config's "auth" cost
+					// gitleaks/fake-leaks's history half its time.
+					if whole == nil {
+						whole = map[string]bool{}
 					}
-					if need {
-						return w.chunk(lt, []span{{0, len(raw), anyDecode, true}}, sc)
-					}
+					whole[k] = true
+					wholeIDs = append(wholeIDs, w.wholeRules(k, raw)...)
 				}
 				lines = max(lines, reach)
 			}
@@ -425,7 +456,16 @@ func (w *windower) windows(raw, path string) []window {
 			spans = append(spans, span{s, e, false, keep})
 		}
 	}
-	return append(w.chunk(lt, spans, sc), deep...)
+	out := append(w.chunk(lt, spans, sc), deep...)
+	if len(wholeIDs) > 0 {
+		slices.Sort(wholeIDs)
+		rules := strings.Join(slices.Compact(wholeIDs), "\x00")
+		for _, win := range w.chunk(lt, []span{{0, len(raw), anyDecode, true}}, sc) {
+			win.rules = rules
+			out = append(out, win)
+		}
+	}
+	return out
 }
 
 // appendDeep appends to deep a window of its own for a match that may run

@@ -18,7 +18,7 @@ import (
 
 // wholeScan scans content in one piece, the way gitleaks does.
 func wholeScan(d *Detector, in detectors.Input) []string {
-	return keysOf(d.scan(context.Background(), in, string(in.Content), true, d.PathClass(in.Path)))
+	return keysOf(d.scan(context.Background(), in, string(in.Content), true, d.PathClass(in.Path), ""))
 }
 
 func keysOf(fs []detectors.Finding) []string {
@@ -132,7 +132,22 @@ func TestCompanionsStayInOneChunk(t *testing.T) {
 	}
 	token := fake.New(8).String("abcdefghijklmnopqrstuvwxyz0123456789", 40)
 	b.WriteString("users:\n- name: deployer\n  user:\n    token: " + token + "\n")
-	found := d.Detect(context.Background(), detectors.Input{Path: "kubeconfig", Content: []byte(b.String()),
+	content := b.String()
+	// Only the rule and its companion see the whole content; the other
+	// rules keep to the windows around their keywords.
+	whole := 0
+	for _, w := range d.win.windows(content, "kubeconfig") {
+		if w.start == 0 && w.end == len(content) {
+			whole++
+			if w.rules != "kubeconfig-document\x00kubeconfig-token" {
+				t.Errorf("the whole content runs rules %q, want only kubeconfig-token and its companion", w.rules)
+			}
+		}
+	}
+	if whole != 1 {
+		t.Errorf("%d windows cover the whole content, want 1", whole)
+	}
+	found := d.Detect(context.Background(), detectors.Input{Path: "kubeconfig", Content: []byte(content),
 		Hasher: detectors.NewHasher([]byte("k"), []byte("l"))})
 	for _, f := range found {
 		if f.RuleID == "secret/kubeconfig-token" {
@@ -140,6 +155,46 @@ func TestCompanionsStayInOneChunk(t *testing.T) {
 		}
 	}
 	t.Errorf("kubeconfig token missed across chunk boundaries; got %v", keysOf(found))
+}
+
+// TestDropShadowedGeneric checks gitleaks' generic-rule filter applied
+// across windows: a generic finding goes when another rule found the same
+// secret, or one covering it, on the same line.
+func TestDropShadowedGeneric(t *testing.T) {
+	at := func(rule, fp string, line, from, to int, enc bool) detectors.Finding {
+		f := detectors.Finding{RuleID: rule, Location: detectors.Location{StartLine: line, EndLine: line, StartColumn: from, EndColumn: to},
+			Secret: &detectors.SecretFacts{Fingerprint: fp}}
+		if enc {
+			f.Properties = map[string]any{"encoding": "base64"}
+		}
+		return f
+	}
+	tests := []struct {
+		name string
+		in   []detectors.Finding
+		want int // findings kept
+	}{
+		{"same secret, same line", []detectors.Finding{at("secret/generic-api-key", "a", 3, 10, 30, false), at("secret/github-pat", "a", 3, 10, 30, false)}, 1},
+		{"covered, same line", []detectors.Finding{at("secret/generic-api-key", "a", 3, 12, 30, false), at("secret/docker-config-auth", "b", 3, 10, 30, false)}, 1},
+		{"same secret, other line", []detectors.Finding{at("secret/generic-api-key", "a", 4, 10, 30, false), at("secret/github-pat", "a", 3, 10, 30, false)}, 2},
+		{"other secret, beside it", []detectors.Finding{at("secret/generic-api-key", "a", 3, 40, 60, false), at("secret/github-pat", "b", 3, 10, 30, false)}, 2},
+		{"two generic rules", []detectors.Finding{at("secret/generic-api-key", "a", 3, 10, 30, false), at("secret/generic-json-private-key", "a", 3, 10, 30, false)}, 2},
+		{"decoded: whole-line locations", []detectors.Finding{at("secret/generic-api-key", "a", 3, 1, 90, true), at("secret/github-pat", "b", 3, 1, 90, true)}, 2},
+		{"decoded, same secret", []detectors.Finding{at("secret/generic-api-key", "a", 3, 1, 90, true), at("secret/github-pat", "a", 3, 1, 90, true)}, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := dropShadowedGeneric(tt.in)
+			if len(got) != tt.want {
+				t.Fatalf("kept %d findings, want %d: %+v", len(got), tt.want, got)
+			}
+			for _, f := range got {
+				if tt.want == 1 && strings.Contains(f.RuleID, "generic") {
+					t.Errorf("kept the generic finding, dropped %s", f.RuleID)
+				}
+			}
+		})
+	}
 }
 
 func TestRequiredLiteral(t *testing.T) {
