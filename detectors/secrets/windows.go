@@ -362,6 +362,7 @@ func (w *windower) windows(raw, path string) []window {
 	for _, fl := range todo {
 		anyDecode = anyDecode || fl.flags&memoEncoded != 0
 	}
+	var pemEnds pemEndIndex             // where "-----END" markers are, found once
 	var whole map[string]bool           // keywords whose wholeRules were added
 	var wholeIDs []string               // rules to run on the whole content
 	var ruledOut map[*spanningRule]bool // spanning rules that cannot match this content
@@ -440,7 +441,7 @@ func (w *windower) windows(raw, path string) []window {
 			}
 			if strings.Contains(k, "begin") {
 				block := raw[pos:min(len(raw), pos+maxPEMBytes)]
-				end := indexPEMEnd(block)
+				end := pemEnds.next(raw, pos, len(block))
 				// gitleaks' private-key rule ends at the first "KEY-----"
 				// 64 characters past its header, which may lie beyond the
 				// first END marker (or where there is none).
@@ -654,19 +655,35 @@ func privateKeyEnd(s string) int {
 	}
 }
 
-// indexPEMEnd is the offset of the first "-----END" (any case) in s, or -1.
-func indexPEMEnd(s string) int {
-	for at := 0; ; {
-		i := strings.Index(s[at:], "-----")
-		if i < 0 {
-			return -1
+// pemEndIndex finds the "-----END" markers of a content once, for all of
+// its PEM headers: searching each header's next 64 KiB made a file of
+// 20,000 headers and no END quadratic.
+type pemEndIndex struct {
+	ends []int // offsets of every "-----END" (any case)
+	done bool
+}
+
+// next returns the offset, from pos, of the first "-----END" at or after
+// pos whose "END" lies within n bytes of pos, or -1.
+func (x *pemEndIndex) next(raw string, pos, n int) int {
+	if !x.done {
+		x.done = true
+		for at := 0; ; at++ {
+			i := strings.Index(raw[at:], "-----")
+			if i < 0 {
+				break
+			}
+			at += i
+			if len(raw)-at >= 8 && (raw[at+5]|0x20) == 'e' && (raw[at+6]|0x20) == 'n' && (raw[at+7]|0x20) == 'd' {
+				x.ends = append(x.ends, at)
+			}
 		}
-		at += i
-		if len(s)-at >= 8 && (s[at+5]|0x20) == 'e' && (s[at+6]|0x20) == 'n' && (s[at+7]|0x20) == 'd' {
-			return at
-		}
-		at += 5
 	}
+	i := sort.SearchInts(x.ends, pos)
+	if i < len(x.ends) && x.ends[i]+8 <= pos+n {
+		return x.ends[i] - pos
+	}
+	return -1
 }
 
 const (
@@ -701,13 +718,23 @@ func (w *windower) chunk(lt *lineTable, spans []span, sc *windowScratch) []windo
 		}
 		merged = append(merged, span{start: sp.start, end: sp.end})
 	}
-	inPEM := func(p int) bool {
-		for _, sp := range pems {
-			if sp.start < p && p < sp.end {
-				return true
-			}
+	// PEM spans, merged; cuts are tried at increasing offsets, so one
+	// index walks them (a loop over every span for every cut was
+	// quadratic in a file of thousands of headers).
+	var pemRuns []span
+	for _, sp := range pems {
+		if n := len(pemRuns); n > 0 && sp.start <= pemRuns[n-1].end {
+			pemRuns[n-1].end = max(pemRuns[n-1].end, sp.end)
+			continue
 		}
-		return false
+		pemRuns = append(pemRuns, span{start: sp.start, end: sp.end})
+	}
+	pemAt := 0
+	inPEM := func(p int) bool {
+		for pemAt < len(pemRuns) && pemRuns[pemAt].end <= p {
+			pemAt++
+		}
+		return pemAt < len(pemRuns) && pemRuns[pemAt].start < p
 	}
 	out := make([]window, 0, len(merged)+len(merged)/2)
 	for _, m := range merged {

@@ -379,3 +379,36 @@ func TestValueLinesBelowItsKey(t *testing.T) {
 		}
 	}
 }
+
+// TestPEMEndIndex checks the one-pass index of "-----END" markers against
+// its definition — the first "-----" followed by "end" (any case) at or
+// after pos, ending within n bytes — on random texts of dashes and
+// markers.
+func TestPEMEndIndex(t *testing.T) {
+	plain := func(raw string, pos, n int) int {
+		for q := pos; q+8 <= min(len(raw), pos+n); q++ {
+			if raw[q:q+5] == "-----" && strings.EqualFold(raw[q+5:q+8], "end") {
+				return q - pos
+			}
+		}
+		return -1
+	}
+	pieces := []string{"-----", "-", "END", "end", "En", "BEGIN", "x", "\n", "------END"}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 2000 {
+		var b strings.Builder
+		for range rng.IntN(30) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		raw := b.String()
+		var x pemEndIndex
+		for range 5 {
+			pos := rng.IntN(len(raw) + 1)
+			n := rng.IntN(len(raw) + 2)
+			if got, want := x.next(raw, pos, n), plain(raw, pos, n); got != want {
+				t.Fatalf("next(%q, %d, %d) = %d, want %d", raw, pos, n, got, want)
+			}
+		}
+	}
+
+}
