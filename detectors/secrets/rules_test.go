@@ -1,6 +1,8 @@
 package secrets
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/sprawl-dev/sprawl/rules"
@@ -67,6 +69,44 @@ func TestEverySprawlRuleHasAKind(t *testing.T) {
 		}
 		if _, ok := kinds.Match(id, ""); !ok {
 			t.Errorf("rule %s has no [[kind]] in rules/credentials.toml", id)
+		}
+	}
+}
+
+// A companion that may be anywhere in a file matches once per document:
+// gitleaks pairs every finding of the primary rule with every companion
+// finding in range, so a companion matching once per entry makes a file
+// of many entries quadratic in time and memory (a Docker config of 20,000
+// registries ran out of memory).
+func TestCompanionsAnywhereMatchOncePerDocument(t *testing.T) {
+	ours, err := parseConfig("rules/secrets.toml", rules.SecretsTOML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var docker, legacy strings.Builder
+	docker.WriteString("{\n  \"auths\": {\n")
+	legacy.WriteString("{\n")
+	for i := range 50 {
+		sep := ","
+		if i == 49 {
+			sep = ""
+		}
+		fmt.Fprintf(&docker, "    \"registry%d.example.com\": {\"auth\": \"dXNlcjpwYXNzd29yZA%02d\"}%s\n", i, i, sep)
+		fmt.Fprintf(&legacy, "  \"https://registry%d.example.io/v1/\": {\"auth\": \"dXNlcjpwYXNzd29yZA%02d\", \"email\": \"a@example.com\"}%s\n", i, i, sep)
+	}
+	docker.WriteString("  }\n}\n")
+	legacy.WriteString("}\n")
+	for _, id := range ours.OrderedRules {
+		for _, req := range ours.Rules[id].RequiredRules {
+			if req.WithinLines != nil || req.RuleID != "docker-config-auths" {
+				continue
+			}
+			re := ours.Rules[req.RuleID].Regex
+			for name, doc := range map[string]string{"config.json": docker.String(), ".dockercfg": legacy.String()} {
+				if n := len(re.FindAllStringIndex(doc, -1)); n != 1 {
+					t.Errorf("%s matches %d times in a %s of 50 registries, want once", req.RuleID, n, name)
+				}
+			}
 		}
 	}
 }
