@@ -95,7 +95,7 @@ func newWindower(cfg config.Config, decode bool) *windower {
 		var spanning *spanningRule
 		if r.Path != nil && spansAnyLines(r.Regex.String()) {
 			re := r.Regex
-			spanning = &spanningRule{path: r.Path, exists: sync.OnceValue(func() *existence { return newExistence(re) })}
+			spanning = &spanningRule{ids: ruleAndCompanions(r), path: r.Path, exists: sync.OnceValue(func() *existence { return newExistence(re) })}
 		}
 		lower := make([]string, len(r.Keywords))
 		for i, k := range r.Keywords {
@@ -362,11 +362,11 @@ func (w *windower) windows(raw, path string) []window {
 	for _, fl := range todo {
 		anyDecode = anyDecode || fl.flags&memoEncoded != 0
 	}
-	var pemEnds pemEndIndex             // where "-----END" markers are, found once
-	var whole map[string]bool           // keywords whose wholeRules were added
-	var wholeIDs []string               // rules to run on the whole content
-	var ruledOut map[*spanningRule]bool // spanning rules that cannot match this content
-	var deep []window                   // windows of their own (appendDeep)
+	var pemEnds pemEndIndex            // where "-----END" markers are, found once
+	var whole map[string]bool          // keywords whose wholeRules were added
+	var wholeIDs []string              // rules to run on the whole content
+	var checked map[*spanningRule]bool // spanning rules checked against this content
+	var deep []window                  // windows of their own (appendDeep)
 	spans := sc.spans[:0]
 	defer func() { sc.spans = keep(spans) }()
 	for _, fl := range todo {
@@ -399,18 +399,20 @@ func (w *windower) windows(raw, path string) []window {
 			for j := range w.spanning[k] {
 				// Each rule is checked once per content: the check reads
 				// all of it, and a file can hold its keyword on thousands
-				// of lines (gitleaks/fake-leaks took 27 s, quadratic).
+				// of lines (gitleaks/fake-leaks took 27 s, quadratic). A
+				// rule that matches runs on the whole content, alone; the
+				// other rules keep to their windows.
 				sr := &w.spanning[k][j]
-				if ruledOut[sr] {
+				if checked[sr] {
 					continue
 				}
+				if checked == nil {
+					checked = map[*spanningRule]bool{}
+				}
+				checked[sr] = true
 				if sr.path.MatchString(path) && sr.exists().MatchString(raw) {
-					return w.chunk(lt, []span{{0, len(raw), anyDecode, true}}, sc)
+					wholeIDs = append(wholeIDs, sr.ids...)
 				}
-				if ruledOut == nil {
-					ruledOut = map[*spanningRule]bool{}
-				}
-				ruledOut[sr] = true
 			}
 			lines, keep := contextLines, false
 			if reach, ok := w.composite[k]; ok {
@@ -958,6 +960,7 @@ func asciiLower(s string) string {
 // spanningRule is a rule whose matches can run over any number of lines,
 // for the paths it applies to.
 type spanningRule struct {
+	ids    []string // the rule's id and its companions'
 	path   *glregexp.Regexp
 	exists func() *existence // whether it matches somewhere, built on first use
 }
