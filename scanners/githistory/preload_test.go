@@ -64,3 +64,31 @@ func TestPreloadCommitsMatchesReading(t *testing.T) {
 		}
 	}
 }
+
+// TestParseCommitSignatures checks author names and committer times read
+// from ordinary and malformed signatures (git accepts both).
+func TestParseCommitSignatures(t *testing.T) {
+	tree := "tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n"
+	tests := []struct {
+		name, commit string
+		author       string
+		when         int64
+		tz           int32
+	}{
+		{"ordinary", tree + "author Ann Lee <ann@example.com> 1700000000 +0100\ncommitter Ann Lee <ann@example.com> 1700000100 -0230\n\nm\n", "Ann Lee", 1700000100, -(2*3600 + 30*60)},
+		{"no name", tree + "author <ann@example.com> 1700000000 +0000\ncommitter <ann@example.com> 1700000000 +0000\n\nm\n", "", 1700000000, 0},
+		{"no email", tree + "author Ann 1700000000 +0000\ncommitter Bad Date\n\nm\n", "Ann 1700000000 +0000", 0, 0},
+		{"empty email", tree + "author <> 1 +0000\ncommitter x <> 5 +0000\n\nm\n", "", 5, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var c commitInfo
+			if err := parseCommit([]byte(tt.commit), &c); err != nil {
+				t.Fatal(err)
+			}
+			if c.author != tt.author || c.when != tt.when || c.tz != tt.tz {
+				t.Errorf("author %q when %d tz %d, want %q %d %d", c.author, c.when, c.tz, tt.author, tt.when, tt.tz)
+			}
+		})
+	}
+}

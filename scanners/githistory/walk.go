@@ -206,7 +206,7 @@ func parseCommit(data []byte, c *commitInfo) error {
 			}
 			c.parentIDs = append(c.parentIDs, id)
 		case "author":
-			name, _, _ := bytes.Cut(val, []byte(" <"))
+			name, _, _ := bytes.Cut(val, []byte("<")) // "" for "<email>" alone
 			c.author = string(bytes.TrimSpace(name))
 		case "committer":
 			c.when, c.tz = parseSignatureTime(val)
