@@ -239,9 +239,10 @@ func (d *Detector) Detect(ctx context.Context, in detectors.Input) []detectors.F
 // a rule that does not, on the same line, holds its secret. gitleaks tests
 // that the other secret contains this one; a finding here keeps only a
 // fingerprint, so "holds" is the same fingerprint or a location that
-// covers this one (not for decoded text, located by its whole line). Within a window gitleaks has already filtered; this
-// catches pairs that windows split, such as a rule that runs on the whole
-// content alone (windower.wholeRules) and a generic rule in a window.
+// covers this one (not for decoded text, located by its whole line).
+// Within a window gitleaks has already filtered; this catches pairs that
+// windows split, such as a rule that runs on the whole content alone
+// (windower.wholeRules) and a generic rule in a window.
 func dropShadowedGeneric(fs []detectors.Finding) []detectors.Finding {
 	generic := func(f *detectors.Finding) bool { return strings.Contains(strings.ToLower(f.RuleID), "generic") }
 	var specific map[int][]int // line -> indexes of findings of non-generic rules

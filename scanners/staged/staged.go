@@ -61,7 +61,7 @@ type Source struct {
 // New opens the repository containing dir and computes its staged changes.
 // Call Close when done scanning.
 func New(dir string, opts Options) (*Source, error) {
-	root, dirs, err := findRepo(dir)
+	root, dirs, err := githistory.FindRepo(dir)
 	if err != nil {
 		return nil, fmt.Errorf("%s is not inside a git repository (--staged needs one): %w", dir, err)
 	}
@@ -104,12 +104,6 @@ func New(dir string, opts Options) (*Source, error) {
 		}
 	}
 	return &Source{objs: objs, info: info, opts: opts, changes: changes}, nil
-}
-
-// findRepo finds the work tree containing dir (looking in parent folders
-// for .git, as git does), or accepts dir as a bare repository.
-func findRepo(dir string) (string, githistory.GitDirs, error) {
-	return githistory.FindRepo(dir)
 }
 
 // Close releases the repository's object files.

@@ -261,7 +261,7 @@ func oidOf(t *testing.T, s string) ObjectID {
 // changesWithoutTree recomputes the changes ignoring the cached tree.
 func changesWithoutTree(t *testing.T, dir string) []Change {
 	t.Helper()
-	_, dirs, err := findRepo(dir)
+	_, dirs, err := githistory.FindRepo(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -343,7 +343,7 @@ func TestCachedTreeSkipsWork(t *testing.T) {
 	dir := base(t)
 	gitgen.WriteFile(t, dir, "pkg2/sub/file6.go", "package changed\n")
 	git(t, dir, "", "add", "pkg2/sub/file6.go")
-	_, dirs, _ := findRepo(dir)
+	_, dirs, _ := githistory.FindRepo(dir)
 	idx, err := gitindex.Read(filepath.Join(dirs.GitDir, "index"), dirs.GitDir)
 	if err != nil {
 		t.Fatal(err)
@@ -384,7 +384,7 @@ func TestInconsistentCachedTree(t *testing.T) {
 	gitgen.WriteFile(t, dir, "pkg2/sub/file6.go", "package changed\n")
 	git(t, dir, "", "add", "pkg2/sub/file6.go")
 	want := wantChanges(t, dir)
-	_, dirs, _ := findRepo(dir)
+	_, dirs, _ := githistory.FindRepo(dir)
 	objs, _ := githistory.OpenObjects(dirs)
 	defer objs.Close()
 	idx, err := gitindex.Read(filepath.Join(dirs.GitDir, "index"), dirs.GitDir)
