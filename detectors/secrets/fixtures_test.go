@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -330,6 +331,35 @@ func TestFixtures(t *testing.T) {
 		t.Run(f.rel, func(t *testing.T) {
 			got := d.Detect(context.Background(), detectors.Input{Path: f.rel, Content: f.content, Hasher: testHasher})
 			checkFixture(t, f, got)
+		})
+	}
+}
+
+// TestFixturesCRLF scans every fixture with Windows line endings: the
+// same secrets must be found on the same lines (a rule that ends a value
+// at "$" alone misses it before "\r").
+func TestFixturesCRLF(t *testing.T) {
+	d := testDetector(t)
+	crlf := func(s string) string { return strings.ReplaceAll(s, "\n", "\r\n") }
+	for _, f := range expandTree(t, 1) {
+		t.Run(f.rel, func(t *testing.T) {
+			// A secret spanning lines (a PEM key) holds the \r too.
+			g := *f
+			g.content = []byte(crlf(string(f.content)))
+			g.wants = slices.Clone(f.wants)
+			for i := range g.wants {
+				g.wants[i].value = crlf(g.wants[i].value)
+			}
+			// Either form is one of the generated values: a value decoded
+			// from base64 (a kubeconfig's client key) keeps its \n.
+			g.secrets = make([][]string, len(f.secrets))
+			for i, vs := range f.secrets {
+				for _, v := range vs {
+					g.secrets[i] = append(g.secrets[i], v, crlf(v))
+				}
+			}
+			got := d.Detect(context.Background(), detectors.Input{Path: f.rel, Content: g.content, Hasher: testHasher})
+			checkFixture(t, &g, got)
 		})
 	}
 }
