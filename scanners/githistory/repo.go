@@ -85,15 +85,15 @@ func FindRepo(dir string) (top string, d GitDirs, err error) {
 	if _, err := os.Stat(abs); err != nil {
 		return "", GitDirs{}, err
 	}
-	if gd, err := findGitDir(abs); err == nil {
-		return abs, GitDirs{GitDir: gd.gitDir, CommonDir: gd.commonDir}, nil
+	if d, err := FindGitDirs(abs); err == nil {
+		return abs, d, nil
 	}
-	for d := filepath.Dir(abs); ; d = filepath.Dir(d) {
-		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
-			gd, err := findGitDir(d)
-			return d, GitDirs{GitDir: gd.gitDir, CommonDir: gd.commonDir}, err
+	for top := filepath.Dir(abs); ; top = filepath.Dir(top) {
+		if _, err := os.Lstat(filepath.Join(top, ".git")); err == nil {
+			d, err := FindGitDirs(top)
+			return top, d, err
 		}
-		if filepath.Dir(d) == d {
+		if filepath.Dir(top) == top {
 			break
 		}
 	}
