@@ -71,6 +71,10 @@ var gens = map[string]generator{
 	"word-pass":   one(func(g *fake.Gen, _ *rand.Rand) string { return g.String(alnum, 12) }),
 	"token32":     one(func(g *fake.Gen, _ *rand.Rand) string { return g.String(alnum, 32) }),
 	"hex40":       one(func(g *fake.Gen, _ *rand.Rand) string { return g.String("0123456789abcdef", 40) }),
+	// A Facebook app access token: the app id, "|" and the app secret.
+	"facebook-token": one(func(g *fake.Gen, _ *rand.Rand) string {
+		return g.String("123456789", 1) + g.String("0123456789", 15) + "|" + g.String(lower+"_-", 32)
+	}),
 	"openai-key": one(func(g *fake.Gen, _ *rand.Rand) string {
 		return "sk-proj-" + g.String(alnum+"_-", 74) + "T3BlbkFJ" + g.String(alnum+"_-", 74)
 	}),

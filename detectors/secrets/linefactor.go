@@ -51,14 +51,7 @@ func lineFactor(pattern string, keywords []string) *syntax.Regexp {
 		for j < len(parts) && noNewline(parts[j]) {
 			j++
 		}
-		contains := false
-		for _, p := range parts[i:j] {
-			if mustContain(p, keywords) {
-				contains = true
-				break
-			}
-		}
-		if n := j - i; contains && n > bestLen {
+		if n := j - i; n > bestLen && mustContain(concat(parts[i:j]), keywords) {
 			bestI, bestJ, bestLen = i, j, n
 		}
 		i = j
@@ -198,111 +191,6 @@ func noNewline(re *syntax.Regexp) bool {
 		return true
 	}
 	return false // OpAnyChar and anything unknown
-}
-
-// mustContain reports whether every match of re contains one of the
-// keywords once lower-cased, as gitleaks compares them.
-func mustContain(re *syntax.Regexp, keywords []string) bool {
-	if texts, ok := finiteTexts(re, 64); ok {
-		for _, t := range texts {
-			t = strings.ToLower(t)
-			found := false
-			for _, k := range keywords {
-				if k != "" && strings.Contains(t, k) {
-					found = true
-					break
-				}
-			}
-			if !found {
-				return false
-			}
-		}
-		return len(texts) > 0
-	}
-	switch re.Op {
-	case syntax.OpCapture, syntax.OpPlus:
-		return mustContain(re.Sub[0], keywords)
-	case syntax.OpRepeat:
-		return re.Min >= 1 && mustContain(re.Sub[0], keywords)
-	case syntax.OpConcat:
-		for _, s := range re.Sub {
-			if mustContain(s, keywords) {
-				return true
-			}
-		}
-		return false
-	case syntax.OpAlternate:
-		for _, s := range re.Sub {
-			if !mustContain(s, keywords) {
-				return false
-			}
-		}
-		return len(re.Sub) > 0
-	}
-	return false
-}
-
-// finiteTexts lists the texts re matches, as written (a case-insensitive
-// literal once, in its own case), when there are at most limit of them.
-// Assertions match the empty text.
-func finiteTexts(re *syntax.Regexp, limit int) ([]string, bool) {
-	switch re.Op {
-	case syntax.OpLiteral:
-		return []string{string(re.Rune)}, true
-	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
-		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
-		return []string{""}, true
-	case syntax.OpCharClass:
-		size := 0
-		for i := 0; i+1 < len(re.Rune); i += 2 {
-			size += int(re.Rune[i+1]-re.Rune[i]) + 1
-		}
-		if size > limit {
-			return nil, false
-		}
-		var out []string
-		for i := 0; i+1 < len(re.Rune); i += 2 {
-			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
-				if len(out) == limit {
-					return nil, false
-				}
-				out = append(out, string(r))
-			}
-		}
-		return out, true
-	case syntax.OpCapture:
-		return finiteTexts(re.Sub[0], limit)
-	case syntax.OpQuest:
-		sub, ok := finiteTexts(re.Sub[0], limit-1)
-		return append(sub, ""), ok
-	case syntax.OpAlternate:
-		var out []string
-		for _, s := range re.Sub {
-			sub, ok := finiteTexts(s, limit-len(out))
-			if !ok {
-				return nil, false
-			}
-			out = append(out, sub...)
-		}
-		return out, true
-	case syntax.OpConcat:
-		out := []string{""}
-		for _, s := range re.Sub {
-			sub, ok := finiteTexts(s, limit)
-			if !ok || len(out)*len(sub) > limit {
-				return nil, false
-			}
-			next := make([]string, 0, len(out)*len(sub))
-			for _, a := range out {
-				for _, b := range sub {
-					next = append(next, a+b)
-				}
-			}
-			out = next
-		}
-		return out, true
-	}
-	return nil, false
 }
 
 // reachesBelow reports whether a match of pattern can span any number of

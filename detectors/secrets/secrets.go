@@ -8,6 +8,7 @@ package secrets
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -74,8 +75,10 @@ type Detector struct {
 	// allowlists with other conditions); PathClass encodes which match.
 	classPaths []*pathPattern
 	// onlyPaths are the patterns of path-only rules (no content regex).
-	onlyPaths  []*pathPattern
-	win        *windower
+	onlyPaths []*pathPattern
+	win       *windower
+	// catchAll holds the rules tagged "generic" (see generic).
+	catchAll   map[string]bool
 	classes    sync.Map // path -> pathInfo
 	classCount atomic.Int64
 }
@@ -117,6 +120,12 @@ func New(opts Options) (*Detector, error) {
 	}
 	for _, id := range cfg.OrderedRules {
 		r := cfg.Rules[id]
+		if slices.Contains(r.Tags, "generic") {
+			if d.catchAll == nil {
+				d.catchAll = map[string]bool{}
+			}
+			d.catchAll[id] = true
+		}
 		if r.Path != nil {
 			d.classPaths = append(d.classPaths, goRegexps(r.Path)...)
 			if r.Regex == nil {
@@ -134,6 +143,13 @@ func New(opts Options) (*Detector, error) {
 type pathInfo struct {
 	class    string
 	pathOnly bool
+}
+
+// generic reports whether a rule is a catch-all that yields to a specific
+// rule finding the same secret: gitleaks' rules whose id says "generic"
+// and rules tagged "generic".
+func (d *Detector) generic(ruleID string) bool {
+	return d.catchAll[strings.TrimPrefix(ruleID, RulePrefix)] || strings.Contains(strings.ToLower(ruleID), "generic")
 }
 
 // Config returns the merged gitleaks configuration in use.
@@ -230,21 +246,23 @@ func (d *Detector) Detect(ctx context.Context, in detectors.Input) []detectors.F
 			out = append(out, f)
 		}
 	}
-	return dropShadowedGeneric(out)
+	return dropShadowedGeneric(out, d.generic)
 }
 
 // dropShadowedGeneric applies gitleaks' generic-rule filter across the
 // windows of one content, as gitleaks applies it across one fragment: a
-// finding of a rule whose id says "generic" is dropped when a finding of
-// a rule that does not, on the same line, holds its secret. gitleaks tests
+// finding of a generic rule (generic reports which: gitleaks' rules whose
+// id says "generic", and sprawl's catch-alls tagged "generic", such as
+// config-secret) is dropped when a finding of a rule that is not, on the
+// same line, holds its secret. gitleaks tests
 // that the other secret contains this one; a finding here keeps only a
 // fingerprint, so "holds" is the same fingerprint or a location that
 // covers this one (not for decoded text, located by its whole line).
 // Within a window gitleaks has already filtered; this catches pairs that
 // windows split, such as a rule that runs on the whole content alone
 // (windower.wholeRules) and a generic rule in a window.
-func dropShadowedGeneric(fs []detectors.Finding) []detectors.Finding {
-	generic := func(f *detectors.Finding) bool { return strings.Contains(strings.ToLower(f.RuleID), "generic") }
+func dropShadowedGeneric(fs []detectors.Finding, isGeneric func(ruleID string) bool) []detectors.Finding {
+	generic := func(f *detectors.Finding) bool { return isGeneric(f.RuleID) }
 	var specific map[int][]int // line -> indexes of findings of non-generic rules
 	anyGeneric := false
 	for i := range fs {

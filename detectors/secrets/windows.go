@@ -55,10 +55,14 @@ type windower struct {
 	// runs on the whole content only when all of its companions match
 	// somewhere in it (an empty list always needs the whole content).
 	anywhere map[string][]anywhereRule
-	// spanning maps keywords of rules whose matches can run over any
-	// number of lines (kubernetes-secret-yaml) and that apply only to some
-	// paths to those rules: in a file on such a path that the rule matches
-	// somewhere, a hit is one window of the whole content.
+	// spanning maps keywords of rules that may match far from their
+	// keywords to those rules: rules whose matches can run over any
+	// number of lines (kubernetes-secret-yaml) and that apply only to
+	// some paths, and rules whose matches need not hold a keyword
+	// (facebook-access-token: keyword "facebook", match a number, "|" and
+	// a hash), which gitleaks runs wherever the keyword is in the
+	// fragment. In a file (on such a path) that the rule matches
+	// somewhere, a hit is one window of the whole content, for that rule.
 	spanning map[string][]spanningRule
 	// minKeyword is the shortest keyword's length: shorter lines hold none.
 	minKeyword int
@@ -92,14 +96,14 @@ func newWindower(cfg config.Config, decode bool) *windower {
 		if len(r.Keywords) == 0 {
 			w.whole = true
 		}
-		var spanning *spanningRule
-		if r.Path != nil && spansAnyLines(r.Regex.String()) {
-			re := r.Regex
-			spanning = &spanningRule{ids: ruleAndCompanions(r), path: r.Path, exists: sync.OnceValue(func() *existence { return newExistence(re) })}
-		}
 		lower := make([]string, len(r.Keywords))
 		for i, k := range r.Keywords {
 			lower[i] = asciiLower(k)
+		}
+		var spanning *spanningRule
+		if r.Path != nil && spansAnyLines(r.Regex.String()) || farFromKeywords(r, lower) {
+			re := r.Regex
+			spanning = &spanningRule{ids: ruleAndCompanions(r), path: r.Path, exists: sync.OnceValue(func() *existence { return newExistence(re) })}
 		}
 		check := sync.OnceValue(func() *dfa.Matcher {
 			if tree := lineFactor(r.Regex.String(), lower); tree != nil {
@@ -410,7 +414,7 @@ func (w *windower) windows(raw, path string) []window {
 					checked = map[*spanningRule]bool{}
 				}
 				checked[sr] = true
-				if sr.path.MatchString(path) && sr.exists().MatchString(raw) {
+				if (sr.path == nil || sr.path.MatchString(path)) && sr.exists().MatchString(raw) {
 					wholeIDs = append(wholeIDs, sr.ids...)
 				}
 			}
@@ -957,13 +961,37 @@ func asciiLower(s string) string {
 	return s
 }
 
-// spanningRule is a rule whose matches can run over any number of lines,
-// for the paths it applies to.
+// spanningRule is a rule whose matches can be far from its keywords: they
+// run over any number of lines, for the paths it applies to, or need not
+// hold a keyword.
 type spanningRule struct {
-	ids    []string // the rule's id and its companions'
-	path   *glregexp.Regexp
+	ids    []string          // the rule's id and its companions'
+	path   *glregexp.Regexp  // nil: every path
 	exists func() *existence // whether it matches somewhere, built on first use
 }
+
+// farFromKeywords reports whether a reported rule's matches need not hold
+// one of its keywords (lower case), so that gitleaks, which runs it
+// wherever a keyword is in the fragment, can report a match far from any
+// keyword line — and whether such matches are worth looking for: every
+// match must hold a punctuation mark (facebook-access-token's "|" or "%",
+// slack-webhook-url's "/"). A rule that can match a bare run of letters
+// and digits (sourcegraph-access-token: any 40 hex digits) would report
+// every commit id and checksum in a file that names it once; gitleaks
+// reports those only where a patch happens to add the keyword too (on
+// Nosey Parker's history, 5 of the 223 hashes in one snapshot file).
+// Rules with companions anywhere already run on the whole content;
+// companions report nothing of their own.
+func farFromKeywords(r config.Rule, keywords []string) bool {
+	if r.SkipReport || companionReach(r) < 0 || len(keywords) == 0 {
+		return false
+	}
+	re, err := syntax.Parse(r.Regex.String(), syntax.Perl)
+	return err == nil && !mustContain(re, keywords) && mustContain(re, punctuation)
+}
+
+// punctuation lists ASCII punctuation marks, one a string.
+var punctuation = strings.Split("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", "")
 
 // spansAnyLines reports whether a match of pattern can hold any number of
 // newlines (an unbounded repetition of something that matches one).

@@ -181,15 +181,18 @@ func TestDropShadowedGeneric(t *testing.T) {
 		{"two generic rules", []detectors.Finding{at("secret/generic-api-key", "a", 3, 10, 30, false), at("secret/generic-json-private-key", "a", 3, 10, 30, false)}, 2},
 		{"decoded: whole-line locations", []detectors.Finding{at("secret/generic-api-key", "a", 3, 1, 90, true), at("secret/github-pat", "b", 3, 1, 90, true)}, 2},
 		{"decoded, same secret", []detectors.Finding{at("secret/generic-api-key", "a", 3, 1, 90, true), at("secret/github-pat", "a", 3, 1, 90, true)}, 1},
+		{"catch-all tagged generic", []detectors.Finding{at("secret/config-secret", "a", 3, 10, 30, false), at("secret/aws-access-key-pair", "a", 3, 10, 30, false)}, 1},
+		{"catch-all, other secret", []detectors.Finding{at("secret/config-secret", "a", 3, 10, 30, false), at("secret/aws-access-key-pair", "b", 3, 40, 80, false)}, 2},
 	}
+	d := testDetector(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := dropShadowedGeneric(tt.in)
+			got := dropShadowedGeneric(tt.in, d.generic)
 			if len(got) != tt.want {
 				t.Fatalf("kept %d findings, want %d: %+v", len(got), tt.want, got)
 			}
 			for _, f := range got {
-				if tt.want == 1 && strings.Contains(f.RuleID, "generic") {
+				if tt.want == 1 && d.generic(f.RuleID) {
 					t.Errorf("kept the generic finding, dropped %s", f.RuleID)
 				}
 			}

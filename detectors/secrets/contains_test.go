@@ -1,0 +1,120 @@
+package secrets
+
+import (
+	"math/rand/v2"
+	"regexp/syntax"
+	"strings"
+	"testing"
+
+	"github.com/lucasjones/reggen"
+)
+
+func TestMustContain(t *testing.T) {
+	cases := []struct {
+		pattern  string
+		keywords []string
+		want     bool
+	}{
+		{`ghp_[a-z]{36}`, []string{"ghp_"}, true},
+		// Go's parser factors alternations: A(?:KIA|SIA), [Pp](?:assword|wd).
+		{`\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b`, []string{"a3t", "akia", "asia", "abia", "acca"}, true},
+		{`(?i)(?:password|pwd)\s*=\s*\S+`, []string{"password", "pwd"}, true},
+		{`(?:sk|rk)_(?:test|live|prod)_[a-zA-Z0-9]{10,99}`, []string{"sk_test", "sk_live", "sk_prod", "rk_test", "rk_live", "rk_prod"}, true},
+		{`linked[_-]?in[a-z]+`, []string{"linkedin", "linked_in", "linked-in"}, true},
+		// A keyword across optional parts, then more text.
+		{`(?i)(?:aws[_.-]?)?secret[_.-]?(?:access[_.-]?)?key\s*=\s*\S{40}`,
+			[]string{"secretkey", "secret_key", "secret-key", "secret.key", "secretaccess", "secret_access", "secret-access", "secret.access"}, true},
+		{`(?:x|y)+token`, []string{"token"}, true},
+		{`(?:token)+[a-z]`, []string{"token"}, true},
+		// Matches that need not hold a keyword.
+		{`(?i)\b(\d{15,16}(\||%)[0-9a-z\-_]{27,40})`, []string{"facebook"}, false},
+		{`(?i)secret[_.-]?(?:access[_.-]?)?key`, []string{"secret_access_key", "aws_secret"}, false},
+		{`hooks.slack.com/[a-z]+`, []string{"hooks.slack.com"}, false}, // "." is any character
+		{`(?:sgp_[a-f0-9]{40}|[a-f0-9]{40})`, []string{"sgp_"}, false},
+		{`(?:token)?[a-z]+`, []string{"token"}, false},
+		{`(?:token)*[a-z]+`, []string{"token"}, false},
+		{`tok(?:en)?`, []string{"token"}, false},
+		{`[a-z]{0,3}token`, nil, false},
+	}
+	for _, c := range cases {
+		re, err := syntax.Parse(c.pattern, syntax.Perl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := mustContain(re, c.keywords); got != c.want {
+			t.Errorf("mustContain(%q, %q) = %v, want %v", c.pattern, c.keywords, got, c.want)
+		}
+	}
+}
+
+// TestMustContainHoldsInEveryMatch: for every default rule whose matches
+// the analysis says hold a keyword, texts generated from the rule's own
+// pattern that it matches hold one, lower-cased.
+func TestMustContainHoldsInEveryMatch(t *testing.T) {
+	d := testDetector(t)
+	r := rand.New(rand.NewPCG(7, 3))
+	proven, samples := 0, 0
+	for id, rule := range d.cfg.Rules {
+		if rule.Regex == nil || len(rule.Keywords) == 0 {
+			continue
+		}
+		kws := make([]string, len(rule.Keywords))
+		for i, k := range rule.Keywords {
+			kws[i] = strings.ToLower(k)
+		}
+		re, err := syntax.Parse(rule.Regex.String(), syntax.Perl)
+		if err != nil || !mustContain(re, kws) {
+			continue
+		}
+		proven++
+		g, err := reggen.NewGenerator(rule.Regex.String())
+		if err != nil {
+			continue
+		}
+		for range 40 {
+			text := g.Generate(r.IntN(30) + 1)
+			m := rule.Regex.FindString(text)
+			if m == "" {
+				continue
+			}
+			samples++
+			lower := strings.ToLower(m)
+			held := false
+			for _, k := range kws {
+				held = held || strings.Contains(lower, k)
+			}
+			if !held {
+				t.Errorf("rule %s: said to hold a keyword, but a match of it holds none", id)
+				break
+			}
+		}
+	}
+	if proven < 200 || samples < 4000 {
+		t.Errorf("weak test: %d rules proven, %d matching samples", proven, samples)
+	}
+}
+
+func TestFarFromKeywords(t *testing.T) {
+	d := testDetector(t)
+	cases := map[string]bool{
+		"facebook-access-token":    true,  // a number, "|" and a hash, anywhere in a file naming facebook
+		"slack-webhook-url":        true,  // "hooks.slack.com": "." is any character
+		"sourcegraph-access-token": false, // may be any 40 hex digits
+		"aws-access-key-pair":      false, // every match spells a keyword
+		"generic-api-key":          false,
+		"docker-config-auths":      false, // a companion
+	}
+	for id, want := range cases {
+		r, ok := d.cfg.Rules[id]
+		if !ok {
+			t.Fatalf("no rule %s", id)
+		}
+		kws := make([]string, len(r.Keywords))
+		for i, k := range r.Keywords {
+			kws[i] = strings.ToLower(k)
+		}
+		if got := farFromKeywords(r, kws); got != want {
+			t.Errorf("farFromKeywords(%s) = %v, want %v", id, got, want)
+		}
+	}
+}
