@@ -31,7 +31,7 @@ func runInstallHook(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, "Usage: sprawl install-hook [--force] [REPO]\n\nWrites a git pre-commit hook that runs `sprawl scan --staged`.\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseInterspersed(fs, args); err != nil {
 		return ExitError
 	}
 	dir := "."

@@ -147,11 +147,33 @@ func parseFlags(fs *flag.FlagSet, args []string, usage, tail string) (int, bool)
 		fs.PrintDefaults()
 		fmt.Fprint(fs.Output(), tail)
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseInterspersed(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return ExitClean, false
 		}
 		return ExitError, false
 	}
 	return 0, true
+}
+
+// parseInterspersed parses args with flags before, between and after the
+// other arguments (`sprawl scan . --format sarif`), as git and gitleaks
+// accept them; the flag package alone stops at the first argument that is
+// not a flag and would take the rest for paths. "--" ends the flags.
+// Afterwards fs.Args() holds the other arguments, in order.
+func parseInterspersed(fs *flag.FlagSet, args []string) error {
+	var others []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		rest := fs.Args()
+		if n := len(args) - len(rest); len(rest) == 0 || n > 0 && args[n-1] == "--" {
+			others = append(others, rest...)
+			break
+		}
+		others = append(others, rest[0])
+		args = rest[1:]
+	}
+	return fs.Parse(append([]string{"--"}, others...))
 }

@@ -82,7 +82,8 @@ func (f *scanFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.noColor, "no-color", false, "never colour the terminal output")
 	fs.StringVar(&f.config, "config", "", "read settings and extra rules from `FILE` (default: .sprawl.toml in the first PATH)")
 	fs.StringVar(&f.category, "category", "sprawl", "SARIF automationDetails `category`, so that several uploads do not replace each other")
-	fs.DurationVar(&f.maxAge, "max-age", 90*24*time.Hour, "`age` past which a secret counts as long-lived")
+	f.maxAge = 90 * 24 * time.Hour
+	fs.Var(ageValue{&f.maxAge}, "max-age", "`age` past which a secret counts as long-lived: days (90d) or a duration (36h)")
 	fs.StringVar(&f.baseline, "baseline", "", "report only findings not in the baseline `FILE` (see: sprawl baseline create)")
 	fs.StringVar(&f.ignoreFile, "ignore-file", "", "ignore `FILE` of finding keys, fingerprints and path globs (default: .sprawlignore in the first PATH)")
 	fs.DurationVar(&f.timeout, "timeout", 0, "stop scanning a repository after `DURATION` (e.g. 10m) and report what was found, marked partial")
@@ -93,7 +94,7 @@ func (f *scanFlags) register(fs *flag.FlagSet) {
 
 // parse parses args; it returns false with the exit code when done.
 func (f *scanFlags) parse(args []string) (int, bool) {
-	if err := f.fs.Parse(args); err != nil {
+	if err := parseInterspersed(f.fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return ExitClean, false
 		}
@@ -128,7 +129,7 @@ func (f *scanFlags) parse(args []string) (int, bool) {
 func scanUsage(fs *flag.FlagSet, synopsis string) func() {
 	return func() {
 		w := fs.Output()
-		fmt.Fprintf(w, "Usage: %s\n\nScans each PATH (default \".\"); \"-\" reads standard input.\n\nFlags:\n", synopsis)
+		fmt.Fprintf(w, "Usage: %s\n\nScans each PATH (default \".\"); \"-\" reads standard input. Flags may come before or after the paths; \"--\" ends them.\n\nFlags:\n", synopsis)
 		fs.PrintDefaults()
 		fmt.Fprint(w, `
 Environment:

@@ -174,6 +174,15 @@ func TestExitCodes(t *testing.T) {
 		{"not a repository", []string{"scan", "--history", clean}, ExitError, []string{clean}},
 		{"not a repository among others", []string{"scan", "--history", clean, missing}, ExitError, []string{clean, missing}},
 		{"unknown flag", []string{"scan", "--bogus", clean}, ExitError, nil},
+		// Flags may follow the paths, as with git and gitleaks.
+		{"flag after the path", []string{"scan", planted, "--fail-on", "never"}, ExitClean, nil},
+		{"flags around the paths", []string{"scan", "--fail-on", "never", clean, "--quiet", planted}, ExitClean, nil},
+		{"unknown flag after the path", []string{"scan", clean, "--bogus"}, ExitError, nil},
+		{"age in days", []string{"scan", "--max-age", "30d", clean}, ExitClean, nil},
+		{"age as a duration", []string{"scan", "--max-age", "720h", clean}, ExitClean, nil},
+		{"bad age", []string{"scan", "--max-age", "30x", clean}, ExitError, []string{"30x"}},
+		// After "--" everything is a path, even what looks like a flag.
+		{"-- ends the flags", []string{"scan", clean, "--", "--fail-on"}, ExitClean, []string{"cannot scan --fail-on"}},
 		{"unknown format", []string{"scan", "--format", "xml", clean}, ExitError, nil},
 		{"unknown command", []string{"frobnicate"}, ExitError, nil},
 		{"no command", nil, ExitError, nil},

@@ -81,3 +81,28 @@ func parseAge(v string) (time.Duration, error) {
 	}
 	return time.ParseDuration(v)
 }
+
+// ageValue is a flag holding an age: a Go duration or whole days ("90d").
+type ageValue struct{ d *time.Duration }
+
+func (a ageValue) String() string {
+	if a.d == nil {
+		return ""
+	}
+	if *a.d%(24*time.Hour) == 0 {
+		return fmt.Sprintf("%dd", *a.d/(24*time.Hour))
+	}
+	return a.d.String()
+}
+
+func (a ageValue) Set(v string) error {
+	d, err := parseAge(v)
+	if err != nil {
+		return fmt.Errorf("want days (90d) or a duration (36h): %w", err)
+	}
+	if d <= 0 {
+		return fmt.Errorf("want an age above zero")
+	}
+	*a.d = d
+	return nil
+}

@@ -139,7 +139,8 @@ func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&f.inventory, "inventory", "", "write the inventory (identities, duplicates across repositories) as JSON to `FILE` (\"-\": standard output)")
 	fs.StringVar(&f.config, "config", "", "read settings and extra rules from `FILE`")
 	fs.StringVar(&f.category, "category", "sprawl", "SARIF automationDetails `category`")
-	fs.DurationVar(&f.maxAge, "max-age", 90*24*time.Hour, "`age` past which a secret counts as long-lived")
+	f.maxAge = 90 * 24 * time.Hour
+	fs.Var(ageValue{&f.maxAge}, "max-age", "`age` past which a secret counts as long-lived: days (90d) or a duration (36h)")
 	fs.Int64Var(&f.maxFileSize, "max-file-size", filetree.DefaultMaxFileSize, "skip blobs larger than `BYTES`")
 	fs.Var(&f.exclude, "exclude", "skip paths matching `GLOB` (repeatable)")
 	fs.BoolVar(&f.quiet, "quiet", false, "print only the summary, failures and errors")
