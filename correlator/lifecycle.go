@@ -82,7 +82,7 @@ func (c *corr) lives() {
 			if f.History == nil || f.History.InHead {
 				l.atHead = true
 			}
-			if cm := introduced(f); cm != nil && (l.firstSeen == nil || cm.Time.Before(l.firstSeen.Time)) {
+			if cm := introduced(f); cm != nil && !cm.Time.IsZero() && (l.firstSeen == nil || cm.Time.Before(l.firstSeen.Time)) {
 				l.firstSeen = cm
 			}
 			s := f.Secret
@@ -300,7 +300,9 @@ func mergedHistory(findings []detectors.Finding, idx []int) *detectors.HistoryFa
 		if fh == nil {
 			continue
 		}
-		if h.FirstSeen == nil || (fh.FirstSeen != nil && fh.FirstSeen.Time.Before(h.FirstSeen.Time)) {
+		// A commit without a time (zero) is older than nothing.
+		if h.FirstSeen == nil || fh.FirstSeen != nil && !fh.FirstSeen.Time.IsZero() &&
+			(h.FirstSeen.Time.IsZero() || fh.FirstSeen.Time.Before(h.FirstSeen.Time)) {
 			h.FirstSeen = fh.FirstSeen
 		}
 		if h.LastSeen == nil || (fh.LastSeen != nil && h.LastSeen.Time.Before(fh.LastSeen.Time)) {
@@ -324,7 +326,10 @@ func (c *corr) historyMessage(l *secretLife, first detectors.Finding, h *detecto
 	}
 	intro := ""
 	if cm := first.Location.Commit; cm != nil {
-		intro = fmt.Sprintf(" (introduced in %s on %s)", shortHash(cm.Hash), cm.Time.UTC().Format("2006-01-02"))
+		intro = fmt.Sprintf(" (introduced in %s)", shortHash(cm.Hash))
+		if !cm.Time.IsZero() {
+			intro = fmt.Sprintf(" (introduced in %s on %s)", shortHash(cm.Hash), cm.Time.UTC().Format("2006-01-02"))
+		}
 	}
 	return fmt.Sprintf("%s (%s) in %s %s but is still in git history%s: every clone and fork keeps it, so deleting it is not a fix. Revoke or rotate it at its issuer. %s",
 		name, l.facts.Preview, first.Location.Path, removed, intro, fixOf(l))

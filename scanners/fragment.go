@@ -30,7 +30,7 @@ type Repo struct {
 type Commit struct {
 	Hash   string    `json:"hash"`
 	Author string    `json:"author,omitempty"`
-	Time   time.Time `json:"time"`
+	Time   time.Time `json:"time,omitzero"` // zero when the commit records no time
 }
 
 // Occurrence is one place where a fragment's content appears.

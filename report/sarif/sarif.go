@@ -259,7 +259,9 @@ func result(f detectors.Finding, idx int, rule rules.Rule) *gosarif.Result {
 		if c.Author != "" {
 			props["author"] = c.Author
 		}
-		props["committedAt"] = c.Time.UTC().Format("2006-01-02T15:04:05Z")
+		if !c.Time.IsZero() {
+			props["committedAt"] = c.Time.UTC().Format("2006-01-02T15:04:05Z")
+		}
 	}
 	if h := f.History; h != nil {
 		props["inHead"] = h.InHead

@@ -68,7 +68,11 @@ func Write(w io.Writer, r *correlator.Report, opts Options) error {
 					extra += " (removed in " + short(h.RemovedIn.Hash) + ")"
 				}
 			}
-			p.printf("      %s\n", p.paint(dim, fmt.Sprintf("introduced in %s by %s on %s%s", short(c.Hash), c.Author, c.Time.Format("2006-01-02"), extra)))
+			on := "on an unknown date"
+			if !c.Time.IsZero() {
+				on = "on " + c.Time.Format("2006-01-02")
+			}
+			p.printf("      %s\n", p.paint(dim, fmt.Sprintf("introduced in %s by %s %s%s", short(c.Hash), c.Author, on, extra)))
 		}
 	}
 	if len(r.Identities) > 0 {

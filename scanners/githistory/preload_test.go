@@ -77,6 +77,10 @@ func TestParseCommitSignatures(t *testing.T) {
 	}{
 		{"ordinary", tree + "author Ann Lee <ann@example.com> 1700000000 +0100\ncommitter Ann Lee <ann@example.com> 1700000100 -0230\n\nm\n", "Ann Lee", 1700000100, -(2*3600 + 30*60)},
 		{"no name", tree + "author <ann@example.com> 1700000000 +0000\ncommitter <ann@example.com> 1700000000 +0000\n\nm\n", "", 1700000000, 0},
+		// A committer line without a time: the author's dates the commit.
+		{"committer without time", tree + "author Ann <a@example.com> 1700000000 +0100\ncommitter Bad Date\n\nm\n", "Ann", 1700000000, 3600},
+		{"committer time not a number", tree + "author Ann <a@example.com> 1700000000 +0000\ncommitter Ann <a@example.com> soon +0000\n\nm\n", "Ann", 1700000000, 0},
+		// Neither has one: unknown, not 1970.
 		{"no email", tree + "author Ann 1700000000 +0000\ncommitter Bad Date\n\nm\n", "Ann 1700000000 +0000", 0, 0},
 		{"empty email", tree + "author <> 1 +0000\ncommitter x <> 5 +0000\n\nm\n", "", 5, 0},
 	}
@@ -88,6 +92,9 @@ func TestParseCommitSignatures(t *testing.T) {
 			}
 			if c.author != tt.author || c.when != tt.when || c.tz != tt.tz {
 				t.Errorf("author %q when %d tz %d, want %q %d %d", c.author, c.when, c.tz, tt.author, tt.when, tt.tz)
+			}
+			if wantNoTime := tt.when == 0; c.noTime != wantNoTime {
+				t.Errorf("noTime %v, want %v", c.noTime, wantNoTime)
 			}
 		})
 	}

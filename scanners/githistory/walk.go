@@ -25,8 +25,9 @@ type commitInfo struct {
 	parentIDs []oid
 	parents   []int32 // resolved; -1 when the parent object is missing
 	author    string
-	when      int64 // committer time, Unix seconds
+	when      int64 // committer time, Unix seconds (the author's when the committer line has none)
 	tz        int32 // committer zone offset, seconds
+	noTime    bool  // neither the committer nor the author line holds a time
 	included  bool  // in the scanned range
 	excluded  bool  // reachable from Since / the range start
 	loaded    bool  // parents resolved
@@ -108,7 +109,7 @@ func (w *walker) commit(id oid) int32 {
 	c := &w.commits[i]
 	var err error
 	if p, ok := w.pre[id]; ok {
-		c.tree, c.parentIDs, c.author, c.when, c.tz = p.tree, p.parentIDs, p.author, p.when, p.tz
+		c.tree, c.parentIDs, c.author, c.when, c.tz, c.noTime = p.tree, p.parentIDs, p.author, p.when, p.tz, p.noTime
 		delete(w.pre, id)
 	} else {
 		var typ int
@@ -179,7 +180,10 @@ func (w *walker) reach(starts []int32, seen []bool, visit func(i int32) bool) []
 }
 
 func parseCommit(data []byte, c *commitInfo) error {
-	haveTree := false
+	haveTree, haveTime := false, false
+	var authorWhen int64
+	var authorTZ int32
+	haveAuthorTime := false
 	for len(data) > 0 {
 		nl := bytes.IndexByte(data, '\n')
 		var line []byte
@@ -208,29 +212,38 @@ func parseCommit(data []byte, c *commitInfo) error {
 		case "author":
 			name, _, _ := bytes.Cut(val, []byte("<")) // "" for "<email>" alone
 			c.author = string(bytes.TrimSpace(name))
+			authorWhen, authorTZ, haveAuthorTime = parseSignatureTime(val)
 		case "committer":
-			c.when, c.tz = parseSignatureTime(val)
+			c.when, c.tz, haveTime = parseSignatureTime(val)
 		}
 	}
 	if !haveTree {
 		return errors.New("no tree")
 	}
+	// A commit whose committer line has no time (hand-made or damaged
+	// objects) is dated by its author; with neither, its time is unknown
+	// rather than 1970, which would make every secret in it decades old.
+	if !haveTime {
+		c.when, c.tz, c.noTime = authorWhen, authorTZ, !haveAuthorTime
+	}
 	return nil
 }
 
 // parseSignatureTime reads "<email> 1700000000 +0100" at the end of a
-// signature.
-func parseSignatureTime(val []byte) (int64, int32) {
+// signature; ok is false when there is no time.
+func parseSignatureTime(val []byte) (ts int64, tz int32, ok bool) {
 	gt := bytes.LastIndexByte(val, '>')
 	if gt < 0 {
-		return 0, 0
+		return 0, 0, false
 	}
 	f := strings.Fields(string(val[gt+1:]))
 	if len(f) == 0 {
-		return 0, 0
+		return 0, 0, false
 	}
-	ts, _ := strconv.ParseInt(f[0], 10, 64)
-	var tz int32
+	ts, err := strconv.ParseInt(f[0], 10, 64)
+	if err != nil {
+		return 0, 0, false
+	}
 	if len(f) > 1 && len(f[1]) == 5 {
 		hh, _ := strconv.Atoi(f[1][1:3])
 		mm, _ := strconv.Atoi(f[1][3:5])
@@ -239,7 +252,7 @@ func parseSignatureTime(val []byte) (int64, int32) {
 			tz = -tz
 		}
 	}
-	return ts, tz
+	return ts, tz, true
 }
 
 func typeName(t int) string {
@@ -293,11 +306,11 @@ func (w *walker) commitRef(i int32) *scanners.Commit {
 		return nil
 	}
 	c := &w.commits[i]
-	return &scanners.Commit{
-		Hash:   c.id.String(),
-		Author: c.author,
-		Time:   time.Unix(c.when, 0).In(time.FixedZone("", int(c.tz))),
+	ref := &scanners.Commit{Hash: c.id.String(), Author: c.author}
+	if !c.noTime {
+		ref.Time = time.Unix(c.when, 0).In(time.FixedZone("", int(c.tz)))
 	}
+	return ref
 }
 
 // Tree entries.
