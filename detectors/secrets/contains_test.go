@@ -118,3 +118,23 @@ func TestFarFromKeywords(t *testing.T) {
 		}
 	}
 }
+
+func TestUTF16Len(t *testing.T) {
+	slow := func(s string) int {
+		n := 0
+		for _, r := range s {
+			if r >= 0x10000 {
+				n += 2
+			} else {
+				n++
+			}
+		}
+		return n
+	}
+	for _, s := range []string{"", "a", "abcdefgh", "abcdefghi", "abcdefgh\u00e9", "\u00e9abcdefghijklmnop",
+		"0123456789abcdef\U0001F600x", "abcdefg\xff\xfe tail", strings.Repeat("x", 1000) + "\u4e16\u754c"} {
+		if got, want := utf16Len(s), slow(s); got != want {
+			t.Errorf("utf16Len(%q) = %d, want %d", s, got, want)
+		}
+	}
+}
