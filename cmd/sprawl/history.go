@@ -21,9 +21,11 @@ func (h historySource) Scan(ctx context.Context, sink scanners.Sink) (scanners.S
 	return h.Source.Scan(ctx, scanners.ExcludingSink(sink, h.exclude))
 }
 
-// newHistorySource returns the git history scanner for path.
-func newHistorySource(path string, f *scanFlags, exclude []string) (historySource, error) {
+// newHistorySource returns the git history scanner for path; name, when
+// set, labels the repository in reports.
+func newHistorySource(path string, f *scanFlags, exclude []string, name string) (historySource, error) {
 	src, err := githistory.New(path, githistory.Options{
+		Name:        name,
 		Since:       f.since,
 		Range:       f.rangeSpec,
 		Branches:    f.branches,

@@ -246,11 +246,35 @@ func scan(ctx context.Context, f *scanFlags, in io.Reader, stderr io.Writer) (*o
 
 	var sources, previous []scanners.Source
 	for _, p := range f.paths {
+		remote, isRemote := remoteTarget(p)
 		switch {
 		case p == "-":
 			sources = append(sources, stdin.New(in, "stdin", f.maxFileSize))
+		case isRemote && f.staged:
+			return fail("%s: --staged needs a local repository, not a URL", remote.URL)
+		case isRemote:
+			// A clone has no working tree: its history is what there is
+			// to scan.
+			if !f.history && !f.quiet {
+				fmt.Fprintf(stderr, "sprawl: %s is a URL: scanning its history (branches and tags)\n", remote.URL)
+			}
+			dir, cleanup, err := cloneForScan(ctx, remote, f.quiet, stderr)
+			if err == nil {
+				defer cleanup()
+				var src historySource
+				if src, err = newHistorySource(dir, f, exclude, remote.Name); err == nil {
+					src.Repo().Root = "" // the clone is temporary; the report names the URL
+					src.Prepare(ctx)
+					sources = append(sources, src)
+					continue
+				}
+			}
+			if len(f.paths) == 1 {
+				return fail("%v", err)
+			}
+			sources = append(sources, unopened(remote.URL, err))
 		case f.history:
-			src, err := newHistorySource(p, f, exclude)
+			src, err := newHistorySource(p, f, exclude, "")
 			if err != nil {
 				if len(f.paths) == 1 {
 					return fail("%v", err)

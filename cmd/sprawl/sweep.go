@@ -93,7 +93,7 @@ type sweepFlags struct {
 // sweepSource opens a bare clone's history for the sweep; tests replace it.
 var sweepSource = func(f *sweepFlags, exclude []string) sweep.SourceFunc {
 	return func(_ context.Context, dir, since string) (scanners.Source, error) {
-		src, err := newHistorySource(dir, &scanFlags{history: true, since: since, maxFileSize: f.maxFileSize}, exclude)
+		src, err := newHistorySource(dir, &scanFlags{history: true, since: since, maxFileSize: f.maxFileSize}, exclude, "")
 		if err != nil {
 			return nil, err // not a typed nil in an interface
 		}

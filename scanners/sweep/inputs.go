@@ -225,3 +225,6 @@ func stripUserInfo(s string) string {
 		}
 	}
 }
+
+// Redact removes t's credentials (and any user info) from s.
+func (t Target) Redact(s string) string { return Redact(s, t.secrets...) }

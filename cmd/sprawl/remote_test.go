@@ -1,0 +1,83 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sprawl-dev/sprawl/fixtures/fake"
+)
+
+// TestScanURL: `sprawl scan URL` clones the repository (smart HTTP on
+// loopback, the token in the URL) into a temporary folder, scans its
+// history, names the URL in the report and removes the clone; the token
+// is in no output.
+func TestScanURL(t *testing.T) {
+	pat := fake.New(uint64(time.Now().UnixNano())).GitHubPAT()
+	served := t.TempDir()
+	sweepRepo(t, filepath.Join(served, "remote"), "main", map[string]string{"app/config.go": "package app\n\nconst githubToken = \"" + pat + "\"\n"})
+	sweepRepo(t, filepath.Join(served, "remote"), "main", map[string]string{"app/config.go": "package app\n"}) // removed: history only
+	srv := serveGit(t, served)
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp) // where the clone goes, to check it is gone
+	t.Setenv("SPRAWL_CACHE_DIR", "off")
+	url := strings.Replace(srv.URL, "http://", "http://"+sweepTestToken+"@", 1) + "/remote/.git"
+	out := filepath.Join(t.TempDir(), "report.json")
+
+	code, stdout, stderr := runCLI(t, "scan", url, "--format", "json", "--out", out)
+	if code != ExitFindings {
+		t.Fatalf("exit %d, want %d\nstderr: %s", code, ExitFindings, stderr)
+	}
+	raw, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, text := range map[string]string{"stdout": stdout, "stderr": stderr, "report": string(raw)} {
+		if strings.Contains(text, sweepTestToken) || strings.Contains(text, pat) {
+			t.Errorf("%s holds the URL's token or the secret", name)
+		}
+	}
+	var rep struct {
+		Findings []struct {
+			RuleID   string `json:"ruleId"`
+			Location struct {
+				Path string `json:"path"`
+			} `json:"location"`
+		} `json:"findings"`
+		Repos []struct {
+			Repo struct {
+				Root, URI string
+			} `json:"repo"`
+			History bool `json:"history"`
+		} `json:"repos"`
+	}
+	if err := json.Unmarshal(raw, &rep); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, f := range rep.Findings {
+		found = found || f.RuleID == "secret/github-pat" && f.Location.Path == "app/config.go"
+	}
+	if !found {
+		t.Errorf("the removed token is not reported: %+v", rep.Findings)
+	}
+	if len(rep.Repos) != 1 || !rep.Repos[0].History || rep.Repos[0].Repo.Root != "" || !strings.HasSuffix(rep.Repos[0].Repo.URI, "/remote/.git") {
+		t.Errorf("repos %+v, want one history scan named by its URL", rep.Repos)
+	}
+	if left, _ := filepath.Glob(filepath.Join(tmp, "sprawl-clone-*")); len(left) > 0 {
+		t.Errorf("clone left behind: %v", left)
+	}
+
+	// A URL that cannot be cloned fails by name, without its token.
+	bad := strings.Replace(url, "/remote/.git", "/nothing/.git", 1)
+	code, _, stderr = runCLI(t, "scan", bad)
+	if code != ExitError || !strings.Contains(stderr, "cannot clone") || strings.Contains(stderr, sweepTestToken) {
+		t.Errorf("bad URL: exit %d, stderr %s", code, stderr)
+	}
+	if code, _, _ := runCLI(t, "scan", "--staged", url); code != ExitError {
+		t.Errorf("--staged with a URL: exit %d, want %d", code, ExitError)
+	}
+}
