@@ -64,6 +64,13 @@ func rootCacheDir(env string) string {
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// The first interrupt stops the scan and reports what was found; the
+	// default handling comes back, so a second one ends the process even
+	// when something does not heed the context.
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
 	// SPRAWL_CPUPROFILE=FILE writes a CPU profile, for performance reports.
 	if path := os.Getenv("SPRAWL_CPUPROFILE"); path != "" {
 		if f, err := os.Create(path); err == nil {

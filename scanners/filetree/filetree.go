@@ -151,7 +151,22 @@ func (s *Source) walk(ctx context.Context, jobs chan<- job, note func(scanners.N
 		return fmt.Errorf("cannot scan %s: %w", s.root, err)
 	}
 	if !st.IsDir() {
-		jobs <- job{abs: s.root, rel: filepath.ToSlash(filepath.Base(s.root)), size: st.Size()}
+		// A file named on the command line: a link to one is followed; a
+		// FIFO, socket or device is refused (opening a FIFO blocks until
+		// something writes to it, a device may never end).
+		if st, err = os.Stat(s.root); err != nil {
+			return fmt.Errorf("cannot scan %s: %w", s.root, err)
+		}
+		rel := filepath.ToSlash(filepath.Base(s.root))
+		switch {
+		case !st.Mode().IsRegular():
+			return fmt.Errorf("cannot scan %s: not a regular file or folder (%s)", s.root, fileKind(st.Mode()))
+		case st.Size() > s.opts.MaxFileSize:
+			note(scanners.Note{Path: rel, Kind: scanners.NoteSkippedLarge,
+				Detail: fmt.Sprintf("%d bytes, over the %d-byte limit (--max-file-size)", st.Size(), s.opts.MaxFileSize)})
+			return nil
+		}
+		jobs <- job{abs: s.root, rel: rel, size: st.Size()}
 		return nil
 	}
 	var count int64
@@ -219,6 +234,19 @@ func (s *Source) walk(ctx context.Context, jobs chan<- job, note func(scanners.N
 		}
 		return nil
 	})
+}
+
+// fileKind names a mode that is neither a regular file nor a folder.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0, m&fs.ModeCharDevice != 0:
+		return "a device"
+	}
+	return "mode " + m.String()
 }
 
 func readFile(path string, limit int64) ([]byte, error) {

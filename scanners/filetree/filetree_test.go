@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/sprawl-dev/sprawl/scanners"
 )
@@ -93,5 +94,68 @@ func TestHostileTree(t *testing.T) {
 func TestMissingRoot(t *testing.T) {
 	if _, err := New(filepath.Join(t.TempDir(), "nope"), Options{}); err == nil || !strings.Contains(err.Error(), "nope") {
 		t.Errorf("err = %v, want one naming the path", err)
+	}
+}
+
+// TestSingleFileRoot: a file named as the root is scanned (through a link
+// too); a named pipe is refused by name instead of blocking the scan, and
+// a file over the size limit is skipped with a note.
+func TestSingleFileRoot(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "app.env")
+	if err := os.WriteFile(file, []byte("TOKEN=x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.env")
+	if err := os.Symlink(file, link); err != nil {
+		t.Skip("no symbolic links here")
+	}
+	pipe := filepath.Join(dir, "pipe")
+	if err := mkfifo(pipe); err != nil {
+		t.Skip("no named pipes here")
+	}
+	tests := []struct {
+		root      string
+		opts      Options
+		paths     []string
+		noteKind  scanners.NoteKind
+		errorName string
+	}{
+		{root: file, paths: []string{"app.env"}},
+		{root: link, paths: []string{"link.env"}},
+		{root: file, opts: Options{MaxFileSize: 3}, noteKind: scanners.NoteSkippedLarge},
+		{root: pipe, errorName: "named pipe"},
+	}
+	for _, tt := range tests {
+		src, err := New(tt.root, tt.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan struct{})
+		var s sink
+		go func() {
+			defer close(done)
+			_, err = src.Scan(context.Background(), &s)
+		}()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: scan blocked", tt.root)
+		}
+		if tt.errorName != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.errorName) || !strings.Contains(err.Error(), tt.root) {
+				t.Errorf("%s: err = %v, want one naming the path and %q", tt.root, err, tt.errorName)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", tt.root, err)
+		}
+		if strings.Join(s.paths, ",") != strings.Join(tt.paths, ",") {
+			t.Errorf("%s: scanned %v, want %v", tt.root, s.paths, tt.paths)
+		}
+		if tt.noteKind != "" && (len(s.notes) != 1 || s.notes[0].Kind != tt.noteKind) {
+			t.Errorf("%s: notes %+v, want one %s", tt.root, s.notes, tt.noteKind)
+		}
 	}
 }
