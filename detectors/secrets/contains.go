@@ -24,6 +24,12 @@ import (
 // ends), which only makes the answer "no" more often.
 const maxTexts = 256
 
+// maxClass is the largest character class whose members the analysis
+// lists: keywords are spelled by literals and case-folded letters ([Kk]),
+// not by [a-z0-9]; listing such classes made the products large and the
+// analysis of the default rules cost 30 ms at every start.
+const maxClass = 8
+
 // textInfo is what the analysis knows of a node's matches.
 type textInfo struct {
 	exact    []string // every text matched, when finite and known (nil otherwise)
@@ -120,7 +126,7 @@ func (a *keywordAnalysis) info(re *syntax.Regexp) textInfo {
 	case syntax.OpCharClass:
 		var texts []string
 		for i := 0; i+1 < len(re.Rune); i += 2 {
-			if int(re.Rune[i+1]-re.Rune[i]) >= maxTexts {
+			if int(re.Rune[i+1]-re.Rune[i]) >= maxClass {
 				return anyInfo()
 			}
 			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
@@ -129,7 +135,7 @@ func (a *keywordAnalysis) info(re *syntax.Regexp) textInfo {
 		}
 		slices.Sort(texts)
 		texts = slices.Compact(texts)
-		if len(texts) > maxTexts {
+		if len(texts) > maxClass {
 			return anyInfo()
 		}
 		return exactInfo(texts...)
@@ -158,8 +164,13 @@ func (a *keywordAnalysis) info(re *syntax.Regexp) textInfo {
 		return a.repeated(sub)
 	case syntax.OpConcat:
 		out := exactInfo("")
-		for _, s := range re.Sub {
+		for i, s := range re.Sub {
 			out = a.concat(out, a.info(s))
+			if out.holds(a) && i < len(re.Sub)-1 {
+				// The rest cannot undo it; its ends are not worth
+				// working out (the empty end is one of every match).
+				return textInfo{contains: true, prefix: a.begins(out), suffix: []string{""}}
+			}
 		}
 		return out
 	case syntax.OpAlternate:

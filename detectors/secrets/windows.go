@@ -64,6 +64,10 @@ type windower struct {
 	// fragment. In a file (on such a path) that the rule matches
 	// somewhere, a hit is one window of the whole content, for that rule.
 	spanning map[string][]spanningRule
+	// far adds the rules whose matches may be far from their keywords
+	// (farFromKeywords) to spanning and marks their keywords special;
+	// windows calls it before reading either.
+	far func()
 	// minKeyword is the shortest keyword's length: shorter lines hold none.
 	minKeyword int
 	memo       *lineMemo
@@ -89,6 +93,7 @@ func newWindower(cfg config.Config, decode bool) *windower {
 	seen := map[string]bool{}
 	var kws []string
 	checkOf := map[string][]func() *dfa.Matcher{} // the line checks of the rules using a keyword
+	var farCands []farCandidate                   // rules whose matches may be far from their keywords
 	for _, r := range cfg.Rules {
 		if r.Regex == nil {
 			continue // path-only rules need no content
@@ -101,9 +106,10 @@ func newWindower(cfg config.Config, decode bool) *windower {
 			lower[i] = asciiLower(k)
 		}
 		var spanning *spanningRule
-		if r.Path != nil && spansAnyLines(r.Regex.String()) || farFromKeywords(r, lower) {
-			re := r.Regex
-			spanning = &spanningRule{ids: ruleAndCompanions(r), path: r.Path, exists: sync.OnceValue(func() *existence { return newExistence(re) })}
+		if r.Path != nil && spansAnyLines(r.Regex.String()) {
+			spanning = newSpanningRule(r)
+		} else {
+			farCands = append(farCands, farCandidate{r, lower})
 		}
 		check := sync.OnceValue(func() *dfa.Matcher {
 			if tree := lineFactor(r.Regex.String(), lower); tree != nil {
@@ -138,6 +144,27 @@ func newWindower(cfg config.Config, decode bool) *windower {
 	}
 	w.kw = keywords.New(kws)
 	w.special = make([]bool, len(kws))
+	// Which rules match far from their keywords takes parsing every
+	// pattern (several milliseconds a pre-commit hook would wait for): it
+	// is worked out on the side, and windows waits for it.
+	index := make(map[string]int, len(kws))
+	for i, k := range kws {
+		index[k] = i
+	}
+	w.far = sync.OnceFunc(func() {
+		for _, c := range farCands {
+			if !farFromKeywords(c.rule, c.keywords) {
+				continue
+			}
+			sr := newSpanningRule(c.rule)
+			for _, k := range c.keywords {
+				if k != "" && !strings.Contains(k, "begin") { // PEM blocks have windows of their own
+					w.spanning[k] = append(w.spanning[k], *sr)
+					w.special[index[k]] = true
+				}
+			}
+		}
+	})
 	w.checks = make([]func() []*dfa.Matcher, len(kws))
 	for i, k := range kws {
 		_, composite := w.composite[k]
@@ -161,6 +188,7 @@ func newWindower(cfg config.Config, decode bool) *windower {
 			})
 		}
 	}
+	go w.far() // after everything above: it writes spanning and special
 	return w
 }
 
@@ -320,6 +348,7 @@ func companionReach(r config.Rule) int {
 // entry — unchanged. Neighbouring chunks share a line; PEM blocks are
 // never cut.
 func (w *windower) windows(raw, path string) []window {
+	w.far()
 	if w.whole {
 		return w.chunk(newLineTable(raw), []span{{0, len(raw), w.decode, true}}, new(windowScratch))
 	}
@@ -968,6 +997,19 @@ type spanningRule struct {
 	ids    []string          // the rule's id and its companions'
 	path   *glregexp.Regexp  // nil: every path
 	exists func() *existence // whether it matches somewhere, built on first use
+}
+
+// newSpanningRule returns r as a spanning rule.
+func newSpanningRule(r config.Rule) *spanningRule {
+	re := r.Regex
+	return &spanningRule{ids: ruleAndCompanions(r), path: r.Path, exists: sync.OnceValue(func() *existence { return newExistence(re) })}
+}
+
+// farCandidate is a rule that farFromKeywords has to look at, with its
+// keywords in lower case.
+type farCandidate struct {
+	rule     config.Rule
+	keywords []string
 }
 
 // farFromKeywords reports whether a reported rule's matches need not hold
