@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sprawl-dev/sprawl/fixtures/fake"
+	"github.com/sprawl-dev/sprawl/report/jsonreport"
 )
 
 // TestScanURL: `sprawl scan URL` clones the repository (smart HTTP on
@@ -40,20 +41,7 @@ func TestScanURL(t *testing.T) {
 			t.Errorf("%s holds the URL's token or the secret", name)
 		}
 	}
-	var rep struct {
-		Findings []struct {
-			RuleID   string `json:"ruleId"`
-			Location struct {
-				Path string `json:"path"`
-			} `json:"location"`
-		} `json:"findings"`
-		Repos []struct {
-			Repo struct {
-				Root, URI string
-			} `json:"repo"`
-			History bool `json:"history"`
-		} `json:"repos"`
-	}
+	var rep jsonreport.Document
 	if err := json.Unmarshal(raw, &rep); err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +52,7 @@ func TestScanURL(t *testing.T) {
 	if !found {
 		t.Errorf("the removed token is not reported: %+v", rep.Findings)
 	}
-	if len(rep.Repos) != 1 || !rep.Repos[0].History || rep.Repos[0].Repo.Root != "" || !strings.HasSuffix(rep.Repos[0].Repo.URI, "/remote/.git") {
+	if len(rep.Repos) != 1 || rep.Repos[0].Repo == nil || !rep.Repos[0].History || rep.Repos[0].Repo.Root != "" || !strings.HasSuffix(rep.Repos[0].Repo.URI, "/remote/.git") {
 		t.Errorf("repos %+v, want one history scan named by its URL", rep.Repos)
 	}
 	if left, _ := filepath.Glob(filepath.Join(tmp, "sprawl-clone-*")); len(left) > 0 {

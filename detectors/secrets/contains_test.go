@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/lucasjones/reggen"
+	"github.com/zricethezav/gitleaks/v8/config"
 )
 
 func TestMustContain(t *testing.T) {
@@ -58,10 +59,7 @@ func TestMustContainHoldsInEveryMatch(t *testing.T) {
 		if rule.Regex == nil || len(rule.Keywords) == 0 {
 			continue
 		}
-		kws := make([]string, len(rule.Keywords))
-		for i, k := range rule.Keywords {
-			kws[i] = strings.ToLower(k)
-		}
+		kws := lowerKeywords(rule)
 		re, err := syntax.Parse(rule.Regex.String(), syntax.Perl)
 		if err != nil || !mustContain(re, kws) {
 			continue
@@ -109,10 +107,7 @@ func TestFarFromKeywords(t *testing.T) {
 		if !ok {
 			t.Fatalf("no rule %s", id)
 		}
-		kws := make([]string, len(r.Keywords))
-		for i, k := range r.Keywords {
-			kws[i] = strings.ToLower(k)
-		}
+		kws := lowerKeywords(r)
 		if got := farFromKeywords(r, kws); got != want {
 			t.Errorf("farFromKeywords(%s) = %v, want %v", id, got, want)
 		}
@@ -137,4 +132,13 @@ func TestUTF16Len(t *testing.T) {
 			t.Errorf("utf16Len(%q) = %d, want %d", s, got, want)
 		}
 	}
+}
+
+// lowerKeywords returns r's keywords lower-cased, as gitleaks compares them.
+func lowerKeywords(r config.Rule) []string {
+	kws := make([]string, len(r.Keywords))
+	for i, k := range r.Keywords {
+		kws[i] = strings.ToLower(k)
+	}
+	return kws
 }

@@ -81,10 +81,7 @@ func TestLineFactorsHoldInEveryMatch(t *testing.T) {
 		if rule.Regex == nil || len(rule.Keywords) == 0 {
 			continue
 		}
-		kws := make([]string, len(rule.Keywords))
-		for i, k := range rule.Keywords {
-			kws[i] = strings.ToLower(k)
-		}
+		kws := lowerKeywords(rule)
 		factor := lineFactor(rule.Regex.String(), kws)
 		if factor == nil {
 			continue
