@@ -411,10 +411,12 @@ func (w *windower) windows(raw, path string) []window {
 		if fl.flags&memoSpecial == 0 {
 			if fl.flags&memoHit != 0 {
 				// Past blank lines when they follow: a value may sit below
-				// its key. Such a window is not cut.
+				// its key (and a keyword in the value below the rest of
+				// its match). Such a window is not cut.
+				first := lt.beforeGapLines(fl.line - contextLines)
 				last := lt.pastGapLines(fl.line + contextLines)
-				s, e := lt.lines(fl.line-contextLines, last)
-				spans = append(spans, span{s, e, false, last > fl.line+contextLines})
+				s, e := lt.lines(first, last)
+				spans = append(spans, span{s, e, false, first < fl.line-contextLines || last > fl.line+contextLines})
 			}
 			continue
 		}
@@ -469,6 +471,10 @@ func (w *windower) windows(raw, path string) []window {
 			s, e := lt.expand(pos, pos+len(k), lines)
 			if last := lt.pastGapLines(fl.line + lines); last > fl.line+lines {
 				_, e = lt.lines(fl.line, last) // a value may sit below its key
+				keep = true
+			}
+			if first := lt.beforeGapLines(fl.line - lines); first < fl.line-lines {
+				s, _ = lt.lines(first, fl.line)
 				keep = true
 			}
 			if n, ok := w.below[k]; ok {
@@ -786,12 +792,23 @@ func (w *windower) chunk(lt *lineTable, spans []span, sc *windowScratch) []windo
 			}
 			if end-at > maxChunkBytes {
 				// A very long line: close the chunk before it, then cut
-				// the line itself into overlapping pieces.
+				// the line itself into overlapping pieces. The first piece
+				// starts at the line before (a key above a value that
+				// starts the long line) and the chunk after it starts at
+				// the last piece (a key that ends the long line above its
+				// value), as the chunks of short lines share a line.
+				from := at
 				if at > start {
-					out = append(out, window{start: start, end: at})
+					above, _ := lt.lines(lt.beforeGapLines(next-2), 0)
+					from = max(start, above)
+					if from > start {
+						out = append(out, window{start: start, end: at})
+					}
 				}
-				out = append(out, splitLine(raw, at, end)...)
-				start, lines, at = end, 0, end
+				pieces := splitLine(raw, from, end)
+				last := pieces[len(pieces)-1]
+				out = append(out, pieces[:len(pieces)-1]...)
+				start, lines, at = last.start, 1, end
 				continue
 			}
 			lines++
@@ -940,12 +957,26 @@ func (t *lineTable) pastGapLines(line int) int {
 	return line
 }
 
+// beforeGapLines is pastGapLines upwards: line, or the first line before
+// it that is not a gap line when line is one, within maxGapLines. A rule
+// whose keyword is part of its value (lob's "live_") matches from a key
+// above gap lines down to that value.
+func (t *lineTable) beforeGapLines(line int) int {
+	for first := line - maxGapLines + 1; line > first && line > 0; line-- {
+		s, e := t.lines(line, line)
+		if !gapOnly(t.raw[s:e]) {
+			break
+		}
+	}
+	return line
+}
+
 // gapOnly reports whether a line holds only the characters that can stand
 // between a keyword and its value.
 func gapOnly(line string) bool {
 	for i := 0; i < len(line); i++ {
 		switch line[i] {
-		case ' ', '\t', '\r', '\n', '\'', '"', '`', '=', ':', '>', ',', '|', '?':
+		case ' ', '\t', '\r', '\n', '\f', '\'', '"', '`', '=', ':', '>', ',', '|', '?':
 		default:
 			return false
 		}

@@ -369,16 +369,24 @@ func TestValueLinesBelowItsKey(t *testing.T) {
 		"password:\t\r\n\"" + value + "\"\r\n",
 		"ключ api_key = '" + value + "'\n",
 		"clé: secret_token ,\n" + value + "\n",
+		// A form feed (a page break in old sources) is \s to the rules.
+		"api_key =\n\f\n'" + value + "'\n",
+		"auth_token\n \f=>\n\f" + value + "\n",
+		// A key at the end of a line longer than a window piece, its
+		// value below; a key above a value that starts such a line.
+		strings.Repeat(`{"id":1},`, 8000) + `"api_key":` + "\n'" + value + "'\n",
+		"x = 1\napi_key =\n\n'" + value + "'," + strings.Repeat(`{"id":1},`, 8000) + "\n",
+		strings.Repeat(`{"id":1},`, 8000) + "\napi_key:\n'" + value + "'," + strings.Repeat(`{"id":1},`, 8000) + "\n",
 	} {
 		if len(onlyRule(t, d, "generic-api-key").DetectString(text)) == 0 {
-			t.Fatalf("gitleaks does not report %q", text)
+			t.Fatalf("gitleaks does not report %.200q", text)
 		}
 		found := false
 		for _, f := range d.Detect(context.Background(), detectors.Input{Path: "app/settings.py", Content: []byte(text), Hasher: h}) {
 			found = found || f.RuleID == RulePrefix+"generic-api-key"
 		}
 		if !found {
-			t.Errorf("the value lines below its key was missed in %q", text)
+			t.Errorf("the value lines below its key was missed in %.200q", text)
 		}
 	}
 }

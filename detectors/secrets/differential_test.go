@@ -1,0 +1,153 @@
+package secrets
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"math/rand/v2"
+	"net/url"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/lucasjones/reggen"
+	"github.com/zricethezav/gitleaks/v8/detect"
+
+	"github.com/sprawl-dev/sprawl/detectors"
+)
+
+// TestGeneratedMatchesAgreeWithGitleaks is a differential test of every
+// gitleaks rule: text generated from the rule's own pattern (reggen), set
+// among ordinary lines in a random layout — a key above its value, CRLF
+// endings, a long minified line, the first or last line of a file without
+// a final newline, base64, hex or percent encoding — is scanned by
+// gitleaks as one fragment and by sprawl's windows, and every secret
+// gitleaks reports sprawl must report too (by keyed fingerprint; never
+// printed). Placeholders are the one deliberate difference. One shared
+// detector scans every document, so its line memo is exercised as in a
+// history scan. SPRAWL_DIFF_SAMPLES raises the samples per rule,
+// SPRAWL_DIFF_SEED picks another seed and SPRAWL_DIFF_DUMP names a folder
+// to write each missed document to (generated values only).
+func TestGeneratedMatchesAgreeWithGitleaks(t *testing.T) {
+	if testing.Short() {
+		t.Skip("differential test skipped in -short mode")
+	}
+	d := testDetector(t)
+	viperMu.Lock()
+	gl, err := detect.NewDetectorDefaultConfig()
+	viperMu.Unlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gl.MaxDecodeDepth = 5
+	samples := 12
+	if s, err := strconv.Atoi(os.Getenv("SPRAWL_DIFF_SAMPLES")); err == nil && s > 0 {
+		samples = s
+	}
+	seed := uint64(11)
+	if s, err := strconv.ParseUint(os.Getenv("SPRAWL_DIFF_SEED"), 10, 64); err == nil {
+		seed = s
+	}
+	r := rand.New(rand.NewPCG(seed, 5))
+	ids := make([]string, 0, len(gl.Config.Rules))
+	for id, rule := range gl.Config.Rules {
+		if rule.Regex != nil {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	missed := map[string]int{}
+	compared := 0
+	for _, id := range ids {
+		g, err := reggen.NewGenerator(gl.Config.Rules[id].Regex.String())
+		if err != nil {
+			continue
+		}
+		for i := 0; i < samples; i++ {
+			path, content := generatedDocument(r, g.Generate(r.IntN(20)+1))
+			want := gl.Detect(detect.Fragment{Raw: content, FilePath: path})
+			if len(want) == 0 {
+				continue
+			}
+			have := map[string]bool{}
+			for _, f := range d.Detect(context.Background(), detectors.Input{Path: path, Content: []byte(content), Hasher: testHasher}) {
+				have[f.Secret.Fingerprint] = true
+			}
+			for _, f := range want {
+				compared++
+				if have[testHasher.Fingerprint(f.Secret)] || isPlaceholder(f.Secret) {
+					continue
+				}
+				missed[f.RuleID]++
+				if dir := os.Getenv("SPRAWL_DIFF_DUMP"); dir != "" && missed[f.RuleID] <= 2 {
+					os.WriteFile(fmt.Sprintf("%s/miss-%s-%d.txt", dir, f.RuleID, i), []byte(path+"\n"+content), 0o600)
+				}
+				if missed[f.RuleID] == 1 {
+					t.Errorf("rule %s: gitleaks found a generated secret (preview %s) in %s (sample %d, seed %d) that sprawl missed",
+						f.RuleID, detectors.Preview(f.Secret), path, i, seed)
+				}
+			}
+		}
+	}
+	for id, n := range missed {
+		if n > 1 {
+			t.Errorf("rule %s: %d misses in all", id, n)
+		}
+	}
+	if compared < 20*len(ids)*samples/30 {
+		t.Errorf("weak test: %d gitleaks findings compared over %d rules", compared, len(ids))
+	}
+	t.Logf("%d rules, %d gitleaks findings compared", len(ids), compared)
+}
+
+// generatedDocument sets secret among ordinary lines in a random layout.
+func generatedDocument(r *rand.Rand, secret string) (path, content string) {
+	filler := []string{
+		"\tkey := store.Get(ctx, keyPrefix+id) // auth token check",
+		"func (s *Server) Authenticate(ctx context.Context, token string) error {",
+		"}",
+		"",
+		"# The API secret is read from the environment at run time.",
+		"  name: api-server",
+		"  replicas: 3",
+	}
+	line := []string{"", "  ", "export ", "\t\"", "x = '", "<value>"}[r.IntN(6)] + secret +
+		[]string{"", "\"", "'", ",", " # c", "</value>"}[r.IntN(6)]
+	switch r.IntN(10) {
+	case 0:
+		line = "data: " + base64.StdEncoding.EncodeToString([]byte(line))
+	case 1:
+		line = "payload=" + hex.EncodeToString([]byte(line))
+	case 2:
+		line = "q=" + url.QueryEscape(line)
+	case 3: // inside a long minified line
+		var b strings.Builder
+		items := r.IntN(200)
+		if r.IntN(8) == 0 {
+			items = 1000 + r.IntN(4000) // past a line piece (splitLine)
+		}
+		for n := items; n > 0; n-- {
+			fmt.Fprintf(&b, `{"id":%d,"name":"item-%d"},`, r.IntN(1e6), r.IntN(1e6))
+		}
+		line = b.String() + line + strings.Repeat(`{"k":1},`, r.IntN(100))
+	}
+	var lines []string
+	for n := r.IntN(8); n > 0; n-- {
+		lines = append(lines, filler[r.IntN(len(filler))])
+	}
+	at := r.IntN(len(lines) + 1)
+	lines = append(lines[:at], append([]string{line}, lines[at:]...)...)
+	nl := "\n"
+	if r.IntN(5) == 0 {
+		nl = "\r\n"
+	}
+	content = strings.Join(lines, nl)
+	if r.IntN(3) > 0 {
+		content += nl
+	}
+	paths := []string{"config/app.yaml", "src/main.go", ".env", "settings.py", "deploy/values.json", "README.md", "src/client.ts"}
+	return paths[r.IntN(len(paths))], content
+}
