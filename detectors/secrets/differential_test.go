@@ -61,13 +61,28 @@ func TestGeneratedMatchesAgreeWithGitleaks(t *testing.T) {
 	sort.Strings(ids)
 	missed := map[string]int{}
 	compared := 0
+	gens := map[string]*reggen.Generator{}
 	for _, id := range ids {
-		g, err := reggen.NewGenerator(gl.Config.Rules[id].Regex.String())
-		if err != nil {
+		if g, err := reggen.NewGenerator(gl.Config.Rules[id].Regex.String()); err == nil {
+			g.SetSeed(r.Int64()) // the run is the seed's
+			gens[id] = g
+		}
+	}
+	for _, id := range ids {
+		g := gens[id]
+		if g == nil {
 			continue
 		}
 		for i := 0; i < samples; i++ {
-			path, content := generatedDocument(r, g.Generate(r.IntN(20)+1))
+			secrets := []string{g.Generate(r.IntN(20) + 1)}
+			if r.IntN(3) == 0 { // neighbours from other rules
+				for n := r.IntN(3) + 1; n > 0; n-- {
+					if o := gens[ids[r.IntN(len(ids))]]; o != nil {
+						secrets = append(secrets, o.Generate(r.IntN(20)+1))
+					}
+				}
+			}
+			path, content := generatedDocument(r, secrets)
 			want := gl.Detect(detect.Fragment{Raw: content, FilePath: path})
 			if len(want) == 0 {
 				continue
@@ -103,8 +118,8 @@ func TestGeneratedMatchesAgreeWithGitleaks(t *testing.T) {
 	t.Logf("%d rules, %d gitleaks findings compared", len(ids), compared)
 }
 
-// generatedDocument sets secret among ordinary lines in a random layout.
-func generatedDocument(r *rand.Rand, secret string) (path, content string) {
+// generatedDocument sets secrets among ordinary lines in a random layout.
+func generatedDocument(r *rand.Rand, secrets []string) (path, content string) {
 	filler := []string{
 		"\tkey := store.Get(ctx, keyPrefix+id) // auth token check",
 		"func (s *Server) Authenticate(ctx context.Context, token string) error {",
@@ -114,6 +129,29 @@ func generatedDocument(r *rand.Rand, secret string) (path, content string) {
 		"  name: api-server",
 		"  replicas: 3",
 	}
+	var lines []string
+	for n := r.IntN(8); n > 0; n-- {
+		lines = append(lines, filler[r.IntN(len(filler))])
+	}
+	for _, secret := range secrets {
+		at := r.IntN(len(lines) + 1)
+		lines = append(lines[:at], append([]string{secretLine(r, secret)}, lines[at:]...)...)
+	}
+	nl := "\n"
+	if r.IntN(5) == 0 {
+		nl = "\r\n"
+	}
+	content = strings.Join(lines, nl)
+	if r.IntN(3) > 0 {
+		content += nl
+	}
+	paths := []string{"config/app.yaml", "src/main.go", ".env", "settings.py", "deploy/values.json", "README.md", "src/client.ts"}
+	return paths[r.IntN(len(paths))], content
+}
+
+// secretLine puts secret in a line: quoted, assigned, encoded or inside a
+// long minified line.
+func secretLine(r *rand.Rand, secret string) string {
 	line := []string{"", "  ", "export ", "\t\"", "x = '", "<value>"}[r.IntN(6)] + secret +
 		[]string{"", "\"", "'", ",", " # c", "</value>"}[r.IntN(6)]
 	switch r.IntN(10) {
@@ -134,20 +172,5 @@ func generatedDocument(r *rand.Rand, secret string) (path, content string) {
 		}
 		line = b.String() + line + strings.Repeat(`{"k":1},`, r.IntN(100))
 	}
-	var lines []string
-	for n := r.IntN(8); n > 0; n-- {
-		lines = append(lines, filler[r.IntN(len(filler))])
-	}
-	at := r.IntN(len(lines) + 1)
-	lines = append(lines[:at], append([]string{line}, lines[at:]...)...)
-	nl := "\n"
-	if r.IntN(5) == 0 {
-		nl = "\r\n"
-	}
-	content = strings.Join(lines, nl)
-	if r.IntN(3) > 0 {
-		content += nl
-	}
-	paths := []string{"config/app.yaml", "src/main.go", ".env", "settings.py", "deploy/values.json", "README.md", "src/client.ts"}
-	return paths[r.IntN(len(paths))], content
+	return line
 }

@@ -478,7 +478,7 @@ func (w *windower) windows(raw, path string) []window {
 				keep = true
 			}
 			if n, ok := w.below[k]; ok {
-				deep = w.appendDeep(deep, lt, fl.line, k, n)
+				deep = w.appendDeep(deep, lt, fl.line, pos, k, n)
 			}
 			if strings.Contains(k, "begin") {
 				block := raw[pos:min(len(raw), pos+maxPEMBytes)]
@@ -517,7 +517,10 @@ func (w *windower) windows(raw, path string) []window {
 // added lines, mostly finds them. Merged with the windows around, the
 // pattern's greedy line count would carry a match from one command into
 // a later one and skip the commands in between.
-func (w *windower) appendDeep(deep []window, lt *lineTable, line int, k string, n int) []window {
+//
+// A keyword line too long for that (a minified file) gives a window from a
+// piece before the keyword at pos instead.
+func (w *windower) appendDeep(deep []window, lt *lineTable, line, pos int, k string, n int) []window {
 	last := line
 	for l := line + 1; l <= line+n && l <= len(lt.nl); l++ {
 		s, e := lt.lines(l, l)
@@ -527,10 +530,20 @@ func (w *windower) appendDeep(deep []window, lt *lineTable, line int, k string, 
 		last = l
 	}
 	s, e := lt.lines(line, last)
-	if last == line || e-s > maxDeepBytes {
-		return deep // the keyword's own window covers it, or too long to follow
+	if last == line {
+		return deep // the keyword's own window covers it
 	}
-	return append(deep, window{start: s, end: e, line: line})
+	col := 0
+	if e-s > maxDeepBytes {
+		from := max(s, pos-chunkOverlap)
+		if e-from > maxDeepBytes {
+			return deep // too long to follow
+		}
+		if from > s {
+			s, col = from, utf16Len(lt.raw[s:from])
+		}
+	}
+	return append(deep, window{start: s, end: e, line: line, col: col})
 }
 
 // maxDeepBytes bounds a deep window (appendDeep).
