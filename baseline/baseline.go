@@ -99,8 +99,10 @@ func secretKey(rule, fingerprint string) string { return rule + "|" + fingerprin
 
 // Rule is one line of a .sprawlignore file.
 type Rule struct {
-	// Exactly one of Key, Fingerprint or Glob is set.
+	// Exactly one of Key, Fingerprint, Glob or Spot is set.
 	Key, Fingerprint, Glob string
+	// Spot is an entry of a .gitleaksignore file.
+	Spot *Spot
 	// RuleID limits a glob to one rule (optional).
 	RuleID string
 	Reason string
@@ -196,6 +198,10 @@ func (ig Ignore) Match(f detectors.Finding) (Rule, bool) {
 			if (r.RuleID == "" || r.RuleID == f.RuleID) && scanners.Excluded([]string{r.Glob}, f.Location.Path, false) {
 				return r, true
 			}
+		case r.Spot != nil:
+			if r.Spot.matches(f) {
+				return r, true
+			}
 		}
 	}
 	return Rule{}, false
@@ -203,9 +209,24 @@ func (ig Ignore) Match(f detectors.Finding) (Rule, bool) {
 
 // Filter splits findings into those to report and the number suppressed by
 // the baseline keys and by ig.
+//
+// A .gitleaksignore entry (Spot) accepts a secret in a file: every finding
+// of that secret in that file goes with it. sprawl may report one secret
+// under more rules than gitleaks did, or from lines gitleaks did not see
+// (a key above its value in history), and those have no entry of their own.
 func Filter(findings []detectors.Finding, known map[string]bool, ig Ignore) (kept []detectors.Finding, baselined, ignored int) {
+	var accepted map[string]bool // path + secret fingerprint
+	spotKey := func(f *detectors.Finding) string { return f.Location.Path + "\x00" + f.Secret.Fingerprint }
 	for _, f := range findings {
-		if _, ok := ig.Match(f); ok {
+		if r, ok := ig.Match(f); ok && r.Spot != nil && f.Secret != nil {
+			if accepted == nil {
+				accepted = map[string]bool{}
+			}
+			accepted[spotKey(&f)] = true
+		}
+	}
+	for _, f := range findings {
+		if _, ok := ig.Match(f); ok || f.Secret != nil && accepted[spotKey(&f)] {
 			ignored++
 			continue
 		}

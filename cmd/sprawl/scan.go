@@ -224,10 +224,19 @@ func scan(ctx context.Context, f *scanFlags, in io.Reader, stderr io.Writer) (*o
 		if ignore, err = baseline.LoadIgnore(ignorePath); err != nil {
 			return fail("%v", err)
 		}
-		if !f.quiet {
-			for _, w := range ignore.Warnings {
-				fmt.Fprintf(stderr, "sprawl: warning: %s\n", w)
-			}
+	}
+	// A repository moving from gitleaks keeps its .gitleaksignore: the
+	// secrets it lists are dropped before correlation, so no identity or
+	// lifecycle finding is derived from those occurrences either.
+	var glIgnore baseline.Ignore
+	if root := firstDir(f.paths); root != "" {
+		if glIgnore, err = baseline.LoadGitleaksIgnore(filepath.Join(root, ".gitleaksignore")); err != nil {
+			return fail("%v", err)
+		}
+	}
+	if !f.quiet {
+		for _, w := range append(ignore.Warnings, glIgnore.Warnings...) {
+			fmt.Fprintf(stderr, "sprawl: warning: %s\n", w)
 		}
 	}
 
@@ -355,6 +364,10 @@ func scan(ctx context.Context, f *scanFlags, in io.Reader, stderr io.Writer) (*o
 		}
 		res.Findings, _, _ = baseline.Filter(res.Findings, old, baseline.Ignore{})
 	}
+	var glIgnored int
+	if len(glIgnore.Rules) > 0 {
+		res.Findings, _, glIgnored = baseline.Filter(res.Findings, nil, glIgnore)
+	}
 	maxAge := f.maxAge
 	if settings.MaxAge > 0 && !flagSet(f.fs, "max-age") {
 		maxAge = settings.MaxAge
@@ -365,6 +378,7 @@ func scan(ctx context.Context, f *scanFlags, in io.Reader, stderr io.Writer) (*o
 	rep := correlator.Correlate(res, correlator.Options{MaxAge: maxAge, Lifecycle: full, IdentityFindings: full})
 	out := &outcome{rep: rep, resolver: resolver}
 	rep.Findings, out.baselined, out.ignored = baseline.Filter(rep.Findings, known, ignore)
+	out.ignored += glIgnored
 	for _, rr := range res.Repos {
 		if rr.Err != "" {
 			out.failed++

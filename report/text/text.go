@@ -88,7 +88,7 @@ func Write(w io.Writer, r *correlator.Report, opts Options) error {
 	p.notes(r, opts.MaxNotes)
 	p.total(r)
 	if opts.Baselined+opts.Ignored > 0 {
-		p.printf("%s\n", p.paint(dim, fmt.Sprintf("left out: %d in the baseline, %d ignored by .sprawlignore", opts.Baselined, opts.Ignored)))
+		p.printf("%s\n", p.paint(dim, fmt.Sprintf("left out: %d in the baseline, %d ignored (.sprawlignore, .gitleaksignore)", opts.Baselined, opts.Ignored)))
 	}
 	return p.err
 }
