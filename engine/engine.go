@@ -6,6 +6,7 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -243,6 +244,7 @@ func (s *sink) Fragment(f scanners.Fragment) error {
 func Detect(ctx context.Context, f scanners.Fragment, dets []detectors.Detector, h *detectors.Hasher) ([]detectors.Finding, []scanners.Note) {
 	var found []detectors.Finding
 	var notes []scanners.Note
+	allow := 0 // 1: the content holds an allow comment, -1: it does not; 0: not looked yet
 	for _, d := range dets {
 		byClass := map[string][]scanners.Occurrence{}
 		var order []string
@@ -271,6 +273,15 @@ func Detect(ctx context.Context, f scanners.Fragment, dets []detectors.Detector,
 				notes = append(notes, scanners.Note{Path: occs[0].Path, Kind: scanners.NoteError,
 					Detail: "detector " + d.Name() + " failed on this file (internal error); other detectors still ran"})
 			}
+			if len(got) > 0 && allow == 0 {
+				allow = -1
+				if hasAllowComment(f.Content) {
+					allow = 1
+				}
+			}
+			if allow > 0 {
+				got = dropAllowed(got, f.Content)
+			}
 			for _, fd := range got {
 				for _, occ := range occs {
 					found = append(found, place(fd, occ, occs[0].Path))
@@ -279,6 +290,42 @@ func Detect(ctx context.Context, f scanners.Fragment, dets []detectors.Detector,
 		}
 	}
 	return mergeLiterals(found), notes
+}
+
+// allowComments silence every finding on their line, whichever detector
+// made it: sprawl's own and gitleaks' (for repositories that come from it).
+var allowComments = [][]byte{[]byte("sprawl:allow"), []byte("gitleaks:allow")}
+
+func hasAllowComment(content []byte) bool {
+	for _, c := range allowComments {
+		if bytes.Contains(content, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// dropAllowed drops the findings whose first line holds an allow comment.
+func dropAllowed(fs []detectors.Finding, content []byte) []detectors.Finding {
+	out := fs[:0:0]
+	for _, fd := range fs {
+		if line := lineAt(content, fd.Location.StartLine); line == nil || !hasAllowComment(line) {
+			out = append(out, fd)
+		}
+	}
+	return out
+}
+
+// lineAt returns line n (1-based) of content, or nil.
+func lineAt(content []byte, n int) []byte {
+	for i := 1; n >= 1 && len(content) > 0; i++ {
+		line, rest, _ := bytes.Cut(content, []byte{'\n'})
+		if i == n {
+			return line
+		}
+		content = rest
+	}
+	return nil
 }
 
 // mergeLiterals folds a literal-secret finding of another detector (a config

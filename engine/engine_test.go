@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -227,5 +228,41 @@ func TestTimeoutKeepsPartialResults(t *testing.T) {
 	}
 	if len(res.Findings) == 0 || !strings.Contains(res.Repos[0].Err, "timed out") {
 		t.Errorf("findings %d, repo error %q; want partial findings and a timeout error", len(res.Findings), res.Repos[0].Err)
+	}
+}
+
+// everyLine reports a finding on every line of its input.
+type everyLine struct{}
+
+func (everyLine) Name() string            { return "every-line" }
+func (everyLine) PathClass(string) string { return "x" }
+func (everyLine) Detect(_ context.Context, in detectors.Input) []detectors.Finding {
+	var out []detectors.Finding
+	for i := range strings.Split(string(in.Content), "\n") {
+		out = append(out, detectors.Finding{RuleID: "config/test", Location: detectors.Location{Path: in.Path, StartLine: i + 1}})
+	}
+	return out
+}
+
+// TestAllowCommentsSilenceEveryDetector: sprawl:allow and gitleaks:allow
+// silence their line whichever detector reports it.
+func TestAllowCommentsSilenceEveryDetector(t *testing.T) {
+	for _, tt := range []struct {
+		content string
+		want    []int
+	}{
+		{"a\nb # sprawl:allow\nc // gitleaks:allow\nd", []int{1, 4}},
+		{"a\nb\n", []int{1, 2, 3}},
+		{"x: 1 # sprawl:allow", nil},
+	} {
+		frag := scanners.Fragment{Content: []byte(tt.content), Occurrences: []scanners.Occurrence{{Path: "a.env", InHead: true}}}
+		got, _ := Detect(context.Background(), frag, []detectors.Detector{everyLine{}}, detectors.NewHasher(nil, nil))
+		var lines []int
+		for _, f := range got {
+			lines = append(lines, f.Location.StartLine)
+		}
+		if fmt.Sprint(lines) != fmt.Sprint(tt.want) {
+			t.Errorf("%q: findings on lines %v, want %v", tt.content, lines, tt.want)
+		}
 	}
 }
