@@ -494,8 +494,11 @@ func writeReport(o *outcome, f *scanFlags, stdout, stderr io.Writer) int {
 // SARIF metadata for the rules they report.
 func buildDetectors(s settings) ([]detectors.Detector, *rules.Resolver, error) {
 	var extra []secrets.NamedTOML
+	if s.gitleaksTOML != "" {
+		extra = append(extra, secrets.NamedTOML{Name: s.gitleaksPath, TOML: s.gitleaksTOML, Untrusted: true})
+	}
 	if s.rulesTOML != "" {
-		extra = append(extra, secrets.NamedTOML{Name: s.path, TOML: s.rulesTOML})
+		extra = append(extra, secrets.NamedTOML{Name: s.path, TOML: s.rulesTOML, Untrusted: s.found})
 	}
 	// The rule catalogue loads while the secrets detector builds; the
 	// resolver only asks the detector for descriptions when reporting.

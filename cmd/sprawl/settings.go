@@ -21,24 +21,33 @@ type settings struct {
 
 	path      string
 	rulesTOML string
+	// found: path was found in the scanned folder, not named by --config.
+	found bool
+	// gitleaksPath and gitleaksTOML are the scanned folder's .gitleaks.toml
+	// (read when no --config is given), for repositories that come from
+	// gitleaks: its rules, allowlists and [extend] disabledRules apply.
+	gitleaksPath, gitleaksTOML string
 }
 
 type settingsFile struct {
 	Sprawl     settings         `toml:"sprawl"`
 	Rules      []map[string]any `toml:"rules"`
 	Allowlists []map[string]any `toml:"allowlists"`
+	Allowlist  map[string]any   `toml:"allowlist"` // gitleaks' older global allowlist
+	Extend     map[string]any   `toml:"extend"`
 }
 
 // loadSettings reads explicit (when given) or the .sprawl.toml of the first
 // folder in paths. A missing default file is not an error.
 func loadSettings(explicit string, paths []string) (settings, error) {
-	path := explicit
+	path, dir := explicit, ""
 	if path == "" {
 		for _, p := range paths {
 			if p == "-" {
 				continue
 			}
 			if st, err := os.Stat(p); err == nil && st.IsDir() {
+				dir = p
 				path = filepath.Join(p, ".sprawl.toml")
 			}
 			break
@@ -47,10 +56,20 @@ func loadSettings(explicit string, paths []string) (settings, error) {
 	if path == "" {
 		return settings{}, nil
 	}
+	var gl settings
+	if dir != "" {
+		p := filepath.Join(dir, ".gitleaks.toml")
+		switch raw, err := os.ReadFile(p); {
+		case err == nil:
+			gl.gitleaksPath, gl.gitleaksTOML = p, string(raw)
+		case !errors.Is(err, fs.ErrNotExist):
+			return settings{}, fmt.Errorf("cannot read config %s: %w", p, err)
+		}
+	}
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		if explicit == "" && errors.Is(err, fs.ErrNotExist) {
-			return settings{}, nil
+			return gl, nil
 		}
 		return settings{}, fmt.Errorf("cannot read config %s: %w", path, err)
 	}
@@ -59,7 +78,8 @@ func loadSettings(explicit string, paths []string) (settings, error) {
 		return settings{}, fmt.Errorf("config %s: %w", path, err)
 	}
 	s := f.Sprawl
-	s.path = path
+	s.path, s.found = path, explicit == ""
+	s.gitleaksPath, s.gitleaksTOML = gl.gitleaksPath, gl.gitleaksTOML
 	if s.MaxAgeS != "" {
 		d, err := parseAge(s.MaxAgeS)
 		if err != nil {
@@ -67,7 +87,7 @@ func loadSettings(explicit string, paths []string) (settings, error) {
 		}
 		s.MaxAge = d
 	}
-	if len(f.Rules) > 0 || len(f.Allowlists) > 0 {
+	if len(f.Rules) > 0 || len(f.Allowlists) > 0 || len(f.Allowlist) > 0 || len(f.Extend) > 0 {
 		s.rulesTOML = string(raw)
 	}
 	return s, nil

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -85,7 +86,13 @@ func LoadConfig(extras ...NamedTOML) (config.Config, error) {
 	wg.Wait()
 	for i, d := range docs {
 		if !d.builtin {
-			cfgs[i], errs[i] = parseConfig(d.Name, d.TOML)
+			src := d.TOML
+			if d.Untrusted {
+				src, errs[i] = withoutExtendPath(d.Name, src)
+			}
+			if errs[i] == nil {
+				cfgs[i], errs[i] = parseConfig(d.Name, src)
+			}
 		}
 		if errs[i] != nil {
 			return config.Config{}, errs[i]
@@ -94,6 +101,17 @@ func LoadConfig(extras ...NamedTOML) (config.Config, error) {
 	cfg := cfgs[0]
 	for _, x := range cfgs[1:] {
 		cfg = mergeConfig(cfg, x)
+	}
+	// [extend] disabledRules of a user document turn those rules off, as
+	// they do in gitleaks (sprawl's own rules too).
+	for _, d := range docs {
+		if d.builtin {
+			continue
+		}
+		for _, id := range disabledRules(d.TOML) {
+			delete(cfg.Rules, id)
+			cfg.OrderedRules = slices.DeleteFunc(cfg.OrderedRules, func(r string) bool { return r == id })
+		}
 	}
 	if err := splitLineAllowlists(&cfg); err != nil {
 		return config.Config{}, err
@@ -148,6 +166,10 @@ func splitLineAllowlists(cfg *config.Config) error {
 type NamedTOML struct {
 	Name string
 	TOML string
+	// Untrusted marks a document found in the scanned folder (a
+	// repository's .gitleaks.toml): its [extend] path or url, which would
+	// make sprawl read another file on this machine, is not followed.
+	Untrusted bool
 
 	builtin bool // one of sprawl's embedded documents (see parseBuiltin)
 }
@@ -293,4 +315,43 @@ func allowlistCost(regexes, paths, stopWords []string) int {
 		n += 64 + len(p)
 	}
 	return n + 40*len(stopWords)
+}
+
+// extendTable is a document's [extend] table.
+type extendTable struct {
+	Extend struct {
+		Path          string   `toml:"path"`
+		URL           string   `toml:"url"`
+		DisabledRules []string `toml:"disabledRules"`
+	} `toml:"extend"`
+}
+
+// disabledRules lists a document's [extend] disabledRules.
+func disabledRules(src string) []string {
+	var t extendTable
+	if toml.Unmarshal([]byte(src), &t) != nil {
+		return nil // parseConfig reports the error
+	}
+	return t.Extend.DisabledRules
+}
+
+// withoutExtendPath drops [extend] path and url from an untrusted document.
+func withoutExtendPath(name, src string) (string, error) {
+	var t extendTable
+	if toml.Unmarshal([]byte(src), &t) != nil || t.Extend.Path == "" && t.Extend.URL == "" {
+		return src, nil // nothing to drop (parseConfig reports a bad document)
+	}
+	var doc map[string]any
+	if err := toml.Unmarshal([]byte(src), &doc); err != nil {
+		return "", fmt.Errorf("secrets: reading %s: %w", name, err)
+	}
+	if ext, ok := doc["extend"].(map[string]any); ok {
+		delete(ext, "path")
+		delete(ext, "url")
+	}
+	out, err := toml.Marshal(doc)
+	if err != nil {
+		return "", fmt.Errorf("secrets: %s: %w", name, err)
+	}
+	return string(out), nil
 }
