@@ -20,12 +20,12 @@ import (
 // pattern is the most expensive step of scanning lines that decode (long
 // JSON descriptions full of \u003e, URLs full of %3A). It returns the
 // decoded text and whether any segment decoded; ok is false when text
-// needs the decoder itself: it holds a "U+" code point (a sequence may
+// needs the decoder itself: it holds a "U+0041" code point (a sequence may
 // run across lines and its decoding has quirks of its own) or a percent
 // segment crosses non-ASCII bytes (whether "." matches invalid UTF-8
 // depends on the regex engine).
 func decodeOnce(text string) (out string, decoded, ok bool) {
-	if strings.Contains(text, "U+") {
+	if hasCodePoint(text) {
 		return "", false, false
 	}
 	var found []encodedSegment
@@ -47,7 +47,7 @@ func decodeOnce(text string) (out string, decoded, ok bool) {
 				continue
 			}
 		}
-		n, hexN := encodedRun(text, p) // "U+" texts went to the decoder above
+		n, hexN := encodedRun(text, p) // code points went to the decoder above
 		switch {
 		case hexN >= 32:
 			found = append(found, encodedSegment{p, p + hexN, segHex})
@@ -213,4 +213,25 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+// hasCodePoint reports whether text holds what the decoder's Unicode
+// pattern, (?:U\+[a-fA-F0-9]{4}(?:\s|$))+, starts with: "U+", four hex
+// digits, then white space or the end. A bare "U+" (common inside base64:
+// "…KuPbU+aN/Z…") starts no segment, and walking past it is exact; handing
+// every such text to the decoder's regular expression cost a megabyte of
+// base64-laden JSON (CredSweeper's test output) a sixth of its scan time.
+func hasCodePoint(text string) bool {
+	for i := 0; ; {
+		j := strings.Index(text[i:], "U+")
+		if j < 0 {
+			return false
+		}
+		p := i + j + 2
+		if p+4 <= len(text) && isHex(text[p]) && isHex(text[p+1]) && isHex(text[p+2]) && isHex(text[p+3]) &&
+			(p+4 == len(text) || strings.IndexByte(" \t\n\f\r", text[p+4]) >= 0) {
+			return true
+		}
+		i = p
+	}
 }

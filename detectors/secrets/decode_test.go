@@ -27,7 +27,7 @@ func TestDecodeOnceAgreesWithTheDecoder(t *testing.T) {
 		func() string { return randASCII(r, r.IntN(40)) },
 		func() string {
 			p := []string{" ", "\n", "=", "==", "===", ":", "-", "_", "/", "+", ".", "\"", "%4", "%41", "%3A%2F", "%016x", "%0a", "%E2%9C%93",
-				"%%41", "%7e", "%7f", "%20", "%", `\u00`, `\u0041`, `\U0042`, `\\u0043`, `\\\u0044`, `\u003e`, `\uD83D`, "é", "\xff", "U+0041 "}
+				"%%41", "%7e", "%7f", "%20", "%", `\u00`, `\u0041`, `\U0042`, `\\u0043`, `\\\u0044`, `\u003e`, `\uD83D`, "é", "\xff", "U+0041 ", "U+", "U+00", "U+0041", "U+0041\n", "U+004G ", "U+12345", "xU+aN/Z", "U+0041\t"}
 			return p[r.IntN(len(p))]
 		},
 	}
@@ -48,7 +48,7 @@ func TestDecodeOnceAgreesWithTheDecoder(t *testing.T) {
 		got, gotDecoded, ok := decodeOnce(text)
 		if !ok {
 			handedBack++
-			if !strings.Contains(text, "U+") && isASCII(text) {
+			if !hasCodePoint(text) && isASCII(text) {
 				t.Fatalf("decodeOnce hands back ASCII text without a code point: %q", text)
 			}
 			continue
@@ -81,4 +81,16 @@ func BenchmarkDecodeOnce(b *testing.B) {
 			codec.NewDecoder().Decode(line, nil)
 		}
 	})
+}
+
+func TestHasCodePoint(t *testing.T) {
+	for text, want := range map[string]bool{
+		"U+0041 ": true, "x U+00e9\n": true, "U+0041": true, "a U+0041\tb": true,
+		"U+": false, "U+004": false, "U+004G ": false, "U+00411": false, "KuPbU+aN/Z": false,
+		"abcU+1234x": false, "U+U+0041 ": true, "": false,
+	} {
+		if got := hasCodePoint(text); got != want {
+			t.Errorf("hasCodePoint(%q) = %v, want %v", text, got, want)
+		}
+	}
 }

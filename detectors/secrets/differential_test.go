@@ -20,15 +20,16 @@ import (
 )
 
 // TestGeneratedMatchesAgreeWithGitleaks is a differential test of every
-// gitleaks rule: text generated from the rule's own pattern (reggen), set
-// among ordinary lines in a random layout — a key above its value, CRLF
-// endings, a long minified line, the first or last line of a file without
-// a final newline, base64, hex or percent encoding — is scanned by
-// gitleaks as one fragment and by sprawl's windows, and every secret
-// gitleaks reports sprawl must report too (by keyed fingerprint; never
-// printed). Placeholders are the one deliberate difference. One shared
-// detector scans every document, so its line memo is exercised as in a
-// history scan. SPRAWL_DIFF_SAMPLES raises the samples per rule,
+// gitleaks rule: text generated from the rule's own pattern (reggen), alone
+// or with other rules' matches, set among ordinary lines in a random layout
+// — a key above its value, CRLF endings, files long enough for their
+// windows to be cut into chunks, a long minified line, the first or last
+// line of a file without a final newline, base64, hex or percent encoding —
+// is scanned by gitleaks as one fragment and by sprawl's windows, and every
+// secret gitleaks reports sprawl must report too (by keyed fingerprint;
+// never printed). Placeholders are the one deliberate difference. One
+// shared detector scans every document, so its line memo is exercised as
+// in a history scan. SPRAWL_DIFF_SAMPLES raises the samples per rule,
 // SPRAWL_DIFF_SEED picks another seed and SPRAWL_DIFF_DUMP names a folder
 // to write each missed document to (generated values only).
 func TestGeneratedMatchesAgreeWithGitleaks(t *testing.T) {
@@ -128,9 +129,16 @@ func generatedDocument(r *rand.Rand, secrets []string) (path, content string) {
 		"# The API secret is read from the environment at run time.",
 		"  name: api-server",
 		"  replicas: 3",
+		"\tpassword := os.Getenv(\"DB_PASSWORD\") // never a literal",
+		"    \"description\": \"Schlüssel für die API — ключ доступа\",",
+		"\ttoken, err := client.Token(ctx)",
 	}
 	var lines []string
-	for n := r.IntN(8); n > 0; n-- {
+	n := r.IntN(8)
+	if r.IntN(4) == 0 {
+		n = 50 + r.IntN(400) // long enough for windows to be cut into chunks
+	}
+	for ; n > 0; n-- {
 		lines = append(lines, filler[r.IntN(len(filler))])
 	}
 	for _, secret := range secrets {

@@ -191,9 +191,9 @@ func (s *ruleSubsets) detector(text string, decode bool, only string) *detect.De
 // replaced by that line's own layer, and only lines mightDecode accepts
 // need the decoder: in decode windows most of the text is plain lines
 // around an encoded one. "U+0041" code points may continue across a
-// newline; a layer holding "U+" is decoded whole from there on.
+// newline; a layer holding one (hasCodePoint) is decoded whole from there on.
 func decodedLayers(text string, depth int) []string {
-	if depth <= 0 || strings.Contains(text, "U+") {
+	if depth <= 0 || hasCodePoint(text) {
 		return decodeWhole(text, depth)
 	}
 	lines := strings.Split(text, "\n")
@@ -222,7 +222,7 @@ func decodedLayers(text string, depth int) []string {
 		}
 		layer := strings.Join(lines, "\n")
 		layers = append(layers, layer)
-		if strings.Contains(layer, "U+") {
+		if hasCodePoint(layer) {
 			return append(layers, decodeWhole(layer, depth-k-1)...)
 		}
 	}
