@@ -97,6 +97,9 @@ func sameSet(a, b []string) bool {
 // rule can match. With decode, text is decoded as gitleaks
 // would first, and decoding stays on only when something decodes.
 func (s *ruleSubsets) detector(text string, decode bool, only string) *detect.Detector {
+	if forced, ok := strings.CutPrefix(only, forcePrefix); ok {
+		return s.forced(text, forced)
+	}
 	ids := slices.Clone(s.always)
 	texts := []string{text}
 	decode = decode && s.decodeDepth > 0
@@ -179,6 +182,43 @@ func (s *ruleSubsets) detector(text string, decode bool, only string) *detect.De
 	}
 	d := detect.NewDetector(cfg)
 	d.MaxDecodeDepth = depth
+	s.detectors[key] = d
+	return d
+}
+
+// forcePrefix before a window's rules runs them whether or not their
+// keywords are in the window: the keyword is elsewhere in the content (a
+// rule matching far from its keyword; windower.windows), as gitleaks, which
+// looks for keywords in the whole file, would run it.
+const forcePrefix = "+"
+
+// forced returns a detector running only (rule ids joined by NUL) on text
+// as is, their keywords dropped so that gitleaks runs them regardless; nil
+// when none matches text.
+func (s *ruleSubsets) forced(text, only string) *detect.Detector {
+	ids := slices.DeleteFunc(strings.Split(only, "\x00"), func(id string) bool {
+		exists, ok := s.exists[id]
+		return !ok || !exists().MatchString(text)
+	})
+	if len(ids) == 0 {
+		return nil
+	}
+	key := "force\x00" + strings.Join(ids, "\x00")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if d, ok := s.detectors[key]; ok {
+		return d
+	}
+	cfg := s.cfg
+	cfg.Rules = make(map[string]config.Rule, len(ids))
+	cfg.Keywords = map[string]struct{}{}
+	cfg.OrderedRules = ids
+	for _, id := range ids {
+		r := s.cfg.Rules[id]
+		r.Keywords = nil
+		cfg.Rules[id] = r
+	}
+	d := detect.NewDetector(cfg)
 	s.detectors[key] = d
 	return d
 }

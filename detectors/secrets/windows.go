@@ -157,6 +157,9 @@ func newWindower(cfg config.Config, decode bool) *windower {
 				continue
 			}
 			sr := newSpanningRule(c.rule)
+			if re, err := syntax.Parse(c.rule.Regex.String(), syntax.Perl); err == nil && len(c.rule.RequiredRules) == 0 {
+				sr.reach = maxNewlines(re)
+			}
 			for _, k := range c.keywords {
 				if k != "" && !strings.Contains(k, "begin") { // PEM blocks have windows of their own
 					w.spanning[k] = append(w.spanning[k], *sr)
@@ -399,6 +402,7 @@ func (w *windower) windows(raw, path string) []window {
 	var whole map[string]bool          // keywords whose wholeRules were added
 	var wholeIDs []string              // rules to run on the whole content
 	var checked map[*spanningRule]bool // spanning rules checked against this content
+	var near []*spanningRule           // those of them that match, matches over a few lines
 	var deep []window                  // windows of their own (appendDeep)
 	spans := sc.spans[:0]
 	defer func() { sc.spans = keep(spans) }()
@@ -446,7 +450,11 @@ func (w *windower) windows(raw, path string) []window {
 				}
 				checked[sr] = true
 				if (sr.path == nil || sr.path.MatchString(path)) && sr.exists().MatchString(raw) {
-					wholeIDs = append(wholeIDs, sr.ids...)
+					if sr.reach >= 0 && sr.reach <= maxGapLines {
+						near = append(near, sr)
+					} else {
+						wholeIDs = append(wholeIDs, sr.ids...)
+					}
 				}
 			}
 			lines, keep := contextLines, false
@@ -499,11 +507,49 @@ func (w *windower) windows(raw, path string) []window {
 		}
 	}
 	out := append(w.chunk(lt, spans, sc), deep...)
+	if len(near) > 0 {
+		out = append(out, w.matchedLines(lt, near, sc)...)
+	}
 	if len(wholeIDs) > 0 {
 		slices.Sort(wholeIDs)
 		rules := strings.Join(slices.Compact(wholeIDs), "\x00")
 		for _, win := range w.chunk(lt, []span{{0, len(raw), anyDecode, true}}, sc) {
 			win.rules = rules
+			out = append(out, win)
+		}
+	}
+	return out
+}
+
+// matchedLines returns windows for rules that match in lt's content far
+// from their keywords, each match within reach newlines: the lines a match
+// starts on and the reach lines below, running their rules whatever the
+// window's keywords (forcePrefix). Running them on the whole content
+// instead, decoded, cost every version of a megabyte of test output in
+// CredSweeper's history a pass of gitleaks' decoder (twenty times
+// gitleaks' own time on that history).
+func (w *windower) matchedLines(lt *lineTable, rules []*spanningRule, sc *windowScratch) []window {
+	var out []window
+	raw := lt.raw
+	lines := len(lt.nl) + 1
+	for line := 0; line < lines; line++ {
+		var ids []string
+		last := line
+		for _, sr := range rules {
+			s, e := lt.lines(line, line+sr.reach)
+			if sr.exists().MatchString(raw[s:e]) {
+				ids = append(ids, sr.ids...)
+				last = max(last, line+sr.reach)
+			}
+		}
+		if len(ids) == 0 {
+			continue
+		}
+		slices.Sort(ids)
+		only := forcePrefix + strings.Join(slices.Compact(ids), "\x00")
+		s, e := lt.lines(line, last)
+		for _, win := range w.chunk(lt, []span{{s, e, false, true}}, sc) {
+			win.rules = only
 			out = append(out, win)
 		}
 	}
@@ -1041,12 +1087,16 @@ type spanningRule struct {
 	ids    []string          // the rule's id and its companions'
 	path   *glregexp.Regexp  // nil: every path
 	exists func() *existence // whether it matches somewhere, built on first use
+	// reach, when not negative, is the most newlines a match holds (the
+	// rule has no companions): the lines it matches on, rather than the
+	// whole content, are where it has to run.
+	reach int
 }
 
 // newSpanningRule returns r as a spanning rule.
 func newSpanningRule(r config.Rule) *spanningRule {
 	re := r.Regex
-	return &spanningRule{ids: ruleAndCompanions(r), path: r.Path, exists: sync.OnceValue(func() *existence { return newExistence(re) })}
+	return &spanningRule{ids: ruleAndCompanions(r), path: r.Path, exists: sync.OnceValue(func() *existence { return newExistence(re) }), reach: -1}
 }
 
 // farCandidate is a rule that farFromKeywords has to look at, with its
