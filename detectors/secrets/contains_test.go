@@ -143,3 +143,42 @@ func lowerKeywords(r config.Rule) []string {
 	}
 	return kws
 }
+
+// TestNeededMarks: the marks left are needed by every generated match of
+// each rule matching far from its keywords.
+func TestNeededMarks(t *testing.T) {
+	d := testDetector(t)
+	r := rand.New(rand.NewPCG(5, 8))
+	checked := 0
+	for id, rule := range d.cfg.Rules {
+		if rule.Regex == nil || !farFromKeywords(rule, lowerKeywords(rule)) {
+			continue
+		}
+		re, err := syntax.Parse(rule.Regex.String(), syntax.Perl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		marks := neededMarks(re)
+		t.Logf("%s: %q", id, marks)
+		if marks == "" || len(marks) == len(punctuation) {
+			t.Errorf("rule %s: marks %q", id, marks)
+			continue
+		}
+		g, err := reggen.NewGenerator(rule.Regex.String())
+		if err != nil {
+			continue
+		}
+		g.SetSeed(r.Int64())
+		for range 200 {
+			if m := rule.Regex.FindString(g.Generate(r.IntN(30) + 1)); m != "" {
+				checked++
+				if !strings.ContainsAny(m, marks) {
+					t.Fatalf("rule %s: a match holds none of %q", id, marks)
+				}
+			}
+		}
+	}
+	if checked < 200 {
+		t.Errorf("weak test: %d matches checked", checked)
+	}
+}

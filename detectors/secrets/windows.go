@@ -159,6 +159,7 @@ func newWindower(cfg config.Config, decode bool) *windower {
 			sr := newSpanningRule(c.rule)
 			if re, err := syntax.Parse(c.rule.Regex.String(), syntax.Perl); err == nil && len(c.rule.RequiredRules) == 0 {
 				sr.reach = maxNewlines(re)
+				sr.marks = neededMarks(re)
 			}
 			for _, k := range c.keywords {
 				if k != "" && !strings.Contains(k, "begin") { // PEM blocks have windows of their own
@@ -537,6 +538,9 @@ func (w *windower) matchedLines(lt *lineTable, rules []*spanningRule, sc *window
 		last := line
 		for _, sr := range rules {
 			s, e := lt.lines(line, line+sr.reach)
+			if sr.marks != "" && !strings.ContainsAny(raw[s:e], sr.marks) {
+				continue
+			}
 			if sr.exists().MatchString(raw[s:e]) {
 				ids = append(ids, sr.ids...)
 				last = max(last, line+sr.reach)
@@ -1091,6 +1095,9 @@ type spanningRule struct {
 	// rule has no companions): the lines it matches on, rather than the
 	// whole content, are where it has to run.
 	reach int
+	// marks holds punctuation one of which every match holds (empty: not
+	// worked out), to pass over lines without a cheaper test than the rule.
+	marks string
 }
 
 // newSpanningRule returns r as a spanning rule.
@@ -1124,6 +1131,25 @@ func farFromKeywords(r config.Rule, keywords []string) bool {
 	}
 	re, err := syntax.Parse(r.Regex.String(), syntax.Perl)
 	return err == nil && !mustContain(re, keywords) && mustContain(re, punctuation)
+}
+
+// neededMarks returns punctuation marks one of which every match of re
+// holds, as few as a greedy pass leaves (farFromKeywords has made sure
+// that all of them together are needed), or "" when it cannot tell.
+func neededMarks(re *syntax.Regexp) string {
+	marks := slices.Clone(punctuation)
+	if !mustContain(re, marks) {
+		return ""
+	}
+	for i := 0; i < len(marks); {
+		fewer := slices.Delete(slices.Clone(marks), i, i+1)
+		if mustContain(re, fewer) {
+			marks = fewer
+			continue
+		}
+		i++
+	}
+	return strings.Join(marks, "")
 }
 
 // punctuation lists ASCII punctuation marks, one a string.
