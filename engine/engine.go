@@ -307,25 +307,34 @@ func hasAllowComment(content []byte) bool {
 
 // dropAllowed drops the findings whose first line holds an allow comment.
 func dropAllowed(fs []detectors.Finding, content []byte) []detectors.Finding {
+	allowed := allowedLines(content)
 	out := fs[:0:0]
 	for _, fd := range fs {
-		if line := lineAt(content, fd.Location.StartLine); line == nil || !hasAllowComment(line) {
+		if !allowed[fd.Location.StartLine] {
 			out = append(out, fd)
 		}
 	}
 	return out
 }
 
-// lineAt returns line n (1-based) of content, or nil.
-func lineAt(content []byte, n int) []byte {
-	for i := 1; n >= 1 && len(content) > 0; i++ {
-		line, rest, _ := bytes.Cut(content, []byte{'\n'})
-		if i == n {
-			return line
+// allowedLines returns the 1-based numbers of the lines holding an allow
+// comment, in one pass over content whatever the number of findings.
+func allowedLines(content []byte) map[int]bool {
+	allowed := map[int]bool{}
+	for _, c := range allowComments {
+		line, counted := 1, 0 // line holds content[counted]
+		for at := 0; ; {
+			i := bytes.Index(content[at:], c)
+			if i < 0 {
+				break
+			}
+			line += bytes.Count(content[counted:at+i], []byte{'\n'})
+			counted = at + i
+			allowed[line] = true
+			at += i + len(c)
 		}
-		content = rest
 	}
-	return nil
+	return allowed
 }
 
 // mergeLiterals folds a literal-secret finding of another detector (a config

@@ -254,6 +254,7 @@ func TestAllowCommentsSilenceEveryDetector(t *testing.T) {
 		{"a\nb # sprawl:allow\nc // gitleaks:allow\nd", []int{1, 4}},
 		{"a\nb\n", []int{1, 2, 3}},
 		{"x: 1 # sprawl:allow", nil},
+		{"a # sprawl:allow gitleaks:allow\nb\nc # sprawl:allow\nd # gitleaks:allow sprawl:allow", []int{2}},
 	} {
 		frag := scanners.Fragment{Content: []byte(tt.content), Occurrences: []scanners.Occurrence{{Path: "a.env", InHead: true}}}
 		got, _ := Detect(context.Background(), frag, []detectors.Detector{everyLine{}}, detectors.NewHasher(nil, nil))
