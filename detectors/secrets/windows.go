@@ -434,6 +434,7 @@ func (w *windower) windows(raw, path string) []window {
 			hits = append(hits, kwHit{end - len(w.kw.Keywords()[k]), k})
 			return true
 		})
+		var deepDone []string // keywords of this line given a deep window
 		for _, h := range hits {
 			k := w.kw.Keywords()[h.keyword]
 			for j := range w.spanning[k] {
@@ -486,7 +487,10 @@ func (w *windower) windows(raw, path string) []window {
 				s, _ = lt.lines(first, fl.line)
 				keep = true
 			}
-			if n, ok := w.below[k]; ok {
+			if n, ok := w.below[k]; ok && !slices.Contains(deepDone, k) {
+				// Once a line and keyword: the first hit's window holds
+				// the later ones' (a minified line may hold thousands).
+				deepDone = append(deepDone, k)
 				deep = w.appendDeep(deep, lt, fl.line, pos, k, n)
 			}
 			if strings.Contains(k, "begin") {
@@ -586,6 +590,14 @@ func (w *windower) appendDeep(deep []window, lt *lineTable, line, pos int, k str
 	col := 0
 	if e-s > maxDeepBytes {
 		from := max(s, pos-chunkOverlap)
+		if e-from > maxDeepBytes {
+			// From the line's last hit of k, then (called once a line
+			// and keyword).
+			_, le := lt.lines(line, line)
+			if i := lastIndexFold(lt.raw[pos:le], k); i > 0 {
+				from = max(s, pos+i-chunkOverlap)
+			}
+		}
 		if e-from > maxDeepBytes {
 			return deep // too long to follow
 		}
@@ -1205,4 +1217,23 @@ func maxNewlines(re *syntax.Regexp) int {
 		return total
 	}
 	return 0
+}
+
+// lastIndexFold is the index of the last occurrence of k (lower-case
+// ASCII) in s, ignoring ASCII case, or -1.
+func lastIndexFold(s, k string) int {
+next:
+	for i := len(s) - len(k); i >= 0; i-- {
+		for j := 0; j < len(k); j++ {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != k[j] {
+				continue next
+			}
+		}
+		return i
+	}
+	return -1
 }

@@ -423,3 +423,14 @@ func TestPEMEndIndex(t *testing.T) {
 	}
 
 }
+
+func TestLastIndexFold(t *testing.T) {
+	for _, tt := range []struct {
+		s, k string
+		want int
+	}{{"zxlk ZXLK zXlK.", "zxlk", 10}, {"abc", "zxlk", -1}, {"ZXLK", "zxlk", 0}, {"", "zxlk", -1}} {
+		if got := lastIndexFold(tt.s, tt.k); got != tt.want {
+			t.Errorf("lastIndexFold(%q, %q) = %d, want %d", tt.s, tt.k, got, tt.want)
+		}
+	}
+}
