@@ -166,7 +166,10 @@ func ParseIgnore(path string, r io.Reader) (Ignore, error) {
 }
 
 // LoadIgnore reads path; a missing file is an empty Ignore.
-func LoadIgnore(path string) (Ignore, error) {
+func LoadIgnore(path string) (Ignore, error) { return load(path, ParseIgnore) }
+
+// load reads path with parse; a missing file is an empty Ignore.
+func load(path string, parse func(string, io.Reader) (Ignore, error)) (Ignore, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		if os.IsNotExist(err) {
@@ -175,7 +178,7 @@ func LoadIgnore(path string) (Ignore, error) {
 		return Ignore{}, fmt.Errorf("cannot read %s: %w", path, err)
 	}
 	defer f.Close()
-	return ParseIgnore(path, f)
+	return parse(path, f)
 }
 
 // Match returns the rule that silences f, if any.

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 
@@ -58,17 +57,7 @@ func ParseGitleaksIgnore(path string, r io.Reader) (Ignore, error) {
 }
 
 // LoadGitleaksIgnore reads path; a missing file is an empty Ignore.
-func LoadGitleaksIgnore(path string) (Ignore, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		if os.IsNotExist(err) {
-			return Ignore{Path: path}, nil
-		}
-		return Ignore{}, fmt.Errorf("cannot read %s: %w", path, err)
-	}
-	defer f.Close()
-	return ParseGitleaksIgnore(path, f)
-}
+func LoadGitleaksIgnore(path string) (Ignore, error) { return load(path, ParseGitleaksIgnore) }
 
 // matches reports whether f is the finding gitleaks fingerprinted as s: the
 // same rule, and the same file and line at its own place or at any related

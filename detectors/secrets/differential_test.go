@@ -37,13 +37,7 @@ func TestGeneratedMatchesAgreeWithGitleaks(t *testing.T) {
 		t.Skip("differential test skipped in -short mode")
 	}
 	d := testDetector(t)
-	viperMu.Lock()
-	gl, err := detect.NewDetectorDefaultConfig()
-	viperMu.Unlock()
-	if err != nil {
-		t.Fatal(err)
-	}
-	gl.MaxDecodeDepth = 5
+	gl := gitleaksDetector(t)
 	samples := 12
 	if s, err := strconv.Atoi(os.Getenv("SPRAWL_DIFF_SAMPLES")); err == nil && s > 0 {
 		samples = s

@@ -53,7 +53,10 @@ type parityKey struct {
 	fp   string
 }
 
-func checkParity(t *testing.T, d *Detector, dir string) {
+// gitleaksDetector returns gitleaks' detector as `gitleaks dir` and `git`
+// make it: default config, decode depth 5.
+func gitleaksDetector(t *testing.T) *detect.Detector {
+	t.Helper()
 	viperMu.Lock()
 	gl, err := detect.NewDetectorDefaultConfig()
 	viperMu.Unlock()
@@ -61,6 +64,11 @@ func checkParity(t *testing.T, d *Detector, dir string) {
 		t.Fatal(err)
 	}
 	gl.MaxDecodeDepth = 5
+	return gl
+}
+
+func checkParity(t *testing.T, d *Detector, dir string) {
+	gl := gitleaksDetector(t)
 	found, err := gl.DetectSource(context.Background(), &sources.Files{
 		Config:          &gl.Config,
 		FollowSymlinks:  false,
