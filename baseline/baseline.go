@@ -131,15 +131,7 @@ var (
 // Blank lines and lines starting with # are comments.
 func ParseIgnore(path string, r io.Reader) (Ignore, error) {
 	ig := Ignore{Path: path}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	n := 0
-	for sc.Scan() {
-		n++
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
+	err := entries(r, func(n int, line string) error {
 		pattern, reason, _ := strings.Cut(line, "#")
 		pattern, reason = strings.TrimSpace(pattern), strings.TrimSpace(reason)
 		rule := Rule{Reason: reason, Line: n}
@@ -153,7 +145,7 @@ func ParseIgnore(path string, r io.Reader) (Ignore, error) {
 				rule.RuleID, pattern = id, glob
 			}
 			if pattern == "" || !scanners.ValidGlob(pattern) {
-				return ig, fmt.Errorf("%s:%d: %q is neither a finding key, a fingerprint nor a valid path glob", path, n, pattern)
+				return fmt.Errorf("%s:%d: %q is neither a finding key, a fingerprint nor a valid path glob", path, n, pattern)
 			}
 			rule.Glob = pattern
 		}
@@ -161,8 +153,26 @@ func ParseIgnore(path string, r io.Reader) (Ignore, error) {
 			ig.Warnings = append(ig.Warnings, fmt.Sprintf("%s:%d: no reason given (write one after #)", path, n))
 		}
 		ig.Rules = append(ig.Rules, rule)
+		return nil
+	})
+	return ig, err
+}
+
+// entries calls entry with each line of r (1-based number, trimmed) that
+// is neither blank nor a # comment, until entry returns an error.
+func entries(r io.Reader, entry func(n int, line string) error) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if err := entry(n, line); err != nil {
+			return err
+		}
 	}
-	return ig, sc.Err()
+	return sc.Err()
 }
 
 // LoadIgnore reads path; a missing file is an empty Ignore.

@@ -1,7 +1,6 @@
 package baseline
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"strconv"
@@ -27,15 +26,7 @@ type Spot struct {
 // comments are skipped.
 func ParseGitleaksIgnore(path string, r io.Reader) (Ignore, error) {
 	ig := Ignore{Path: path}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	n := 0
-	for sc.Scan() {
-		n++
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
+	err := entries(r, func(n int, line string) error {
 		parts := strings.Split(line, ":")
 		var s Spot
 		switch len(parts) {
@@ -47,13 +38,14 @@ func ParseGitleaksIgnore(path string, r io.Reader) (Ignore, error) {
 		l, err := strconv.Atoi(parts[len(parts)-1])
 		if len(parts) < 3 || len(parts) > 4 || err != nil || l < 1 || s.Path == "" || s.RuleID == "" {
 			ig.Warnings = append(ig.Warnings, fmt.Sprintf("%s:%d: skipped: not a gitleaks fingerprint (file:rule-id:line or commit:file:rule-id:line)", path, n))
-			continue
+			return nil
 		}
 		s.Line = l
 		s.Path = strings.ReplaceAll(s.Path, `\`, "/") // as gitleaks does
 		ig.Rules = append(ig.Rules, Rule{Spot: &s, Reason: "listed in " + path, Line: n})
-	}
-	return ig, sc.Err()
+		return nil
+	})
+	return ig, err
 }
 
 // LoadGitleaksIgnore reads path; a missing file is an empty Ignore.

@@ -62,7 +62,9 @@ type windower struct {
 	// (facebook-access-token: keyword "facebook", match a number, "|" and
 	// a hash), which gitleaks runs wherever the keyword is in the
 	// fragment. In a file (on such a path) that the rule matches
-	// somewhere, a hit is one window of the whole content, for that rule.
+	// somewhere, a hit makes the rule run alone: on the whole content, or,
+	// when its matches span few lines (spanningRule.reach), on the lines it
+	// matches (matchedLines).
 	spanning map[string][]spanningRule
 	// far adds the rules whose matches may be far from their keywords
 	// (farFromKeywords) to spanning and marks their keywords special;
