@@ -81,6 +81,10 @@ type windower struct {
 	// curl command continued over lines up to its -u option) to how many
 	// lines below a hit their windows reach.
 	below map[string]int
+	// pemRules maps PEM keywords ("-----begin") to the ids of the rules
+	// using them, joined by NUL: the rules a header swallowed by the
+	// match before it runs again on (see windows).
+	pemRules map[string]string
 	// checks holds, by index in kw, the line checks (see lineFactor) of
 	// the rules using the keyword, when every such rule has one: a line
 	// with the keyword is a hit only if one of them matches it. nil, or a
@@ -91,7 +95,8 @@ type windower struct {
 
 func newWindower(cfg config.Config, decode bool) *windower {
 	w := &windower{decode: decode, composite: map[string]int{}, anywhere: map[string][]anywhereRule{},
-		spanning: map[string][]spanningRule{}, below: map[string]int{}, memo: newLineMemo(memoSlots), minKeyword: 1 << 30}
+		spanning: map[string][]spanningRule{}, below: map[string]int{}, pemRules: map[string]string{},
+		memo: newLineMemo(memoSlots), minKeyword: 1 << 30}
 	seen := map[string]bool{}
 	var kws []string
 	checkOf := map[string][]func() *dfa.Matcher{} // the line checks of the rules using a keyword
@@ -123,6 +128,9 @@ func newWindower(cfg config.Config, decode bool) *windower {
 		reachBelow := r.Path == nil && reachesBelow(r.Regex.String(), lower)
 		for _, k := range lower {
 			checkOf[k] = append(checkOf[k], check)
+			if strings.Contains(k, "begin") {
+				w.pemRules[k] = joinIDs(w.pemRules[k], r.RuleID)
+			}
 			if reachBelow && !strings.Contains(k, "begin") { // PEM blocks have windows of their own
 				w.below[k] = spanLines
 			}
@@ -406,7 +414,8 @@ func (w *windower) windows(raw, path string) []window {
 	var wholeIDs []string              // rules to run on the whole content
 	var checked map[*spanningRule]bool // spanning rules checked against this content
 	var near []*spanningRule           // those of them that match, matches over a few lines
-	var deep []window                  // windows of their own (appendDeep)
+	var deep []window                  // windows of their own (appendDeep, swallowed PEM headers)
+	pemReach := -1                     // where the last PEM match a header starts ends
 	spans := sc.spans[:0]
 	defer func() { sc.spans = keep(spans) }()
 	for _, fl := range todo {
@@ -501,8 +510,22 @@ func (w *windower) windows(raw, path string) []window {
 				// gitleaks' private-key rule ends at the first "KEY-----"
 				// 64 characters past its header, which may lie beyond the
 				// first END marker (or where there is none).
-				if ke := privateKeyEnd(block); ke > end {
+				ke := privateKeyEnd(block)
+				if ke > end {
 					end = ke
+				}
+				if ke >= 0 {
+					if pos < pemReach {
+						// The match of an earlier header runs past this one
+						// (a placeholder header, a header in code, a
+						// truncated key): gitleaks' private-key match from
+						// there swallows this header and the key below it,
+						// and the next match starts past its END. This
+						// header's own match runs in a window of its own.
+						deep = append(deep, w.pemWindow(lt, pos, ke+len("KEY-----"), k))
+					} else {
+						pemReach = pos + ke + len("KEY-----")
+					}
 				}
 				if end >= 0 {
 					_, e = lt.expand(pos+end, pos+end+8, 1)
@@ -608,6 +631,30 @@ func (w *windower) appendDeep(deep []window, lt *lineTable, line, pos int, k str
 		}
 	}
 	return append(deep, window{start: s, end: e, line: line, col: col})
+}
+
+// pemWindow is the window of a PEM header at pos whose private-key match,
+// n bytes long, an earlier header's match swallows: from the header's line
+// (from the header itself when another header precedes it on the line) to
+// the match's last line, running only the rules of keyword k.
+func (w *windower) pemWindow(lt *lineTable, pos, n int, k string) window {
+	s, e := lt.start(pos), lt.end(pos+n-1)
+	line := sort.SearchInts(lt.nl, pos) // newlines before pos
+	col := 0
+	if lastIndexFold(lt.raw[s:pos], "-----begin") >= 0 {
+		s, col = pos, utf16Len(lt.raw[s:pos])
+	}
+	return window{start: s, end: e, line: line, col: col, rules: w.pemRules[k]}
+}
+
+// joinIDs adds id to a NUL-joined, sorted list of rule ids.
+func joinIDs(list, id string) string {
+	ids := []string{id}
+	if list != "" {
+		ids = append(ids, strings.Split(list, "\x00")...)
+	}
+	slices.Sort(ids)
+	return strings.Join(slices.Compact(ids), "\x00")
 }
 
 // maxDeepBytes bounds a deep window (appendDeep).

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -432,5 +433,47 @@ func TestLastIndexFold(t *testing.T) {
 		if got := lastIndexFold(tt.s, tt.k); got != tt.want {
 			t.Errorf("lastIndexFold(%q, %q) = %d, want %d", tt.s, tt.k, got, tt.want)
 		}
+	}
+}
+
+// TestSwallowedPEMHeaders checks that a key is reported when the
+// private-key match of a header before it (a placeholder, a header in
+// code) runs past its header: gitleaks' match from the first header ends
+// inside the key's header, and the next one would start past the key.
+func TestSwallowedPEMHeaders(t *testing.T) {
+	d := testDetector(t)
+	h := detectors.NewHasher([]byte("k"), []byte("l"))
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, tc := range []struct {
+		name   string
+		layout func(key string) (text, secret string)
+	}{
+		{"placeholder lines above", func(key string) (string, string) {
+			return "Paste it as:\n-----BEGIN PRIVATE KEY-----\n...\n\nThe key:\n" + key, strings.TrimRight(key, "\n")
+		}},
+		{"header in code above", func(key string) (string, string) {
+			return "if (s.startsWith(\"-----BEGIN PRIVATE KEY-----\")) {\n  return parse(s);\n}\n" + key, strings.TrimRight(key, "\n")
+		}},
+		{"one JSON line", func(key string) (string, string) {
+			esc := strings.ReplaceAll(strings.TrimRight(key, "\n"), "\n", `\n`)
+			return `{"example": "-----BEGIN PRIVATE KEY-----\n...\n", "key": "` + esc + `\n"}` + "\n", esc
+		}},
+		{"two placeholders", func(key string) (string, string) {
+			return "-----BEGIN PRIVATE KEY-----\n-----BEGIN PRIVATE KEY-----\n\n" + key, strings.TrimRight(key, "\n")
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			text, secret := tc.layout(pkcs8PEM(r))
+			want := h.Fingerprint(secret)
+			var got []string
+			for _, f := range d.Detect(context.Background(), detectors.Input{Path: "docs/keys.md", Content: []byte(text), Hasher: h}) {
+				if f.RuleID == RulePrefix+"private-key" {
+					got = append(got, f.Secret.Fingerprint)
+				}
+			}
+			if !slices.Contains(got, want) {
+				t.Errorf("the key below a swallowed header was missed (%d private-key findings)", len(got))
+			}
+		})
 	}
 }
