@@ -282,7 +282,11 @@ func scan(ctx context.Context, f *scanFlags, in io.Reader, stderr io.Writer) (*o
 				return fail("%v", err)
 			}
 			sources = append(sources, unopened(remote.URL, err))
-		case f.history:
+		case f.history || !f.staged && isBareRepository(p):
+			// A bare repository has no working tree either.
+			if !f.history && !f.quiet {
+				fmt.Fprintf(stderr, "sprawl: %s has no working tree: scanning its history (branches and tags)\n", p)
+			}
 			src, err := newHistorySource(p, f, exclude, "")
 			if err != nil {
 				if len(f.paths) == 1 {
@@ -529,6 +533,20 @@ func buildDetectors(s settings) ([]detectors.Detector, *rules.Resolver, error) {
 }
 
 // firstDir returns the first path that is a directory (or a file's folder).
+// isBareRepository reports whether dir is a git repository without a
+// working tree: a bare clone or mirror, or a .git folder given itself. Its
+// files are git's, not the project's: scanning them as a tree would read
+// hooks and packs, and miss every secret in them.
+func isBareRepository(dir string) bool {
+	for _, p := range []string{"HEAD", "objects", "refs"} {
+		st, err := os.Stat(filepath.Join(dir, p))
+		if err != nil || st.IsDir() != (p != "HEAD") {
+			return false
+		}
+	}
+	return true
+}
+
 func firstDir(paths []string) string {
 	for _, p := range paths {
 		if p == "-" {

@@ -1,0 +1,54 @@
+package main
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sprawl-dev/sprawl/fixtures/fake"
+	"github.com/sprawl-dev/sprawl/fixtures/gitgen"
+)
+
+// TestRepositoryWithoutWorkingTree: a bare clone (or a .git folder given
+// itself) has no project files to scan as a tree — its history is scanned,
+// as for a URL, with a note.
+func TestRepositoryWithoutWorkingTree(t *testing.T) {
+	pat := fake.New(21).GitHubPAT()
+	dir := t.TempDir()
+	gitgen.Build(t, dir, gitgen.Script{Steps: []gitgen.Step{
+		gitgen.Commit{Label: "a", Files: map[string]string{"deploy.env": "TOKEN=" + pat + "\n"}},
+		gitgen.Commit{Label: "b", Delete: []string{"deploy.env"}},
+	}})
+	bare := filepath.Join(t.TempDir(), "mirror.git")
+	gitgen.Git(t, dir, "", nil, "clone", "-q", "--bare", dir, bare)
+	for _, path := range []string{bare, filepath.Join(dir, ".git")} {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, "scan", "--format", "json", path)
+			if code != ExitFindings {
+				t.Fatalf("exit %d, want %d (findings); stderr: %s", code, ExitFindings, stderr)
+			}
+			if !strings.Contains(stderr, "no working tree: scanning its history") {
+				t.Errorf("no note that history is scanned; stderr: %s", stderr)
+			}
+			assertNoSecrets(t, "output", []byte(stdout+stderr), []string{pat})
+			var rep struct {
+				Findings []struct {
+					RuleID   string `json:"ruleId"`
+					Location struct {
+						Path string `json:"path"`
+					} `json:"location"`
+				} `json:"findings"`
+			}
+			if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range rep.Findings {
+				if f.RuleID == "secret/github-pat" && f.Location.Path == "deploy.env" {
+					return
+				}
+			}
+			t.Errorf("the token committed to deploy.env was not found in %d findings", len(rep.Findings))
+		})
+	}
+}
