@@ -104,6 +104,29 @@ var gens = map[string]generator{
 		sig := g.String(alnum, 20) + "%2B" + g.String(alnum, 20) + "%2F" + g.String(alnum, 2) + "%3D"
 		return "sv=2022-11-02&ss=b&srt=sco&sp=rl&se=2031-01-01T00:00:00Z&st=2025-01-01T00:00:00Z&spr=https&sig=" + sig
 	}),
+	// Password hashes in crypt(3) formats.
+	"bcrypt": one(func(g *fake.Gen, _ *rand.Rand) string { return "$2y$12$" + g.String(cryptChars, 53) }),
+	"sha512-crypt": one(func(g *fake.Gen, _ *rand.Rand) string {
+		return "$6$" + g.String(cryptChars, 16) + "$" + g.String(cryptChars, 86)
+	}),
+	"apr1": one(func(g *fake.Gen, _ *rand.Rand) string {
+		return "$apr1$" + g.String(cryptChars, 8) + "$" + g.String(cryptChars, 22)
+	}),
+	// Application secret keys: Django's startproject alphabet, Laravel's
+	// "base64:" and 32 bytes, a WordPress salt (64 printable characters, no
+	// quotes or backslashes), a Rails master key.
+	"django-key": one(func(g *fake.Gen, _ *rand.Rand) string { return g.String(lower+"!@#$%^&*(-_=+)", 50) }),
+	"laravel-key": one(func(g *fake.Gen, r *rand.Rand) string {
+		b := make([]byte, 32)
+		randReader{r}.Read(b)
+		return "base64:" + base64.StdEncoding.EncodeToString(b)
+	}),
+	"wp-salt": one(func(g *fake.Gen, _ *rand.Rand) string { return g.String(alnum+"!@#$%^&*()-_[]{}<>~+=,.;:/?|", 64) }),
+	"hex32":   one(func(g *fake.Gen, _ *rand.Rand) string { return g.String("0123456789abcdef", 32) }),
+	// The private lines of a PuTTY key file: three lines of base64.
+	"ppk-private": one(func(g *fake.Gen, _ *rand.Rand) string {
+		return g.String(alnum+"+/", 64) + "\n" + g.String(alnum+"+/", 64) + "\n" + g.String(alnum+"+/", 43) + "="
+	}),
 	// A multi-line PEM block; the secret is the block without its final newline.
 	"private-key-pem": func(g *fake.Gen, _ *rand.Rand) (string, []string) {
 		k := strings.TrimRight(g.PrivateKeyPEM(), "\n")
@@ -125,8 +148,9 @@ var gens = map[string]generator{
 }
 
 const (
-	alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-	lower = "abcdefghijklmnopqrstuvwxyz0123456789"
+	cryptChars = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	alnum      = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	lower      = "abcdefghijklmnopqrstuvwxyz0123456789"
 )
 
 func one(f func(g *fake.Gen, r *rand.Rand) string) generator {

@@ -246,7 +246,32 @@ func (d *Detector) Detect(ctx context.Context, in detectors.Input) []detectors.F
 			out = append(out, f)
 		}
 	}
-	return dropShadowedGeneric(out, d.generic)
+	return dropShadowedGeneric(dropDecodedTwins(out), d.generic)
+}
+
+// dropDecodedTwins drops a finding made in decoded text when the same rule
+// found the same secret on the same line in the text as written: decoding
+// a "%40" in a URL's user name does not make its password a second find.
+func dropDecodedTwins(fs []detectors.Finding) []detectors.Finding {
+	type twin struct {
+		rule, fingerprint string
+		line              int
+	}
+	var plain map[twin]bool
+	for i := range fs {
+		if !decoded(&fs[i]) && fs[i].Secret != nil {
+			if plain == nil {
+				plain = map[twin]bool{}
+			}
+			plain[twin{fs[i].RuleID, fs[i].Secret.Fingerprint, fs[i].Location.StartLine}] = true
+		}
+	}
+	if plain == nil {
+		return fs
+	}
+	return slices.DeleteFunc(fs, func(f detectors.Finding) bool {
+		return decoded(&f) && f.Secret != nil && plain[twin{f.RuleID, f.Secret.Fingerprint, f.Location.StartLine}]
+	})
 }
 
 // dropShadowedGeneric applies gitleaks' generic-rule filter across the
