@@ -464,3 +464,27 @@ func oneOf(fp string, values []string) bool {
 	}
 	return false
 }
+
+// prefixedTokens are vendor tokens of a fixed prefix, alphabet and length
+// (rules/secrets.toml, "Prefixed tokens"), generated as "{{gen:<name>}}".
+var prefixedTokens = map[string]struct {
+	prefix, chars string
+	n             int
+}{
+	"groq-key":       {"gsk_", alnum, 52},
+	"xai-key":        {"xai-", alnum, 80},
+	"together-key":   {"tgp_v1_", alnum + "_-", 43},
+	"llamacloud-key": {"llx-", alnum, 48},
+	"tavily-key":     {"tvly-dev-", alnum, 32},
+	"dockerhub-pat":  {"dckr_pat_", alnum + "_-", 27},
+	"figma-pat":      {"figd_", alnum + "_-", 40},
+	"vercel-token":   {"vcp_", alnum, 56},
+	"supabase-pat":   {"sbp_", "0123456789abcdef", 40},
+	"posthog-key":    {"phx_", alnum, 43},
+}
+
+func init() {
+	for name, p := range prefixedTokens {
+		gens[name] = one(func(g *fake.Gen, _ *rand.Rand) string { return p.prefix + g.String(p.chars, p.n) })
+	}
+}
