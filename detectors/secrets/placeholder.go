@@ -37,9 +37,15 @@ var placeholderWords = map[string]bool{
 // placeholderMarkers inside a value mark it as a stand-in.
 var placeholderMarkers = []string{
 	"your_", "your-", "yourapi", "insert_", "insert-", "replace_", "replace-", "replace_me", "change_me",
-	"changeme", "placeholder", "dummy", "${", "{{", "}}", "example_", "_example",
+	"changeme", "placeholder", "dummy", "example_", "_example",
 	"-example", "example-", "examplekey", "fakefake", "notarealtoken", "not_a_real",
 }
+
+// embeddedTemplate is a template or environment reference inside a value
+// ("jdbc:${DB_PASS}", "pre-{{ .x }}-post"). A lone "${" or "}}" is no
+// sign of one: random keys and salts hold them (a WordPress salt is drawn
+// from an alphabet with "$", "{" and "}").
+var embeddedTemplate = regexp.MustCompile(`\$\{[A-Za-z_][\w.:-]*(?::?[-=?+][^{}]*)?\}|\{\{[^{}]*\}\}`)
 
 // angleHint is a hint in angle brackets inside a value ("Bearer <token>"),
 // three characters or more.
@@ -72,7 +78,7 @@ func isPlaceholder(secret string) bool {
 			return true
 		}
 	}
-	if angleHint.MatchString(s) || masked(lower) {
+	if embeddedTemplate.MatchString(s) || angleHint.MatchString(s) || masked(lower) {
 		return true
 	}
 	// AWS documents AKIAIOSFODNN7EXAMPLE and wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY.

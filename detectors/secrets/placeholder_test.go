@@ -9,6 +9,11 @@ func TestIsPlaceholder(t *testing.T) {
 	}{
 		{"${DB_PASSWORD}", true},
 		{"{{ .Values.token }}", true},
+		{"jdbc-pass-${DB_PASSWORD}", true},
+		{"${DB_PASSWORD:-local}", true},
+		{"prefix-{{ secret }}-suffix", true},
+		// A random salt may hold "${", "{{" or "}}" without being a template.
+		{"k9$Qz}}w!e{{R7v#x${2", false},
 		{"<your-api-key>", true},
 		{"Bearer <token>", true},
 		{"changeme", true},
