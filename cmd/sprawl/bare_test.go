@@ -52,3 +52,43 @@ func TestRepositoryWithoutWorkingTree(t *testing.T) {
 		})
 	}
 }
+
+// TestTreelessRepositoryReadsIgnoreFilesFromHead: a bare repository has no
+// working tree to hold .sprawlignore or .gitleaksignore; the ones committed
+// at HEAD apply, as they would to a scan of a checkout.
+func TestTreelessRepositoryReadsIgnoreFilesFromHead(t *testing.T) {
+	pat := fake.New(22).GitHubPAT()
+	for _, tc := range []struct {
+		name, file, content string
+	}{
+		{"sprawlignore path glob", ".sprawlignore", "deploy.env  # a revoked test token\n"},
+		{"gitleaksignore file:rule:line", ".gitleaksignore", "deploy.env:github-pat:1\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			gitgen.Build(t, dir, gitgen.Script{Steps: []gitgen.Step{
+				gitgen.Commit{Label: "a", Files: map[string]string{"deploy.env": "TOKEN=" + pat + "\n"}},
+				gitgen.Commit{Label: "b", Files: map[string]string{tc.file: tc.content}},
+			}})
+			bare := filepath.Join(t.TempDir(), "mirror.git")
+			gitgen.Git(t, dir, "", nil, "clone", "-q", "--bare", dir, bare)
+			code, stdout, stderr := runCLI(t, "scan", "--format", "json", bare)
+			if code != ExitClean {
+				t.Fatalf("exit %d, want %d: the token should be ignored by HEAD's %s; stderr: %s", code, ExitClean, tc.file, stderr)
+			}
+			assertNoSecrets(t, "output", []byte(stdout+stderr), []string{pat})
+		})
+	}
+	// Without the ignore file the same history has findings: the test
+	// above can fail.
+	dir := t.TempDir()
+	gitgen.Build(t, dir, gitgen.Script{Steps: []gitgen.Step{
+		gitgen.Commit{Label: "a", Files: map[string]string{"deploy.env": "TOKEN=" + pat + "\n"}},
+		gitgen.Commit{Label: "b", Files: map[string]string{"README.md": "docs\n"}},
+	}})
+	bare := filepath.Join(t.TempDir(), "mirror.git")
+	gitgen.Git(t, dir, "", nil, "clone", "-q", "--bare", dir, bare)
+	if code, _, stderr := runCLI(t, "scan", "--format", "json", bare); code != ExitFindings {
+		t.Fatalf("exit %d without ignore files, want %d; stderr: %s", code, ExitFindings, stderr)
+	}
+}

@@ -69,3 +69,23 @@ func TestScanURL(t *testing.T) {
 		t.Errorf("--staged with a URL: exit %d, want %d", code, ExitError)
 	}
 }
+
+// TestScanURLReadsIgnoreFilesFromHead: a clone has no working tree; the
+// .gitleaksignore committed at HEAD applies to the scan of its URL.
+func TestScanURLReadsIgnoreFilesFromHead(t *testing.T) {
+	pat := fake.New(uint64(time.Now().UnixNano())).GitHubPAT()
+	served := t.TempDir()
+	sweepRepo(t, filepath.Join(served, "remote"), "main", map[string]string{"deploy.env": "TOKEN=" + pat + "\n"})
+	sweepRepo(t, filepath.Join(served, "remote"), "main", map[string]string{".gitleaksignore": "deploy.env:github-pat:1\n"})
+	srv := serveGit(t, served)
+	t.Setenv("TMPDIR", t.TempDir())
+	t.Setenv("SPRAWL_CACHE_DIR", "off")
+	url := strings.Replace(srv.URL, "http://", "http://"+sweepTestToken+"@", 1) + "/remote/.git"
+	code, stdout, stderr := runCLI(t, "scan", url, "--format", "json")
+	if code != ExitClean {
+		t.Fatalf("exit %d, want %d (the token is in HEAD's .gitleaksignore)\nstderr: %s", code, ExitClean, stderr)
+	}
+	if strings.Contains(stdout+stderr, pat) {
+		t.Error("the secret is in the output")
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -31,6 +32,7 @@ import (
 	"github.com/sprawl-dev/sprawl/rules"
 	"github.com/sprawl-dev/sprawl/scanners"
 	"github.com/sprawl-dev/sprawl/scanners/filetree"
+	"github.com/sprawl-dev/sprawl/scanners/repoinfo"
 	"github.com/sprawl-dev/sprawl/scanners/staged"
 	"github.com/sprawl-dev/sprawl/scanners/stdin"
 )
@@ -254,6 +256,10 @@ func scan(ctx context.Context, f *scanFlags, in io.Reader, stderr io.Writer) (*o
 	}()
 
 	var sources, previous []scanners.Source
+	// treeless is the git folder of the one repository scanned when it has
+	// no working tree (a URL's clone, a bare repository): its ignore files
+	// are read from HEAD's tree instead.
+	var treeless string
 	for _, p := range f.paths {
 		remote, isRemote := remoteTarget(p)
 		switch {
@@ -274,6 +280,9 @@ func scan(ctx context.Context, f *scanFlags, in io.Reader, stderr io.Writer) (*o
 				if src, err = newHistorySource(dir, f, exclude, remote.Name); err == nil {
 					src.Repo().Root = "" // the clone is temporary; the report names the URL
 					src.Prepare(ctx)
+					if len(f.paths) == 1 {
+						treeless = dir
+					}
 					sources = append(sources, src)
 					continue
 				}
@@ -298,6 +307,9 @@ func scan(ctx context.Context, f *scanFlags, in io.Reader, stderr io.Writer) (*o
 			// Reading commits and diffing trees needs no detectors.
 			src.Prepare(ctx)
 			sources = append(sources, src)
+			if len(f.paths) == 1 && isBareRepository(p) {
+				treeless = p
+			}
 		case f.staged:
 			// git points hooks at a temporary index for `git commit -a`
 			// and `git commit PATH`: that index is what gets committed.
@@ -325,6 +337,18 @@ func scan(ctx context.Context, f *scanFlags, in io.Reader, stderr io.Writer) (*o
 				continue
 			}
 			sources = append(sources, src)
+		}
+	}
+
+	if treeless != "" {
+		var warnings []string
+		if ignore, glIgnore, warnings, err = headIgnores(treeless, f.ignoreFile == "", ignore, glIgnore); err != nil {
+			return fail("%v", err)
+		}
+		if !f.quiet {
+			for _, w := range warnings {
+				fmt.Fprintf(stderr, "sprawl: warning: %s\n", w)
+			}
 		}
 	}
 
@@ -533,6 +557,36 @@ func buildDetectors(s settings) ([]detectors.Detector, *rules.Resolver, error) {
 }
 
 // firstDir returns the first path that is a directory (or a file's folder).
+// headIgnores reads .sprawlignore (when sprawlIgnore: no --ignore-file was
+// given) and .gitleaksignore from HEAD's tree of the repository at gitDir,
+// which has no working tree to hold them; each replaces the one given when
+// found. warnings are those of the files read.
+func headIgnores(gitDir string, sprawlIgnore bool, ignore, glIgnore baseline.Ignore) (_, _ baseline.Ignore, warnings []string, err error) {
+	read := func(name string, parse func(string, io.Reader) (baseline.Ignore, error), into *baseline.Ignore) error {
+		data, found, err := repoinfo.HeadFile(gitDir, name)
+		if err != nil {
+			return fmt.Errorf("cannot read %s from HEAD of %s: %w", name, gitDir, err)
+		}
+		if !found {
+			return nil
+		}
+		ig, err := parse("HEAD:"+name, bytes.NewReader(data))
+		if err != nil {
+			return err
+		}
+		*into = ig
+		warnings = append(warnings, ig.Warnings...)
+		return nil
+	}
+	if sprawlIgnore {
+		if err := read(".sprawlignore", baseline.ParseIgnore, &ignore); err != nil {
+			return ignore, glIgnore, warnings, err
+		}
+	}
+	err = read(".gitleaksignore", baseline.ParseGitleaksIgnore, &glIgnore)
+	return ignore, glIgnore, warnings, err
+}
+
 // isBareRepository reports whether dir is a git repository without a
 // working tree: a bare clone or mirror, or a .git folder given itself. Its
 // files are git's, not the project's: scanning them as a tree would read
