@@ -197,7 +197,23 @@ func scan(ctx context.Context, f *scanFlags, in io.Reader, stderr io.Writer) (*o
 		restoreGC = sync.OnceFunc(func() { debug.SetGCPercent(prev) })
 	}
 	defer restoreGC()
-	settings, err := loadSettings(f.config, f.paths)
+	// One URL is cloned before settings are read: its clone's HEAD holds
+	// the repository's .sprawl.toml and .gitleaks.toml.
+	settingsPaths, cloned := f.paths, map[string]string{}
+	if len(f.paths) == 1 && !f.staged {
+		if remote, ok := remoteTarget(f.paths[0]); ok {
+			if !f.history && !f.quiet {
+				fmt.Fprintf(stderr, "sprawl: %s is a URL: scanning its history (branches and tags)\n", remote.URL)
+			}
+			dir, cleanup, err := cloneForScan(ctx, remote, f.quiet, stderr)
+			if err != nil {
+				return fail("%v", err)
+			}
+			defer cleanup()
+			cloned[f.paths[0]], settingsPaths = dir, []string{dir}
+		}
+	}
+	settings, err := loadSettings(f.config, settingsPaths)
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -270,12 +286,18 @@ func scan(ctx context.Context, f *scanFlags, in io.Reader, stderr io.Writer) (*o
 		case isRemote:
 			// A clone has no working tree: its history is what there is
 			// to scan.
-			if !f.history && !f.quiet {
-				fmt.Fprintf(stderr, "sprawl: %s is a URL: scanning its history (branches and tags)\n", remote.URL)
+			dir, ok := cloned[p]
+			var err error
+			if !ok {
+				if !f.history && !f.quiet {
+					fmt.Fprintf(stderr, "sprawl: %s is a URL: scanning its history (branches and tags)\n", remote.URL)
+				}
+				var cleanup func()
+				if dir, cleanup, err = cloneForScan(ctx, remote, f.quiet, stderr); err == nil {
+					defer cleanup()
+				}
 			}
-			dir, cleanup, err := cloneForScan(ctx, remote, f.quiet, stderr)
 			if err == nil {
-				defer cleanup()
 				var src historySource
 				if src, err = newHistorySource(dir, f, exclude, remote.Name); err == nil {
 					src.Repo().Root = "" // the clone is temporary; the report names the URL

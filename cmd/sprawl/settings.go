@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/sprawl-dev/sprawl/scanners/repoinfo"
 )
 
 // settings come from a project's .sprawl.toml: a [sprawl] table of options
@@ -38,40 +40,81 @@ type settingsFile struct {
 }
 
 // loadSettings reads explicit (when given) or the .sprawl.toml of the first
-// folder in paths. A missing default file is not an error.
+// folder in paths, and that folder's .gitleaks.toml. A missing default file
+// is not an error. A repository without a working tree (a bare clone, or a
+// .git folder) has its files read from HEAD's tree.
 func loadSettings(explicit string, paths []string) (settings, error) {
-	path, dir := explicit, ""
-	if path == "" {
-		for _, p := range paths {
-			if p == "-" {
-				continue
-			}
-			if st, err := os.Stat(p); err == nil && st.IsDir() {
-				dir = p
-				path = filepath.Join(p, ".sprawl.toml")
-			}
-			break
+	for _, p := range paths {
+		if p == "-" {
+			continue
 		}
+		if st, err := os.Stat(p); err == nil && st.IsDir() {
+			if isBareRepository(p) {
+				return readSettings(explicit, headFiles(p))
+			}
+			return readSettings(explicit, folderFiles(p))
+		}
+		break
 	}
-	if path == "" {
-		return settings{}, nil
+	return readSettings(explicit, nil)
+}
+
+// settingsFiles reads a settings file by name: its label for messages, its
+// content, and whether it exists.
+type settingsFiles func(name string) (label string, data []byte, found bool, err error)
+
+// folderFiles reads settings files from the folder dir.
+func folderFiles(dir string) settingsFiles {
+	return func(name string) (string, []byte, bool, error) {
+		p := filepath.Join(dir, name)
+		raw, err := os.ReadFile(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			return p, nil, false, nil
+		}
+		return p, raw, err == nil, err
 	}
+}
+
+// headFiles reads settings files from HEAD's tree of the git folder dir.
+func headFiles(dir string) settingsFiles {
+	return func(name string) (string, []byte, bool, error) {
+		raw, found, err := repoinfo.HeadFile(dir, name)
+		return dir + ":HEAD:" + name, raw, found, err
+	}
+}
+
+// readSettings reads explicit (when given) or .sprawl.toml from files, and
+// .gitleaks.toml from files; files may be nil (no folder).
+func readSettings(explicit string, files settingsFiles) (settings, error) {
 	var gl settings
-	if dir != "" {
-		p := filepath.Join(dir, ".gitleaks.toml")
-		switch raw, err := os.ReadFile(p); {
-		case err == nil:
-			gl.gitleaksPath, gl.gitleaksTOML = p, string(raw)
-		case !errors.Is(err, fs.ErrNotExist):
-			return settings{}, fmt.Errorf("cannot read config %s: %w", p, err)
+	if files != nil && explicit == "" { // --config replaces both
+		switch label, raw, found, err := files(".gitleaks.toml"); {
+		case err != nil:
+			return settings{}, fmt.Errorf("cannot read config %s: %w", label, err)
+		case found:
+			gl.gitleaksPath, gl.gitleaksTOML = label, string(raw)
 		}
 	}
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		if explicit == "" && errors.Is(err, fs.ErrNotExist) {
+	var (
+		path string
+		raw  []byte
+		err  error
+	)
+	switch {
+	case explicit != "":
+		path = explicit
+		if raw, err = os.ReadFile(explicit); err != nil {
+			return settings{}, fmt.Errorf("cannot read config %s: %w", path, err)
+		}
+	case files != nil:
+		var found bool
+		if path, raw, found, err = files(".sprawl.toml"); err != nil {
+			return settings{}, fmt.Errorf("cannot read config %s: %w", path, err)
+		} else if !found {
 			return gl, nil
 		}
-		return settings{}, fmt.Errorf("cannot read config %s: %w", path, err)
+	default:
+		return settings{}, nil
 	}
 	var f settingsFile
 	if _, err := toml.Decode(string(raw), &f); err != nil {
