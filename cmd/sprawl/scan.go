@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -32,9 +31,9 @@ import (
 	"github.com/sprawl-dev/sprawl/rules"
 	"github.com/sprawl-dev/sprawl/scanners"
 	"github.com/sprawl-dev/sprawl/scanners/filetree"
-	"github.com/sprawl-dev/sprawl/scanners/repoinfo"
 	"github.com/sprawl-dev/sprawl/scanners/staged"
 	"github.com/sprawl-dev/sprawl/scanners/stdin"
+	"github.com/sprawl-dev/sprawl/scanners/sweep"
 )
 
 // stringList is a repeatable flag.
@@ -363,12 +362,19 @@ func scan(ctx context.Context, f *scanFlags, in io.Reader, stderr io.Writer) (*o
 	}
 
 	if treeless != "" {
-		var warnings []string
-		if ignore, glIgnore, warnings, err = headIgnores(treeless, f.ignoreFile == "", ignore, glIgnore); err != nil {
-			return fail("%v", err)
+		// Its ignore files are committed at HEAD (--ignore-file wins).
+		headIgnore, headGl, err := sweep.HeadIgnores(treeless)
+		if err != nil {
+			return fail("%s: %v", treeless, err)
+		}
+		if f.ignoreFile == "" && len(headIgnore.Rules) > 0 {
+			ignore = headIgnore
+		}
+		if len(headGl.Rules) > 0 {
+			glIgnore = headGl
 		}
 		if !f.quiet {
-			for _, w := range warnings {
+			for _, w := range append(headIgnore.Warnings, headGl.Warnings...) {
 				fmt.Fprintf(stderr, "sprawl: warning: %s\n", w)
 			}
 		}
@@ -579,36 +585,6 @@ func buildDetectors(s settings) ([]detectors.Detector, *rules.Resolver, error) {
 }
 
 // firstDir returns the first path that is a directory (or a file's folder).
-// headIgnores reads .sprawlignore (when sprawlIgnore: no --ignore-file was
-// given) and .gitleaksignore from HEAD's tree of the repository at gitDir,
-// which has no working tree to hold them; each replaces the one given when
-// found. warnings are those of the files read.
-func headIgnores(gitDir string, sprawlIgnore bool, ignore, glIgnore baseline.Ignore) (_, _ baseline.Ignore, warnings []string, err error) {
-	read := func(name string, parse func(string, io.Reader) (baseline.Ignore, error), into *baseline.Ignore) error {
-		data, found, err := repoinfo.HeadFile(gitDir, name)
-		if err != nil {
-			return fmt.Errorf("cannot read %s from HEAD of %s: %w", name, gitDir, err)
-		}
-		if !found {
-			return nil
-		}
-		ig, err := parse("HEAD:"+name, bytes.NewReader(data))
-		if err != nil {
-			return err
-		}
-		*into = ig
-		warnings = append(warnings, ig.Warnings...)
-		return nil
-	}
-	if sprawlIgnore {
-		if err := read(".sprawlignore", baseline.ParseIgnore, &ignore); err != nil {
-			return ignore, glIgnore, warnings, err
-		}
-	}
-	err = read(".gitleaksignore", baseline.ParseGitleaksIgnore, &glIgnore)
-	return ignore, glIgnore, warnings, err
-}
-
 // isBareRepository reports whether dir is a git repository without a
 // working tree: a bare clone or mirror, or a .git folder given itself. Its
 // files are git's, not the project's: scanning them as a tree would read

@@ -78,6 +78,7 @@ type sweepFlags struct {
 	retries         int
 	resume          bool
 	full            bool
+	repoIgnores     bool
 	shard           string
 	run             string
 	sarifDir        string
@@ -132,6 +133,7 @@ func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.DurationVar(&f.timeout, "timeout", sweep.DefaultTimeout, "give up on one repository after `DURATION` (fetch and scan)")
 	fs.IntVar(&f.retries, "retries", sweep.DefaultRetries, "retries of a transient fetch error, with backoff (-1: none)")
 	fs.BoolVar(&f.resume, "resume", false, "continue the newest unfinished sweep without a --run name (of the same --shard), skipping repositories it finished")
+	fs.BoolVar(&f.repoIgnores, "repo-ignores", true, "apply the .sprawlignore and .gitleaksignore committed in each repository (false: an audit past them)")
 	fs.BoolVar(&f.full, "full", false, "scan every commit again, not only those new since the last sweep (SARIF then covers everything)")
 	fs.StringVar(&f.shard, "shard", "", "sweep only shard `i/n` of the repositories (stable hash of the URL)")
 	fs.StringVar(&f.run, "run", "", "name of this run, the same for all its shards (e.g. a CI run id); running a shard of a `NAME`d run again continues it")
@@ -266,7 +268,7 @@ func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		Store: store, Cache: &sweep.Cache{Dir: f.cache}, Source: sweepSource(&f, exclude),
 		Detectors: dets, FingerprintKey: key, Correlate: correlator.Options{MaxAge: maxAge},
 		Workers: f.workers, Timeout: f.timeout, Retries: f.retries, Clock: sweepClock,
-		Shard: shard, Resume: f.resume, Full: f.full, Run: f.run,
+		Shard: shard, Resume: f.resume, Full: f.full, Run: f.run, RepoIgnores: f.repoIgnores,
 		OnRepo: func(o sweep.RepoOutcome) {
 			done++
 			elapsed := time.Since(started)

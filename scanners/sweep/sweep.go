@@ -15,6 +15,7 @@
 package sweep
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -30,11 +31,13 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 
+	"github.com/sprawl-dev/sprawl/baseline"
 	"github.com/sprawl-dev/sprawl/correlator"
 	"github.com/sprawl-dev/sprawl/datastore"
 	"github.com/sprawl-dev/sprawl/detectors"
 	"github.com/sprawl-dev/sprawl/engine"
 	"github.com/sprawl-dev/sprawl/scanners"
+	"github.com/sprawl-dev/sprawl/scanners/repoinfo"
 )
 
 // SourceFunc opens the history of the repository at dir (a bare clone),
@@ -87,6 +90,9 @@ type Options struct {
 	// repositories it recorded as done or up to date are skipped, failed
 	// ones are tried again (Resume is then implied).
 	Run string
+	// RepoIgnores applies the .sprawlignore and .gitleaksignore committed
+	// at each repository's HEAD (an audit may want to see past them).
+	RepoIgnores bool
 	// OnRepo is called after each repository, one call at a time; a
 	// failed repository has a nil Report.
 	OnRepo func(RepoOutcome)
@@ -346,7 +352,23 @@ func scanRepo(ctx context.Context, t Target, opts Options, out *RepoOutcome) (*d
 		}
 		out.Commits += rr.Stats.Commits
 	}
+	// The repository's own ignore files, committed at HEAD, apply as they
+	// would to a scan of its checkout: .gitleaksignore before correlation
+	// (nothing is derived from an accepted secret), .sprawlignore after.
+	var ignore baseline.Ignore
+	if opts.RepoIgnores {
+		var glIgnore baseline.Ignore
+		if ignore, glIgnore, err = HeadIgnores(dir); err != nil {
+			return nil, err
+		}
+		if len(glIgnore.Rules) > 0 {
+			res.Findings, _, _ = baseline.Filter(res.Findings, nil, glIgnore)
+		}
+	}
 	rep := correlator.Correlate(res, opts.Correlate)
+	if len(ignore.Rules) > 0 {
+		rep.Findings, _, _ = baseline.Filter(rep.Findings, nil, ignore)
+	}
 	out.Report = rep
 	rec := &datastore.RepoResult{Outcome: datastore.RepoDone, Head: head, Tips: tips, Commits: out.Commits, Full: since == ""}
 	seenPaths := map[string]bool{}
@@ -447,4 +469,30 @@ func Transient(err error) bool {
 		}
 	}
 	return false
+}
+
+// HeadIgnores reads the .sprawlignore and .gitleaksignore at HEAD of the
+// repository without a working tree at dir (a bare clone); each is empty
+// when absent.
+func HeadIgnores(dir string) (ignore, glIgnore baseline.Ignore, err error) {
+	for _, f := range []struct {
+		name  string
+		parse func(string, io.Reader) (baseline.Ignore, error)
+		into  *baseline.Ignore
+	}{
+		{".sprawlignore", baseline.ParseIgnore, &ignore},
+		{".gitleaksignore", baseline.ParseGitleaksIgnore, &glIgnore},
+	} {
+		data, found, err := repoinfo.HeadFile(dir, f.name)
+		if err != nil {
+			return ignore, glIgnore, fmt.Errorf("reading %s at HEAD: %w", f.name, err)
+		}
+		if !found {
+			continue
+		}
+		if *f.into, err = f.parse("HEAD:"+f.name, bytes.NewReader(data)); err != nil {
+			return ignore, glIgnore, err
+		}
+	}
+	return ignore, glIgnore, nil
 }

@@ -544,3 +544,50 @@ func TestCacheRecoversFromTornRef(t *testing.T) {
 		t.Fatalf("tips after recovery: %v", err)
 	}
 }
+
+// TestSweepAppliesRepoIgnoreFiles: a repository's committed .sprawlignore
+// and .gitleaksignore apply to its sweep unless RepoIgnores is off (an
+// audit past them).
+func TestSweepAppliesRepoIgnoreFiles(t *testing.T) {
+	for _, tc := range []struct{ file, content string }{
+		{".sprawlignore", "app.env  # a revoked test secret\n"},
+		{".gitleaksignore", "app.env:test-secret:1\n"},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			root := t.TempDir()
+			srv := newGitServer(t, root, testToken)
+			newTestRepo(t, filepath.Join(root, "r"), map[string]string{"app.env": "SECRET=ignored-secret-0001\n", tc.file: tc.content})
+			target, err := NewTarget(srv.URL+"/r/.git", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, apply := range []bool{true, false} {
+				store, err := datastore.Open(context.Background(), filepath.Join(t.TempDir(), "sprawl.db"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				key, _ := store.FingerprintKey(context.Background())
+				var got RepoOutcome
+				opts := Options{Store: store, Cache: &Cache{Dir: t.TempDir()}, Source: fakeSource,
+					Detectors: []detectors.Detector{secretDetector{}}, FingerprintKey: key, RepoIgnores: apply,
+					OnRepo: func(o RepoOutcome) { got = o }}
+				if _, err := Run(context.Background(), []Target{target}, opts); err != nil {
+					t.Fatal(err)
+				}
+				store.Close()
+				if got.Report == nil {
+					t.Fatalf("RepoIgnores %v: no report (%s)", apply, got.Error)
+				}
+				secrets := 0
+				for _, f := range got.Report.Findings {
+					if f.RuleID == "secret/test-secret" {
+						secrets++
+					}
+				}
+				if apply && secrets != 0 || !apply && secrets == 0 {
+					t.Errorf("RepoIgnores %v: %d secret findings", apply, secrets)
+				}
+			}
+		})
+	}
+}
