@@ -363,20 +363,15 @@ func scan(ctx context.Context, f *scanFlags, in io.Reader, stderr io.Writer) (*o
 
 	if treeless != "" {
 		// Its ignore files are committed at HEAD (--ignore-file wins).
-		headIgnore, headGl, err := sweep.HeadIgnores(treeless)
-		if err != nil {
-			return fail("%s: %v", treeless, err)
-		}
+		headIgnore, headGl, warnings := sweep.HeadIgnores(treeless)
 		if f.ignoreFile == "" && len(headIgnore.Rules) > 0 {
 			ignore = headIgnore
 		}
 		if len(headGl.Rules) > 0 {
 			glIgnore = headGl
 		}
-		if !f.quiet {
-			for _, w := range append(headIgnore.Warnings, headGl.Warnings...) {
-				fmt.Fprintf(stderr, "sprawl: warning: %s\n", w)
-			}
+		for _, w := range warnings {
+			fmt.Fprintf(stderr, "sprawl: warning: %s\n", w)
 		}
 	}
 

@@ -288,6 +288,9 @@ func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 				what = fmt.Sprintf("%d commits (%s), %d findings", o.Commits, scope, len(o.Report.Findings))
 			}
 			logf("[%d/%d] %s: %s (%s%s)", done, len(targets), o.Target.Name, redact(what), o.Duration.Round(time.Millisecond), eta)
+			for _, w := range o.Warnings {
+				logf("sprawl sweep: warning: %s: %s", o.Target.Name, redact(w))
+			}
 			if o.Outcome != datastore.RepoFailed && f.sarifDir != "" {
 				// From the datastore: every finding not fixed, so an upload
 				// after an incremental sweep closes no open alert.

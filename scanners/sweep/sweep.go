@@ -112,6 +112,9 @@ type RepoOutcome struct {
 	// Report is the repository's correlated report (nil when failed or up
 	// to date).
 	Report *correlator.Report
+	// Warnings are problems that did not stop the repository's scan (an
+	// ignore file at HEAD that cannot be read, and so was not applied).
+	Warnings []string
 }
 
 // Summary is the result of a sweep.
@@ -357,10 +360,12 @@ func scanRepo(ctx context.Context, t Target, opts Options, out *RepoOutcome) (*d
 	// (nothing is derived from an accepted secret), .sprawlignore after.
 	var ignore baseline.Ignore
 	if opts.RepoIgnores {
+		// A broken ignore file is the repository's problem, not the
+		// sweep's: it is reported and not applied.
 		var glIgnore baseline.Ignore
-		if ignore, glIgnore, err = HeadIgnores(dir); err != nil {
-			return nil, err
-		}
+		var warnings []string
+		ignore, glIgnore, warnings = HeadIgnores(dir)
+		out.Warnings = append(out.Warnings, warnings...)
 		if len(glIgnore.Rules) > 0 {
 			res.Findings, _, _ = baseline.Filter(res.Findings, nil, glIgnore)
 		}
@@ -473,8 +478,9 @@ func Transient(err error) bool {
 
 // HeadIgnores reads the .sprawlignore and .gitleaksignore at HEAD of the
 // repository without a working tree at dir (a bare clone); each is empty
-// when absent.
-func HeadIgnores(dir string) (ignore, glIgnore baseline.Ignore, err error) {
+// when absent. A file that cannot be read or parsed is left out, with a
+// warning naming it, as are its entries' own warnings (no reason given).
+func HeadIgnores(dir string) (ignore, glIgnore baseline.Ignore, warnings []string) {
 	for _, f := range []struct {
 		name  string
 		parse func(string, io.Reader) (baseline.Ignore, error)
@@ -485,14 +491,19 @@ func HeadIgnores(dir string) (ignore, glIgnore baseline.Ignore, err error) {
 	} {
 		data, found, err := repoinfo.HeadFile(dir, f.name)
 		if err != nil {
-			return ignore, glIgnore, fmt.Errorf("reading %s at HEAD: %w", f.name, err)
+			warnings = append(warnings, fmt.Sprintf("%s at HEAD not applied: %v", f.name, err))
+			continue
 		}
 		if !found {
 			continue
 		}
-		if *f.into, err = f.parse("HEAD:"+f.name, bytes.NewReader(data)); err != nil {
-			return ignore, glIgnore, err
+		ig, err := f.parse("HEAD:"+f.name, bytes.NewReader(data))
+		if err != nil {
+			warnings = append(warnings, fmt.Sprintf("%s not applied: %v", f.name, err))
+			continue
 		}
+		*f.into = ig
+		warnings = append(warnings, ig.Warnings...)
 	}
-	return ignore, glIgnore, nil
+	return ignore, glIgnore, warnings
 }

@@ -591,3 +591,35 @@ func TestSweepAppliesRepoIgnoreFiles(t *testing.T) {
 		})
 	}
 }
+
+// TestSweepBrokenRepoIgnoreFileWarns: an ignore file that cannot be parsed
+// is the repository's problem: the repository is still scanned, the file
+// is not applied and a warning names it.
+func TestSweepBrokenRepoIgnoreFileWarns(t *testing.T) {
+	root := t.TempDir()
+	srv := newGitServer(t, root, testToken)
+	newTestRepo(t, filepath.Join(root, "r"), map[string]string{"app.env": "SECRET=kept-secret-0001\n", ".sprawlignore": "app.env[  # an unclosed class\n"})
+	target, err := NewTarget(srv.URL+"/r/.git", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := datastore.Open(context.Background(), filepath.Join(t.TempDir(), "sprawl.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	key, _ := store.FingerprintKey(context.Background())
+	var got RepoOutcome
+	opts := Options{Store: store, Cache: &Cache{Dir: t.TempDir()}, Source: fakeSource,
+		Detectors: []detectors.Detector{secretDetector{}}, FingerprintKey: key, RepoIgnores: true,
+		OnRepo: func(o RepoOutcome) { got = o }}
+	if _, err := Run(context.Background(), []Target{target}, opts); err != nil {
+		t.Fatal(err)
+	}
+	if got.Report == nil || len(got.Report.Findings) == 0 {
+		t.Fatalf("the repository was not scanned or its secret was dropped: %+v", got)
+	}
+	if len(got.Warnings) == 0 || !strings.Contains(got.Warnings[0], ".sprawlignore") {
+		t.Errorf("warnings %q, want one naming .sprawlignore", got.Warnings)
+	}
+}
