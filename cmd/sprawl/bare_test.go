@@ -54,8 +54,9 @@ func TestRepositoryWithoutWorkingTree(t *testing.T) {
 }
 
 // TestTreelessRepositoryReadsIgnoreFilesFromHead: a bare repository has no
-// working tree to hold .sprawlignore or .gitleaksignore; the ones committed
-// at HEAD apply, as they would to a scan of a checkout.
+// working tree to hold .sprawlignore or .gitleaksignore; with
+// --repo-settings the ones committed at HEAD apply, as they would to a scan
+// of a checkout.
 func TestTreelessRepositoryReadsIgnoreFilesFromHead(t *testing.T) {
 	pat := fake.New(22).GitHubPAT()
 	for _, tc := range []struct {
@@ -72,7 +73,10 @@ func TestTreelessRepositoryReadsIgnoreFilesFromHead(t *testing.T) {
 			}})
 			bare := filepath.Join(t.TempDir(), "mirror.git")
 			gitgen.Git(t, dir, "", nil, "clone", "-q", "--bare", dir, bare)
-			code, stdout, stderr := runCLI(t, "scan", "--format", "json", bare)
+			if code, _, stderr := runCLI(t, "scan", "--format", "json", bare); code != ExitFindings {
+				t.Fatalf("without --repo-settings: exit %d, want %d; stderr: %s", code, ExitFindings, stderr)
+			}
+			code, stdout, stderr := runCLI(t, "scan", "--format", "json", "--repo-settings", bare)
 			if code != ExitClean {
 				t.Fatalf("exit %d, want %d: the token should be ignored by HEAD's %s; stderr: %s", code, ExitClean, tc.file, stderr)
 			}

@@ -85,7 +85,7 @@ func runMerge(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	opts := sarif.Options{ToolVersion: Version, Category: *category}
 	if *sarifDir != "" {
-		settings, err := loadSettings(*config, nil)
+		settings, err := loadSettings(*config, nil, false)
 		if err != nil {
 			return fail("%v", err)
 		}

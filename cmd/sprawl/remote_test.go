@@ -70,9 +70,10 @@ func TestScanURL(t *testing.T) {
 	}
 }
 
-// TestScanURLReadsIgnoreFilesFromHead: a clone has no working tree; the
-// .gitleaksignore, .sprawlignore and .gitleaks.toml committed at HEAD apply
-// to the scan of its URL.
+// TestScanURLReadsIgnoreFilesFromHead: a clone has no working tree; with
+// --repo-settings the .gitleaksignore, .sprawlignore and .gitleaks.toml
+// committed at HEAD apply to the scan of its URL, and without it they do not
+// (a scanned repository does not decide what an audit of it reports).
 func TestScanURLReadsIgnoreFilesFromHead(t *testing.T) {
 	for _, tc := range []struct{ file, content string }{
 		{".gitleaksignore", "deploy.env:github-pat:1\n"},
@@ -88,19 +89,29 @@ func TestScanURLReadsIgnoreFilesFromHead(t *testing.T) {
 			t.Setenv("TMPDIR", t.TempDir())
 			t.Setenv("SPRAWL_CACHE_DIR", "off")
 			url := strings.Replace(srv.URL, "http://", "http://"+sweepTestToken+"@", 1) + "/remote/.git"
-			_, stdout, stderr := runCLI(t, "scan", url, "--format", "json")
-			if strings.Contains(stdout+stderr, pat) {
-				t.Error("the secret is in the output")
-			}
-			var rep jsonreport.Document
-			if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
-				t.Fatalf("%v\nstderr: %s", err, stderr)
-			}
-			// An allowlist in .gitleaks.toml silences secret detection; the
-			// config check of deploy.env at HEAD may still speak.
-			for _, f := range rep.Findings {
-				if strings.HasPrefix(f.RuleID, "secret/") {
-					t.Errorf("%s reported in %s: HEAD's %s should accept it", f.RuleID, f.Location.Path, tc.file)
+			for _, repoSettings := range []bool{true, false} {
+				args := []string{"scan", url, "--format", "json"}
+				if repoSettings {
+					args = append(args, "--repo-settings")
+				}
+				_, stdout, stderr := runCLI(t, args...)
+				if strings.Contains(stdout+stderr, pat) {
+					t.Error("the secret is in the output")
+				}
+				var rep jsonreport.Document
+				if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+					t.Fatalf("%v\nstderr: %s", err, stderr)
+				}
+				// An allowlist in .gitleaks.toml silences secret detection;
+				// the config check of deploy.env at HEAD may still speak.
+				secrets := 0
+				for _, f := range rep.Findings {
+					if strings.HasPrefix(f.RuleID, "secret/") {
+						secrets++
+					}
+				}
+				if repoSettings && secrets > 0 || !repoSettings && secrets == 0 {
+					t.Errorf("--repo-settings=%v: %d secret findings", repoSettings, secrets)
 				}
 			}
 		})

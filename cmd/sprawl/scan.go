@@ -60,6 +60,9 @@ type scanFlags struct {
 	maxAge      time.Duration
 	baseline    string
 	ignoreFile  string
+	// repoSettings reads a URL's or bare repository's committed settings
+	// and ignore files from HEAD.
+	repoSettings bool
 	failOn      string
 	summary     string
 	timeout     time.Duration
@@ -86,6 +89,7 @@ func (f *scanFlags) register(fs *flag.FlagSet) {
 	f.maxAge = 90 * 24 * time.Hour
 	fs.Var(ageValue{&f.maxAge}, "max-age", "`age` past which a secret counts as long-lived: days (90d) or a duration (36h)")
 	fs.StringVar(&f.baseline, "baseline", "", "report only findings not in the baseline `FILE` (see: sprawl baseline create)")
+	fs.BoolVar(&f.repoSettings, "repo-settings", false, "for a URL or a bare repository: apply the .sprawl.toml, .gitleaks.toml, .sprawlignore and .gitleaksignore committed at its HEAD")
 	fs.StringVar(&f.ignoreFile, "ignore-file", "", "ignore `FILE` of finding keys, fingerprints and path globs (default: .sprawlignore in the first PATH)")
 	fs.DurationVar(&f.timeout, "timeout", 0, "stop scanning a repository after `DURATION` (e.g. 10m) and report what was found, marked partial")
 	fs.StringVar(&f.summary, "summary", "", "also write a markdown summary to `FILE` (e.g. $GITHUB_STEP_SUMMARY; appended to)")
@@ -196,10 +200,10 @@ func scan(ctx context.Context, f *scanFlags, in io.Reader, stderr io.Writer) (*o
 		restoreGC = sync.OnceFunc(func() { debug.SetGCPercent(prev) })
 	}
 	defer restoreGC()
-	// One URL is cloned before settings are read: its clone's HEAD holds
-	// the repository's .sprawl.toml and .gitleaks.toml.
+	// With --repo-settings one URL is cloned before settings are read: its
+	// clone's HEAD holds the repository's .sprawl.toml and .gitleaks.toml.
 	settingsPaths, cloned := f.paths, map[string]string{}
-	if len(f.paths) == 1 && !f.staged {
+	if len(f.paths) == 1 && !f.staged && f.repoSettings {
 		if remote, ok := remoteTarget(f.paths[0]); ok {
 			if !f.history && !f.quiet {
 				fmt.Fprintf(stderr, "sprawl: %s is a URL: scanning its history (branches and tags)\n", remote.URL)
@@ -212,7 +216,7 @@ func scan(ctx context.Context, f *scanFlags, in io.Reader, stderr io.Writer) (*o
 			cloned[f.paths[0]], settingsPaths = dir, []string{dir}
 		}
 	}
-	settings, err := loadSettings(f.config, settingsPaths)
+	settings, err := loadSettings(f.config, settingsPaths, f.repoSettings)
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -361,7 +365,7 @@ func scan(ctx context.Context, f *scanFlags, in io.Reader, stderr io.Writer) (*o
 		}
 	}
 
-	if treeless != "" {
+	if treeless != "" && f.repoSettings {
 		// Its ignore files are committed at HEAD (--ignore-file wins).
 		headIgnore, headGl, warnings := sweep.HeadIgnores(treeless)
 		if f.ignoreFile == "" && len(headIgnore.Rules) > 0 {

@@ -41,15 +41,15 @@ type settingsFile struct {
 
 // loadSettings reads explicit (when given) or the .sprawl.toml of the first
 // folder in paths, and that folder's .gitleaks.toml. A missing default file
-// is not an error. A repository without a working tree (a bare clone, or a
-// .git folder) has its files read from HEAD's tree.
-func loadSettings(explicit string, paths []string) (settings, error) {
+// is not an error. With fromHead, a repository without a working tree (a
+// bare clone, or a .git folder) has its files read from HEAD's tree.
+func loadSettings(explicit string, paths []string, fromHead bool) (settings, error) {
 	for _, p := range paths {
 		if p == "-" {
 			continue
 		}
 		if st, err := os.Stat(p); err == nil && st.IsDir() {
-			if isBareRepository(p) {
+			if fromHead && isBareRepository(p) {
 				return readSettings(explicit, headFiles(p))
 			}
 			return readSettings(explicit, folderFiles(p))
