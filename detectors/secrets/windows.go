@@ -521,8 +521,12 @@ func (w *windower) windows(raw, path string) []window {
 						// truncated key): gitleaks' private-key match from
 						// there swallows this header and the key below it,
 						// and the next match starts past its END. This
-						// header's own match runs in a window of its own.
-						deep = append(deep, w.pemWindow(lt, pos, ke+len("KEY-----"), k))
+						// header's own match runs in a window of its own
+						// when it holds a key (not when it swallows the
+						// next header in turn, as in code that lists them).
+						if keyLikeBody(block[len("-----begin"):ke]) {
+							deep = append(deep, w.pemWindow(lt, pos, ke+len("KEY-----"), k))
+						}
 					} else {
 						pemReach = pos + ke + len("KEY-----")
 					}
@@ -631,6 +635,28 @@ func (w *windower) appendDeep(deep []window, lt *lineTable, line, pos int, k str
 		}
 	}
 	return append(deep, window{start: s, end: e, line: line, col: col})
+}
+
+// keyLikeBody reports whether the text after a PEM header, to where its
+// private-key match ends, looks like a key: no other header in it, and a run
+// of 40 base64 characters (a line of a key's body; in a JSON string the
+// lines are runs between "\n" escapes).
+func keyLikeBody(body string) bool {
+	if contains(body, "-----begin", true) {
+		return false
+	}
+	run := 0
+	for i := 0; i < len(body); i++ {
+		c := body[i]
+		if 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '/' {
+			if run++; run >= 40 {
+				return true
+			}
+		} else {
+			run = 0
+		}
+	}
+	return false
 }
 
 // pemWindow is the window of a PEM header at pos whose private-key match,

@@ -477,3 +477,27 @@ func TestSwallowedPEMHeaders(t *testing.T) {
 		})
 	}
 }
+
+// TestHeadersInCodeAddNoFindings: code that lists PEM headers (a map of
+// header patterns) has each header's lazy match swallow the next header;
+// sprawl reports what gitleaks reports there and no match per header.
+func TestHeadersInCodeAddNoFindings(t *testing.T) {
+	d := testDetector(t)
+	h := detectors.NewHasher([]byte("k"), []byte("l"))
+	text := "var headers = map[string]*regexp.Regexp{\n" +
+		"\t\"RSA\":   regexp.MustCompile(\"-----BEGIN RSA PRIVATE KEY-----\"),\n" +
+		"\t\"PKCS8\": regexp.MustCompile(\"-----BEGIN PRIVATE KEY-----\"),\n" +
+		"\t\"EC\":    regexp.MustCompile(\"-----BEGIN EC PRIVATE KEY-----\"),\n" +
+		"\t\"PGP\":   regexp.MustCompile(\"-----BEGIN PGP PRIVATE KEY BLOCK-----\"),\n" +
+		"}\n\nfunc check(s string) bool { return strings.Contains(s, \"PRIVATE KEY-----\") }\n"
+	want := len(onlyRule(t, d, "private-key").DetectString(text))
+	got := 0
+	for _, f := range d.Detect(context.Background(), detectors.Input{Path: "keys.go", Content: []byte(text), Hasher: h}) {
+		if f.RuleID == RulePrefix+"private-key" {
+			got++
+		}
+	}
+	if got != want {
+		t.Errorf("%d private-key findings, gitleaks has %d", got, want)
+	}
+}
