@@ -471,16 +471,20 @@ var prefixedTokens = map[string]struct {
 	prefix, chars string
 	n             int
 }{
-	"groq-key":       {"gsk_", alnum, 52},
-	"xai-key":        {"xai-", alnum, 80},
-	"together-key":   {"tgp_v1_", alnum + "_-", 43},
-	"llamacloud-key": {"llx-", alnum, 48},
-	"tavily-key":     {"tvly-dev-", alnum, 32},
-	"dockerhub-pat":  {"dckr_pat_", alnum + "_-", 27},
-	"figma-pat":      {"figd_", alnum + "_-", 40},
-	"vercel-token":   {"vcp_", alnum, 56},
-	"supabase-pat":   {"sbp_", "0123456789abcdef", 40},
-	"posthog-key":    {"phx_", alnum, 43},
+	"groq-key":          {"gsk_", alnum, 52},
+	"xai-key":           {"xai-", alnum, 80},
+	"together-key":      {"tgp_v1_", alnum + "_-", 43},
+	"llamacloud-key":    {"llx-", alnum, 48},
+	"tavily-key":        {"tvly-dev-", alnum, 32},
+	"dockerhub-pat":     {"dckr_pat_", alnum + "_-", 27},
+	"figma-pat":         {"figd_", alnum + "_-", 40},
+	"vercel-token":      {"vcp_", alnum, 56},
+	"supabase-pat":      {"sbp_", "0123456789abcdef", 40},
+	"posthog-key":       {"phx_", alnum, 43},
+	"gcp-oauth-secret":  {"GOCSPX-", alnum + "_-", 28},
+	"gcp-refresh-token": {"1//0", alnum + "_-", 96},
+	"gcp-access-token":  {"ya29.", alnum + "_-", 160},
+	"telegram-token":    {"5081234567:AA", alnum + "_-", 33},
 }
 
 func init() {
