@@ -121,8 +121,9 @@ var gens = map[string]generator{
 		randReader{r}.Read(b)
 		return "base64:" + base64.StdEncoding.EncodeToString(b)
 	}),
-	"wp-salt": one(func(g *fake.Gen, _ *rand.Rand) string { return g.String(alnum+"!@#$%^&*()-_[]{}<>~+=,.;:/?|", 64) }),
-	"hex32":   one(func(g *fake.Gen, _ *rand.Rand) string { return g.String("0123456789abcdef", 32) }),
+	"wp-salt":  one(func(g *fake.Gen, _ *rand.Rand) string { return g.String(alnum+"!@#$%^&*()-_[]{}<>~+=,.;:/?|", 64) }),
+	"b64url43": one(func(g *fake.Gen, _ *rand.Rand) string { return g.String(alnum+"_-", 43) }),
+	"hex32":    one(func(g *fake.Gen, _ *rand.Rand) string { return g.String("0123456789abcdef", 32) }),
 	// The private lines of a PuTTY key file: three lines of base64.
 	"ppk-private": one(func(g *fake.Gen, _ *rand.Rand) string {
 		return g.String(alnum+"+/", 64) + "\n" + g.String(alnum+"+/", 64) + "\n" + g.String(alnum+"+/", 43) + "="
