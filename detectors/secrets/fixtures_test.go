@@ -128,6 +128,31 @@ var gens = map[string]generator{
 	"ppk-private": one(func(g *fake.Gen, _ *rand.Rand) string {
 		return g.String(alnum+"+/", 64) + "\n" + g.String(alnum+"+/", 64) + "\n" + g.String(alnum+"+/", 43) + "="
 	}),
+	// A PEM key as `base64` prints it, wrapped at 76 columns, its last line
+	// shorter than the 16 characters gitleaks' decoder needs and holding
+	// part of the END marker (trailing newlines added to the key until it
+	// does), so that line-by-line decoding misses the key.
+	"private-key-b64-wrapped": func(g *fake.Gen, _ *rand.Rand) (string, []string) {
+		k := strings.TrimRight(g.PrivateKeyPEM(), "\n")
+		for _, width := range []int{76, 64, 72, 68, 60, 56, 52, 48, 44, 40} {
+			for pad := 1; pad <= 10; pad++ {
+				enc := base64.StdEncoding.EncodeToString([]byte(k + strings.Repeat("\n", pad)))
+				last := len(enc) % width
+				if last < 4 || last >= 16 {
+					continue
+				}
+				if tail, _ := base64.StdEncoding.DecodeString(enc[len(enc)-last:]); len(tail) <= pad {
+					continue
+				}
+				var lines []string
+				for len(enc) > width {
+					lines, enc = append(lines, enc[:width]), enc[width:]
+				}
+				return strings.Join(append(lines, enc), "\n"), []string{k}
+			}
+		}
+		panic("no wrapping leaves part of the END marker on a short last line")
+	},
 	// A multi-line PEM block; the secret is the block without its final newline.
 	"private-key-pem": func(g *fake.Gen, _ *rand.Rand) (string, []string) {
 		k := strings.TrimRight(g.PrivateKeyPEM(), "\n")

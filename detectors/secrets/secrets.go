@@ -216,9 +216,20 @@ func (d *Detector) Detect(ctx context.Context, in detectors.Input) []detectors.F
 	raw := unsafe.String(unsafe.SliceData(in.Content), len(in.Content))
 	class := d.PathClass(in.Path)
 	seen := map[findingAt]bool{}
+	var blocks []wrappedBlock
 	for _, w := range d.win.windows(raw, in.Path) {
 		if ctx.Err() != nil {
 			break
+		}
+		if w.decode && w.col == 0 {
+			// A wrapped base64 block's lines are all encoded runs: their
+			// windows hold it (see wrappedBlocks).
+			for _, b := range wrappedBlocks(raw[w.start:w.end]) {
+				b = b.extendUp(raw, w.start, w.line)
+				if b.lastLine-b.firstLine >= 2 && (len(blocks) == 0 || blocks[len(blocks)-1].firstLine != b.firstLine) {
+					blocks = append(blocks, b)
+				}
+			}
 		}
 		text := raw[w.start:w.end]
 		k := d.cache.key(in.Hasher, class+"\x00"+w.rules, text)
@@ -246,7 +257,54 @@ func (d *Detector) Detect(ctx context.Context, in detectors.Input) []detectors.F
 			out = append(out, f)
 		}
 	}
+	if len(blocks) > 0 && ctx.Err() == nil {
+		out = d.detectWrapped(ctx, in, blocks, class, out)
+	}
 	return dropShadowedGeneric(dropDecodedTwins(out), d.generic)
+}
+
+// detectWrapped adds the findings in a content's wrapped base64 blocks
+// that gitleaks' line-by-line decoding cannot see (see wrappedBlocks), each
+// placed on its block's lines; a secret already found in the content is
+// not reported again.
+func (d *Detector) detectWrapped(ctx context.Context, in detectors.Input, blocks []wrappedBlock, class string, out []detectors.Finding) []detectors.Finding {
+	have := map[string]bool{}
+	decodedAt := map[int]bool{} // lines of findings made in decoded text
+	for _, f := range out {
+		if f.Secret != nil {
+			have[f.Secret.Fingerprint] = true
+		}
+		if decoded(&f) {
+			decodedAt[f.Location.StartLine] = true
+		}
+	}
+blocks:
+	for _, b := range blocks {
+		// Line-by-line decoding found something in the block (gitleaks
+		// reports that): no second, differently cut copy of it.
+		for l := b.firstLine + 1; l <= b.lastLine+1; l++ {
+			if decodedAt[l] {
+				continue blocks
+			}
+		}
+		text := decodeWrapped(b.text)
+		if text == "" {
+			continue
+		}
+		for _, f := range d.scan(ctx, in, text, true, class, "") {
+			if f.Secret == nil || have[f.Secret.Fingerprint] {
+				continue
+			}
+			have[f.Secret.Fingerprint] = true
+			f.Location = detectors.Location{Path: in.Path, StartLine: b.firstLine + 1, StartColumn: 1, EndLine: b.lastLine + 1, EndColumn: 1}
+			if f.Properties == nil {
+				f.Properties = map[string]any{}
+			}
+			f.Properties["encoding"] = "base64"
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // dropDecodedTwins drops a finding made in decoded text when the same rule
