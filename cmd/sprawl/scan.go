@@ -63,12 +63,12 @@ type scanFlags struct {
 	// repoSettings reads a URL's or bare repository's committed settings
 	// and ignore files from HEAD.
 	repoSettings bool
-	failOn      string
-	summary     string
-	timeout     time.Duration
-	html        string
-	paths       []string
-	fs          *flag.FlagSet
+	failOn       string
+	summary      string
+	timeout      time.Duration
+	html         string
+	paths        []string
+	fs           *flag.FlagSet
 }
 
 func (f *scanFlags) register(fs *flag.FlagSet) {
@@ -200,15 +200,20 @@ func scan(ctx context.Context, f *scanFlags, in io.Reader, stderr io.Writer) (*o
 		restoreGC = sync.OnceFunc(func() { debug.SetGCPercent(prev) })
 	}
 	defer restoreGC()
+	// cloneURL clones a URL to scan: a clone has no working tree, its
+	// history is what there is to scan.
+	cloneURL := func(remote sweep.Target) (string, func(), error) {
+		if !f.history && !f.quiet {
+			fmt.Fprintf(stderr, "sprawl: %s is a URL: scanning its history (branches and tags)\n", remote.URL)
+		}
+		return cloneForScan(ctx, remote, f.quiet, stderr)
+	}
 	// With --repo-settings one URL is cloned before settings are read: its
 	// clone's HEAD holds the repository's .sprawl.toml and .gitleaks.toml.
 	settingsPaths, cloned := f.paths, map[string]string{}
 	if len(f.paths) == 1 && !f.staged && f.repoSettings {
 		if remote, ok := remoteTarget(f.paths[0]); ok {
-			if !f.history && !f.quiet {
-				fmt.Fprintf(stderr, "sprawl: %s is a URL: scanning its history (branches and tags)\n", remote.URL)
-			}
-			dir, cleanup, err := cloneForScan(ctx, remote, f.quiet, stderr)
+			dir, cleanup, err := cloneURL(remote)
 			if err != nil {
 				return fail("%v", err)
 			}
@@ -281,22 +286,18 @@ func scan(ctx context.Context, f *scanFlags, in io.Reader, stderr io.Writer) (*o
 	var treeless string
 	for _, p := range f.paths {
 		remote, isRemote := remoteTarget(p)
+		bare := !isRemote && p != "-" && !f.staged && isBareRepository(p)
 		switch {
 		case p == "-":
 			sources = append(sources, stdin.New(in, "stdin", f.maxFileSize))
 		case isRemote && f.staged:
 			return fail("%s: --staged needs a local repository, not a URL", remote.URL)
 		case isRemote:
-			// A clone has no working tree: its history is what there is
-			// to scan.
 			dir, ok := cloned[p]
 			var err error
 			if !ok {
-				if !f.history && !f.quiet {
-					fmt.Fprintf(stderr, "sprawl: %s is a URL: scanning its history (branches and tags)\n", remote.URL)
-				}
 				var cleanup func()
-				if dir, cleanup, err = cloneForScan(ctx, remote, f.quiet, stderr); err == nil {
+				if dir, cleanup, err = cloneURL(remote); err == nil {
 					defer cleanup()
 				}
 			}
@@ -316,7 +317,7 @@ func scan(ctx context.Context, f *scanFlags, in io.Reader, stderr io.Writer) (*o
 				return fail("%v", err)
 			}
 			sources = append(sources, unopened(remote.URL, err))
-		case f.history || !f.staged && isBareRepository(p):
+		case f.history || bare:
 			// A bare repository has no working tree either.
 			if !f.history && !f.quiet {
 				fmt.Fprintf(stderr, "sprawl: %s has no working tree: scanning its history (branches and tags)\n", p)
@@ -332,7 +333,7 @@ func scan(ctx context.Context, f *scanFlags, in io.Reader, stderr io.Writer) (*o
 			// Reading commits and diffing trees needs no detectors.
 			src.Prepare(ctx)
 			sources = append(sources, src)
-			if len(f.paths) == 1 && isBareRepository(p) {
+			if len(f.paths) == 1 && bare {
 				treeless = p
 			}
 		case f.staged:
@@ -583,7 +584,6 @@ func buildDetectors(s settings) ([]detectors.Detector, *rules.Resolver, error) {
 	return []detectors.Detector{sd, configcheck.New(), tokencache.New()}, resolver, nil
 }
 
-// firstDir returns the first path that is a directory (or a file's folder).
 // isBareRepository reports whether dir is a git repository without a
 // working tree: a bare clone or mirror, or a .git folder given itself. Its
 // files are git's, not the project's: scanning them as a tree would read
@@ -598,6 +598,7 @@ func isBareRepository(dir string) bool {
 	return true
 }
 
+// firstDir returns the first path that is a directory (or a file's folder).
 func firstDir(paths []string) string {
 	for _, p := range paths {
 		if p == "-" {

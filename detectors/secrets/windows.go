@@ -645,16 +645,12 @@ func keyLikeBody(body string) bool {
 	if contains(body, "-----begin", true) {
 		return false
 	}
-	run := 0
 	for i := 0; i < len(body); i++ {
-		c := body[i]
-		if 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '/' {
-			if run++; run >= 40 {
-				return true
-			}
-		} else {
-			run = 0
+		n := base64Run(body[i:])
+		if n >= 40 {
+			return true
 		}
+		i += n
 	}
 	return false
 }
