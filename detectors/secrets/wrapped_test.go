@@ -6,15 +6,21 @@ import (
 	"testing"
 )
 
-// TestWrappedBlocks checks which texts count as a wrapped base64 block
-// that line-by-line decoding cannot read whole.
-func TestWrappedBlocks(t *testing.T) {
-	plain := strings.Repeat("the quick brown fox jumps over it ", 6)
+// shortTail pads plain with dots until its base64 leaves a last line of
+// 4 to 15 characters when wrapped at width, and returns both.
+func shortTail(plain string, width int) (string, string) {
 	enc := base64.StdEncoding.EncodeToString([]byte(plain))
-	for last := len(enc) % 76; last < 4 || last >= 16; last = len(enc) % 76 {
+	for last := len(enc) % width; last < 4 || last >= 16; last = len(enc) % width {
 		plain += "."
 		enc = base64.StdEncoding.EncodeToString([]byte(plain))
 	}
+	return plain, enc
+}
+
+// TestWrappedBlocks checks which texts count as a wrapped base64 block
+// that line-by-line decoding cannot read whole.
+func TestWrappedBlocks(t *testing.T) {
+	plain, enc := shortTail(strings.Repeat("the quick brown fox jumps over it ", 6), 76)
 	wrap := func(s string, width int, indent string) string {
 		var lines []string
 		for len(s) > width {
@@ -51,12 +57,7 @@ func TestWrappedBlocks(t *testing.T) {
 // (long blocks are cut into chunks); the block found there grows back up
 // to its first line.
 func TestWrappedBlockFromAWindowInsideIt(t *testing.T) {
-	plain := strings.Repeat("-----BEGIN NOTHING----- in a long text ", 9)
-	enc := base64.StdEncoding.EncodeToString([]byte(plain))
-	for last := len(enc) % 64; last < 4 || last >= 16; last = len(enc) % 64 {
-		plain += "."
-		enc = base64.StdEncoding.EncodeToString([]byte(plain))
-	}
+	plain, enc := shortTail(strings.Repeat("-----BEGIN NOTHING----- in a long text ", 9), 64)
 	var lines []string
 	for rest := enc; ; rest = rest[64:] {
 		if len(rest) <= 64 {
