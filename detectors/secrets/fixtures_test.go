@@ -3,8 +3,6 @@ package secrets
 import (
 	"bufio"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
@@ -187,11 +185,7 @@ func one(f func(g *fake.Gen, r *rand.Rand) string) generator {
 }
 
 func pkcs8PEM(r *rand.Rand) string {
-	k, err := ecdsa.GenerateKey(elliptic.P256(), randReader{r})
-	if err != nil {
-		panic(err)
-	}
-	der, err := x509.MarshalPKCS8PrivateKey(k)
+	der, err := x509.MarshalPKCS8PrivateKey(fake.P256Key(randReader{r}))
 	if err != nil {
 		panic(err)
 	}
