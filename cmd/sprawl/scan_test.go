@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sprawl-dev/sprawl/fixtures/fake"
+	"github.com/sprawl-dev/sprawl/report/jsonreport"
 	"github.com/sprawl-dev/sprawl/report/sarif/sarifcheck"
 )
 
@@ -52,6 +53,22 @@ func runCLI(t *testing.T, args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
 	code := run(context.Background(), args, strings.NewReader(""), &out, &errb)
 	return code, out.String(), errb.String()
+}
+
+// hasFinding reports whether the JSON report in stdout holds a finding of
+// rule (e.g. "secret/github-pat") at path (slash-separated).
+func hasFinding(t *testing.T, stdout, rule, path string) bool {
+	t.Helper()
+	var rep jsonreport.Document
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range rep.Findings {
+		if f.RuleID == rule && filepath.ToSlash(f.Location.Path) == path {
+			return true
+		}
+	}
+	return false
 }
 
 // assertNoSecrets fails when any secret, or its tail after the 4-character

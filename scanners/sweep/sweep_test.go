@@ -545,36 +545,44 @@ func TestCacheRecoversFromTornRef(t *testing.T) {
 	}
 }
 
+// sweepTestRepo sweeps one repository of files over loopback HTTP with the
+// test detector and returns its outcome.
+func sweepTestRepo(t *testing.T, files map[string]string, repoIgnores bool) RepoOutcome {
+	t.Helper()
+	root := t.TempDir()
+	srv := newGitServer(t, root, testToken)
+	newTestRepo(t, filepath.Join(root, "r"), files)
+	target, err := NewTarget(srv.URL+"/r/.git", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := datastore.Open(context.Background(), filepath.Join(t.TempDir(), "sprawl.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	key, _ := store.FingerprintKey(context.Background())
+	var got RepoOutcome
+	opts := Options{Store: store, Cache: &Cache{Dir: t.TempDir()}, Source: fakeSource,
+		Detectors: []detectors.Detector{secretDetector{}}, FingerprintKey: key, RepoIgnores: repoIgnores,
+		OnRepo: func(o RepoOutcome) { got = o }}
+	if _, err := Run(context.Background(), []Target{target}, opts); err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
 // TestSweepAppliesRepoIgnoreFiles: a repository's committed .sprawlignore
-// and .gitleaksignore apply to its sweep unless RepoIgnores is off (an
-// audit past them).
+// and .gitleaksignore apply to its sweep when RepoIgnores is on, and not
+// otherwise (an audit past them).
 func TestSweepAppliesRepoIgnoreFiles(t *testing.T) {
 	for _, tc := range []struct{ file, content string }{
 		{".sprawlignore", "app.env  # a revoked test secret\n"},
 		{".gitleaksignore", "app.env:test-secret:1\n"},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
-			root := t.TempDir()
-			srv := newGitServer(t, root, testToken)
-			newTestRepo(t, filepath.Join(root, "r"), map[string]string{"app.env": "SECRET=ignored-secret-0001\n", tc.file: tc.content})
-			target, err := NewTarget(srv.URL+"/r/.git", "")
-			if err != nil {
-				t.Fatal(err)
-			}
 			for _, apply := range []bool{true, false} {
-				store, err := datastore.Open(context.Background(), filepath.Join(t.TempDir(), "sprawl.db"))
-				if err != nil {
-					t.Fatal(err)
-				}
-				key, _ := store.FingerprintKey(context.Background())
-				var got RepoOutcome
-				opts := Options{Store: store, Cache: &Cache{Dir: t.TempDir()}, Source: fakeSource,
-					Detectors: []detectors.Detector{secretDetector{}}, FingerprintKey: key, RepoIgnores: apply,
-					OnRepo: func(o RepoOutcome) { got = o }}
-				if _, err := Run(context.Background(), []Target{target}, opts); err != nil {
-					t.Fatal(err)
-				}
-				store.Close()
+				got := sweepTestRepo(t, map[string]string{"app.env": "SECRET=ignored-secret-0001\n", tc.file: tc.content}, apply)
 				if got.Report == nil {
 					t.Fatalf("RepoIgnores %v: no report (%s)", apply, got.Error)
 				}
@@ -596,26 +604,7 @@ func TestSweepAppliesRepoIgnoreFiles(t *testing.T) {
 // is the repository's problem: the repository is still scanned, the file
 // is not applied and a warning names it.
 func TestSweepBrokenRepoIgnoreFileWarns(t *testing.T) {
-	root := t.TempDir()
-	srv := newGitServer(t, root, testToken)
-	newTestRepo(t, filepath.Join(root, "r"), map[string]string{"app.env": "SECRET=kept-secret-0001\n", ".sprawlignore": "app.env[  # an unclosed class\n"})
-	target, err := NewTarget(srv.URL+"/r/.git", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := datastore.Open(context.Background(), filepath.Join(t.TempDir(), "sprawl.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	key, _ := store.FingerprintKey(context.Background())
-	var got RepoOutcome
-	opts := Options{Store: store, Cache: &Cache{Dir: t.TempDir()}, Source: fakeSource,
-		Detectors: []detectors.Detector{secretDetector{}}, FingerprintKey: key, RepoIgnores: true,
-		OnRepo: func(o RepoOutcome) { got = o }}
-	if _, err := Run(context.Background(), []Target{target}, opts); err != nil {
-		t.Fatal(err)
-	}
+	got := sweepTestRepo(t, map[string]string{"app.env": "SECRET=kept-secret-0001\n", ".sprawlignore": "app.env[  # an unclosed class\n"}, true)
 	if got.Report == nil || len(got.Report.Findings) == 0 {
 		t.Fatalf("the repository was not scanned or its secret was dropped: %+v", got)
 	}
