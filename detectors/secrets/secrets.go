@@ -235,7 +235,7 @@ func (d *Detector) Detect(ctx context.Context, in detectors.Input) []detectors.F
 		k := d.cache.key(in.Hasher, class+"\x00"+w.rules, text)
 		found, ok := d.cache.get(k)
 		if !ok {
-			found = d.scan(ctx, in, text, w.decode, class, w.rules)
+			found = d.scanWindow(ctx, in, text, w.decode, class, w.rules)
 			d.cache.put(k, found)
 		}
 		for _, f := range cloneFindings(found) {

@@ -31,7 +31,10 @@ type ruleSubsets struct {
 	// exists holds each content rule's existence check (prefilter.go),
 	// compiled on first use: a pre-commit scan needs few of them.
 	exists map[string]func() *existence
-	always []string // rules without keywords run on everything
+	// locators holds each rule's Locator for narrowing (narrow.go), or
+	// nil for rules that must see whole windows; built on first use.
+	locators map[string]func() *locator
+	always   []string // rules without keywords run on everything
 	// full and fullDecode hold every rule, for when the cache is full;
 	// they are built on first use.
 	full, fullDecode func() *detect.Detector
@@ -51,10 +54,17 @@ func newRuleSubsets(cfg config.Config, full, fullDecode func() *detect.Detector,
 	kw *keywords.Automaton) *ruleSubsets {
 	s := &ruleSubsets{cfg: cfg, full: full, fullDecode: fullDecode, decodeDepth: decodeDepth,
 		byKeyword: map[string][]string{}, detectors: map[string]*detect.Detector{},
-		exists: map[string]func() *existence{}}
+		exists: map[string]func() *existence{}, locators: map[string]func() *locator{}}
+	companions := map[string]bool{}
+	for _, r := range cfg.Rules {
+		for _, req := range r.RequiredRules {
+			companions[req.RuleID] = true
+		}
+	}
 	var kws []string
 	for _, id := range cfg.OrderedRules {
 		r := cfg.Rules[id]
+		s.locators[id] = sync.OnceValue(func() *locator { return locatorFor(r, companions[id]) })
 		if re := r.Regex; re != nil {
 			s.exists[id] = sync.OnceValue(func() *existence { return newExistenceNeeding(re, secretNeed(r)) })
 		}
@@ -100,7 +110,6 @@ func (s *ruleSubsets) detector(text string, decode bool, only string) *detect.De
 	if forced, ok := strings.CutPrefix(only, forcePrefix); ok {
 		return s.forced(text, forced)
 	}
-	ids := slices.Clone(s.always)
 	texts := []string{text}
 	decode = decode && s.decodeDepth > 0
 	if decode && mightDecode(text) {
@@ -110,6 +119,17 @@ func (s *ruleSubsets) detector(text string, decode bool, only string) *detect.De
 	} else {
 		decode = false
 	}
+	ids := s.selected(texts, only)
+	if len(ids) == 0 {
+		return nil
+	}
+	return s.build(ids, decode)
+}
+
+// selected returns the rules (sorted) whose keywords occur in one of texts
+// and that match in one of them, of only's when only is not empty.
+func (s *ruleSubsets) selected(texts []string, only string) []string {
+	ids := slices.Clone(s.always)
 	// Each keyword's rules once, whatever how often it occurs.
 	hit := make([]bool, len(s.byPattern))
 	for _, t := range texts {
@@ -140,9 +160,11 @@ func (s *ruleSubsets) detector(text string, decode bool, only string) *detect.De
 		allowed := strings.Split(only, "\x00")
 		ids = slices.DeleteFunc(ids, func(id string) bool { return !slices.Contains(allowed, id) })
 	}
-	if len(ids) == 0 {
-		return nil
-	}
+	return ids
+}
+
+// build returns a detector for ids (sorted), and their companions.
+func (s *ruleSubsets) build(ids []string, decode bool) *detect.Detector {
 	// Required companions run whatever their keywords (gitleaks looks
 	// them up by id when the primary rule matches).
 	for i := 0; i < len(ids); i++ {
@@ -237,22 +259,7 @@ func decodedLayers(text string, depth int) []string {
 		return decodeWhole(text, depth)
 	}
 	lines := strings.Split(text, "\n")
-	type encodedLine struct {
-		at     int
-		layers []string
-	}
-	var encoded []encodedLine
-	var dec *codec.Decoder
-	most := 0
-	for i, l := range lines {
-		if !mightDecode(l) {
-			continue
-		}
-		if ls := decodeWith(&dec, l, depth); len(ls) > 0 {
-			encoded = append(encoded, encodedLine{i, ls})
-			most = max(most, len(ls))
-		}
-	}
+	encoded, most := encodedLines(lines, depth)
 	var layers []string
 	for k := range most {
 		for _, e := range encoded {
@@ -267,6 +274,28 @@ func decodedLayers(text string, depth int) []string {
 		}
 	}
 	return layers
+}
+
+// encodedLine is a line that decodes, and its layers.
+type encodedLine struct {
+	at     int // index in the lines
+	layers []string
+}
+
+// encodedLines returns the lines that decode (up to depth layers each)
+// and the most layers any has.
+func encodedLines(lines []string, depth int) (encoded []encodedLine, most int) {
+	var dec *codec.Decoder
+	for i, l := range lines {
+		if !mightDecode(l) {
+			continue
+		}
+		if ls := decodeWith(&dec, l, depth); len(ls) > 0 {
+			encoded = append(encoded, encodedLine{i, ls})
+			most = max(most, len(ls))
+		}
+	}
+	return encoded, most
 }
 
 // decodeWhole is decodedLayers without the split into lines.

@@ -63,6 +63,12 @@ type Matcher struct {
 	class  [symbols]uint8
 	nclass int
 	need   *Need // a capture group's required bytes, or nil
+	// marks: a match does not end the search; the state after it says
+	// that one ended (state.hit), for a Locator's passes. anchored:
+	// matches start only where the search does (no new thread at each
+	// character).
+	marks, anchored bool
+
 	cache  atomic.Pointer[cache]
 	mu     sync.Mutex // serialises building states
 	stack  []uint32   // closure scratch, under mu
@@ -83,6 +89,9 @@ type cache struct {
 // in it (thread = pc<<2 | flags).
 type state struct {
 	idle bool // no thread alive: a match can only start from here on
+	// hit (with marks): a match ended just before the character this
+	// state follows.
+	hit  bool
 	pcs  []uint32
 	ctx  context
 	next []atomic.Pointer[state] // by byte class (Matcher.class)
@@ -153,12 +162,17 @@ func CompileNeeding(pattern string, need *Need) (*Matcher, error) {
 func CompileRegexp(re *syntax.Regexp) (*Matcher, error) { return compile(re, nil) }
 
 func compile(re *syntax.Regexp, need *Need) (*Matcher, error) {
+	return compileMode(re, need, false, false)
+}
+
+func compileMode(re *syntax.Regexp, need *Need, marks, anchored bool) (*Matcher, error) {
 	re = re.Simplify()
 	prog, err := syntax.Compile(re)
 	if err != nil {
 		return nil, err
 	}
-	m := &Matcher{prog: prog, need: need, prefix: literalPrefix(re), wild: make([]bool, len(prog.Inst)), onPath: make([]uint32, 4*len(prog.Inst))}
+	m := &Matcher{prog: prog, need: need, prefix: literalPrefix(re), wild: make([]bool, len(prog.Inst)),
+		onPath: make([]uint32, 4*len(prog.Inst)), marks: marks, anchored: anchored}
 	for pc := range prog.Inst {
 		m.wild[pc] = mayMatchNonASCII(&prog.Inst[pc])
 	}
@@ -254,7 +268,11 @@ func (m *Matcher) classify() {
 func (m *Matcher) reset() {
 	c := &cache{states: map[string]*state{}}
 	for ctx := range contexts {
-		c.start[ctx] = m.intern(c, nil, ctx)
+		var pcs []uint32
+		if m.anchored {
+			pcs = []uint32{uint32(m.prog.Start) << 2}
+		}
+		c.start[ctx] = m.intern(c, pcs, ctx, false)
 	}
 	m.cache.Store(c)
 }
@@ -367,7 +385,7 @@ func (m *Matcher) successor(st *state, sym int) *state {
 			}
 		}
 	})
-	if matched {
+	if matched && !m.marks {
 		return matchedState
 	}
 	c := m.cache.Load()
@@ -377,7 +395,7 @@ func (m *Matcher) successor(st *state, sym int) *state {
 		m.reset()
 		c = m.cache.Load()
 	}
-	return m.intern(c, pcs, contextOf(sym))
+	return m.intern(c, pcs, contextOf(sym), matched)
 }
 
 // matchedState ends a search: a match has been seen.
@@ -421,9 +439,9 @@ func (m *Matcher) atEnd(st *state) bool {
 }
 
 // closure calls visit once for every thread at a consuming or matching
-// instruction reachable from the threads pcs and a new thread at the
-// program's start through instructions that consume nothing, under the
-// assertion flags. With a Need, entering the group marks a thread, and
+// instruction reachable from the threads pcs and (unless anchored) a new
+// thread at the program's start through instructions that consume
+// nothing, under the assertion flags. With a Need, entering the group marks a thread, and
 // leaving it without a needed byte ends it. Called with m.mu held.
 func (m *Matcher) closure(pcs []uint32, flags syntax.EmptyOp, visit func(t uint32)) {
 	m.gen++
@@ -431,7 +449,10 @@ func (m *Matcher) closure(pcs []uint32, flags syntax.EmptyOp, visit func(t uint3
 		clear(m.onPath)
 		m.gen = 1
 	}
-	stack := append(m.stack[:0], uint32(m.prog.Start)<<2)
+	stack := m.stack[:0]
+	if !m.anchored {
+		stack = append(stack, uint32(m.prog.Start)<<2)
+	}
 	stack = append(stack, pcs...)
 	for len(stack) > 0 {
 		t := stack[len(stack)-1]
@@ -481,18 +502,21 @@ func (m *Matcher) needs(sym int) bool {
 
 // intern returns the state for pcs and ctx in c, creating it. Called with
 // m.mu held (or before the matcher is shared).
-func (m *Matcher) intern(c *cache, pcs []uint32, ctx context) *state {
+func (m *Matcher) intern(c *cache, pcs []uint32, ctx context, hit bool) *state {
 	slices.Sort(pcs)
 	pcs = slices.Compact(pcs)
 	key := make([]byte, 1, 1+4*len(pcs))
 	key[0] = byte(ctx)
+	if hit {
+		key[0] |= 0x80
+	}
 	for _, pc := range pcs {
 		key = binary.LittleEndian.AppendUint32(key, pc)
 	}
 	if st, ok := c.states[string(key)]; ok {
 		return st
 	}
-	st := &state{pcs: pcs, ctx: ctx, idle: len(pcs) == 0, next: make([]atomic.Pointer[state], m.nclass)}
+	st := &state{pcs: pcs, ctx: ctx, idle: len(pcs) == 0, hit: hit, next: make([]atomic.Pointer[state], m.nclass)}
 	c.states[string(key)] = st
 	return st
 }

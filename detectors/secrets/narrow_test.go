@@ -1,0 +1,94 @@
+package secrets
+
+import (
+	"context"
+	"math/rand/v2"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/lucasjones/reggen"
+	"github.com/sprawl-dev/sprawl/detectors"
+)
+
+// TestNarrowedWindowsFindWhatWholeWindowsFind compares a narrowed window
+// (narrow.go) with the same window given to gitleaks whole, on dense
+// generated windows: text generated from every rule's own pattern,
+// quoted, assigned, encoded or inside long minified lines (secretLine),
+// with placeholders, allow comments and multi-line assignments among
+// them. Positions and fingerprints must agree.
+func TestNarrowedWindowsFindWhatWholeWindowsFind(t *testing.T) {
+	d := testDetector(t)
+	r := rand.New(rand.NewPCG(17, 23))
+	var gens []*reggen.Generator
+	ids := make([]string, 0, len(d.cfg.Rules))
+	for id := range d.cfg.Rules {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		if re := d.cfg.Rules[id].Regex; re != nil {
+			if g, err := reggen.NewGenerator(re.String()); err == nil {
+				g.SetSeed(r.Int64())
+				gens = append(gens, g)
+			}
+		}
+	}
+	extras := []string{
+		"secret='aB3xY9kL2mN8pQ4rT6vW' # gitleaks:allow",
+		"password: ${DB_PASSWORD}",
+		"api_key =\n    \"Zq8Wm3Nc7Vb2Xl5Kj9Hg\"",
+		"# General Secret placeholder or non-secret value",
+		"token: <YOUR_TOKEN_HERE>",
+		"password = \"hunter2hunter2\" // sprawl:allow",
+	}
+	filler := []string{"", "}", "  replicas: 3", "\ttoken, err := client.Token(ctx)", "# the key is rotated weekly"}
+	narrowed, found := 0, 0
+	for doc := 0; doc < 30; doc++ {
+		var lines []string
+		for n := 20 + r.IntN(40); n > 0; n-- {
+			switch r.IntN(4) {
+			case 0:
+				lines = append(lines, filler[r.IntN(len(filler))])
+			case 1:
+				lines = append(lines, extras[r.IntN(len(extras))])
+			default:
+				lines = append(lines, secretLine(r, gens[r.IntN(len(gens))].Generate(r.IntN(20)+1)))
+			}
+		}
+		text := strings.Join(lines, "\n") + "\n"
+		if len(text) < narrowMin {
+			continue
+		}
+		narrowed++
+		path := []string{"config/app.yaml", "src/main.go", ".env", "settings.py", "deploy/values.json"}[r.IntN(5)]
+		in := detectors.Input{Path: path, Hasher: testHasher}
+		class := d.PathClass(path)
+		whole := keysOf(settle(d, d.scan(context.Background(), in, text, true, class, "")))
+		parts := keysOf(settle(d, d.scanWindow(context.Background(), in, text, true, class, "")))
+		found += len(whole)
+		if strings.Join(parts, "\n") != strings.Join(whole, "\n") {
+			t.Errorf("document %d (%s): narrowed findings differ from the whole window's\nnarrowed:\n%s\nwhole:\n%s",
+				doc, path, strings.Join(parts, "\n"), strings.Join(whole, "\n"))
+		}
+	}
+	if narrowed < 20 || found < 200 {
+		t.Fatalf("weak test: %d windows narrowed, %d findings compared", narrowed, found)
+	}
+	t.Logf("%d windows, %d findings", narrowed, found)
+}
+
+// settle drops findings repeated by overlapping parts and applies the
+// filters across them, as Detect does across windows.
+func settle(d *Detector, fs []detectors.Finding) []detectors.Finding {
+	seen := map[findingAt]bool{}
+	var out []detectors.Finding
+	for _, f := range fs {
+		at := findingAt{f.RuleID, f.Location.StartLine, f.Location.StartColumn, f.Secret.Fingerprint}
+		if !seen[at] {
+			seen[at] = true
+			out = append(out, f)
+		}
+	}
+	return dropShadowedGeneric(dropDecodedTwins(out), d.generic)
+}
