@@ -1,6 +1,7 @@
 package secrets
 
 import (
+	"context"
 	"fmt"
 	"maps"
 	"reflect"
@@ -12,6 +13,7 @@ import (
 	"github.com/zricethezav/gitleaks/v8/config"
 	"github.com/zricethezav/gitleaks/v8/regexp"
 
+	"github.com/sprawl-dev/sprawl/detectors"
 	"github.com/sprawl-dev/sprawl/rules"
 )
 
@@ -36,8 +38,12 @@ func TestBuiltinConfigMatchesViper(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if diff := configDiff(got, want); diff != "" {
+		if diff := configDiff(got, withDeferredStopWords(t, want)); diff != "" {
 			t.Errorf("%s: parseBuiltin differs: %s", doc.Name, diff)
+		}
+		validateDeferred(got)
+		if diff := configDiff(got, withDeferredStopWords(t, want)); diff != "" {
+			t.Errorf("%s: parseBuiltin, automatons built, differs: %s", doc.Name, diff)
 		}
 		var vc config.ViperConfig
 		if err := toml.Unmarshal([]byte(doc.TOML), &vc); err != nil {
@@ -122,6 +128,89 @@ regex = '''g+'''
 	}
 	if diff := configDiff(got, want); diff != "" {
 		t.Error(diff)
+	}
+}
+
+// withDeferredStopWords returns cfg as parseBuiltin leaves it (see
+// deferStopWords): long stopword lists of OR allowlists moved to an
+// allowlist of their own at the end of the rule's.
+func withDeferredStopWords(t *testing.T, cfg config.Config) config.Config {
+	out := cfg
+	out.Rules = map[string]config.Rule{}
+	for id, r := range cfg.Rules {
+		var kept []*config.Allowlist
+		var words []string
+		for _, a := range r.Allowlists {
+			if a.MatchCondition != config.AllowlistMatchOr || len(a.StopWords) < minDeferredStopWords {
+				kept = append(kept, a)
+				continue
+			}
+			words = append(words, a.StopWords...)
+			if len(a.Regexes) > 0 || len(a.Paths) > 0 || len(a.Commits) > 0 {
+				rest := &config.Allowlist{Description: a.Description, MatchCondition: a.MatchCondition,
+					Commits: a.Commits, Paths: a.Paths, RegexTarget: a.RegexTarget, Regexes: a.Regexes}
+				if err := rest.Validate(); err != nil {
+					t.Fatal(err)
+				}
+				kept = append(kept, rest)
+			}
+		}
+		if words != nil {
+			kept = append(kept, &config.Allowlist{Description: deferredStopWords, StopWords: words})
+		}
+		r.Allowlists = kept
+		out.Rules[id] = r
+	}
+	return out
+}
+
+// TestDeferredStopWordsAllow: a generic secret holding one of
+// generic-api-key's stopwords is allowed whether or not the stopword
+// automaton has been built yet, and the same value without it is not.
+func TestDeferredStopWordsAllow(t *testing.T) {
+	cfg, err := parseBuiltin("gitleaks default rules", config.DefaultConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var deferred *config.Allowlist
+	for _, a := range cfg.Rules["generic-api-key"].Allowlists {
+		if a.Description == deferredStopWords {
+			deferred = a
+		}
+	}
+	if deferred == nil || len(deferred.StopWords) < minDeferredStopWords {
+		t.Fatal("generic-api-key's stopwords were not deferred")
+	}
+	viper, err := parseConfig("gitleaks default rules", config.DefaultConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var word string
+	for _, a := range viper.Rules["generic-api-key"].Allowlists {
+		if len(a.StopWords) >= minDeferredStopWords {
+			word = sorted(a.StopWords)[len(a.StopWords)/2]
+		}
+	}
+	for _, built := range []bool{false, true} {
+		if built {
+			validateDeferred(cfg)
+		}
+		if ok, _ := deferred.ContainsStopWord("Xq9v" + strings.ToUpper(word) + "Z7Lk2Pw4"); !ok {
+			t.Errorf("automaton built %v: stopword %q not found", built, word)
+		}
+		if ok, _ := deferred.ContainsStopWord("Xq9vZ7Lk2Pw4"); ok {
+			t.Errorf("automaton built %v: a stopword found in a value without one", built)
+		}
+	}
+	d := testDetector(t)
+	for _, tc := range []struct {
+		value string
+		want  int
+	}{{"Xq9vR3mT" + word + "Z7Lk2Pw4", 0}, {"Xq9vR3mTZ7Lk2Pw4hJ8s", 1}} {
+		in := detectors.Input{Path: "app.cfg", Content: []byte("auth_token = \"" + tc.value + "\"\n"), Hasher: testHasher}
+		if got := len(d.Detect(context.Background(), in)); got != tc.want {
+			t.Errorf("value with stopword %v: %d findings, want %d", tc.want == 0, got, tc.want)
+		}
 	}
 }
 

@@ -191,9 +191,82 @@ func parseBuiltin(name, src string) (config.Config, error) {
 	if vc.Extend.Path != "" || vc.Extend.URL != "" || vc.Extend.UseDefault || len(vc.Extend.DisabledRules) > 0 {
 		return parseConfig(name, src) // extending reads through viper
 	}
+	deferred := deferStopWords(&vc)
 	// More parts than cores: the parts spread over whichever cores free
 	// up first (a pre-commit scan reads the index meanwhile).
-	return translateSplit(name, vc, 2*runtime.GOMAXPROCS(0))
+	cfg, err := translateSplit(name, vc, 2*runtime.GOMAXPROCS(0))
+	if err != nil {
+		return cfg, err
+	}
+	for id, words := range deferred {
+		if r, ok := cfg.Rules[id]; ok {
+			r.Allowlists = append(r.Allowlists, &config.Allowlist{Description: deferredStopWords, StopWords: words})
+			cfg.Rules[id] = r
+		}
+	}
+	return cfg, nil
+}
+
+// Deferred stopwords. gitleaks builds an Aho-Corasick automaton for each
+// allowlist's stopwords as it translates the rules; generic-api-key's
+// 1,450 cost about 10 ms of a pre-commit scan's start-up, which rarely
+// needs them. parseBuiltin takes long stopword lists out of allowlists
+// whose condition is OR before translating, and adds each rule's back
+// after as an allowlist of its own, marked deferredStopWords and not yet
+// validated: the same findings are allowed, since under OR an allowlist
+// allows a finding when its regexes or its stopwords do, and a stopword
+// allowlist with no automaton compares the words one by one.
+// Detector.prepare validates them, building the automatons, before the
+// first gitleaks detector is built.
+
+// deferredStopWords describes the allowlists parseBuiltin adds back.
+const deferredStopWords = "stopwords (their automaton is built on first use)"
+
+// minDeferredStopWords is the shortest stopword list worth deferring.
+const minDeferredStopWords = 64
+
+// deferStopWords takes the long stopword lists out of vc's rule
+// allowlists whose condition is OR, dropping allowlists left empty, and
+// returns them (lower-cased, as gitleaks compares them) by rule id.
+func deferStopWords(vc *config.ViperConfig) map[string][]string {
+	out := map[string][]string{}
+	for i := range vc.Rules {
+		r := &vc.Rules[i]
+		kept := r.Allowlists[:0]
+		for _, a := range r.Allowlists {
+			switch strings.ToUpper(a.Condition) {
+			case "", "OR", "||":
+			default:
+				kept = append(kept, a)
+				continue
+			}
+			if len(a.StopWords) < minDeferredStopWords {
+				kept = append(kept, a)
+				continue
+			}
+			for _, w := range a.StopWords {
+				out[r.ID] = append(out[r.ID], strings.ToLower(w))
+			}
+			a.StopWords = nil
+			if len(a.Regexes) > 0 || len(a.Paths) > 0 || len(a.Commits) > 0 {
+				kept = append(kept, a)
+			}
+		}
+		r.Allowlists = kept
+	}
+	return out
+}
+
+// validateDeferred builds the automatons of cfg's deferred stopword
+// allowlists (see deferStopWords).
+func validateDeferred(cfg config.Config) {
+	for _, r := range cfg.Rules {
+		for _, a := range r.Allowlists {
+			if a.Description == deferredStopWords {
+				_ = a.Validate() // stopwords alone: always valid
+			}
+		}
+	}
 }
 
 // translateSplit translates vc in up to n parts side by side.

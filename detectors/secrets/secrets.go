@@ -100,8 +100,15 @@ func New(opts Options) (*Detector, error) {
 	if kindsErr != nil {
 		return nil, kindsErr
 	}
-	gl := sync.OnceValue(func() *detect.Detector { return detect.NewDetector(cfg) })
+	// Deferred stopword automatons (config.go) are built before the first
+	// gitleaks detector is.
+	prepare := sync.OnceFunc(func() { validateDeferred(cfg) })
+	gl := sync.OnceValue(func() *detect.Detector {
+		prepare()
+		return detect.NewDetector(cfg)
+	})
 	glDecode := sync.OnceValue(func() *detect.Detector {
+		prepare()
 		d := detect.NewDetector(cfg)
 		d.MaxDecodeDepth = opts.MaxDecodeDepth
 		return d
@@ -109,6 +116,7 @@ func New(opts Options) (*Detector, error) {
 	// The subsets share the windower's keyword automaton when they can.
 	win := newWindower(cfg, opts.MaxDecodeDepth > 0)
 	subsets := newRuleSubsets(cfg, gl, glDecode, opts.MaxDecodeDepth, win.kw)
+	subsets.prepare = prepare
 	d := &Detector{gl: gl, glDecode: glDecode, cfg: cfg, kinds: kinds,
 		win: win, cache: newWindowCache(cacheEntries), subsets: subsets}
 	for _, a := range cfg.Allowlists {

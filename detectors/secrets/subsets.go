@@ -39,6 +39,9 @@ type ruleSubsets struct {
 	// they are built on first use.
 	full, fullDecode func() *detect.Detector
 	decodeDepth      int // how deep fullDecode decodes
+	// prepare, when set, runs before a detector is first built (see
+	// validateDeferred).
+	prepare func()
 
 	mu        sync.Mutex
 	detectors map[string]*detect.Detector
@@ -202,6 +205,9 @@ func (s *ruleSubsets) build(ids []string, decode bool) *detect.Detector {
 			cfg.Keywords[strings.ToLower(k)] = struct{}{}
 		}
 	}
+	if s.prepare != nil {
+		s.prepare()
+	}
 	d := detect.NewDetector(cfg)
 	d.MaxDecodeDepth = depth
 	s.detectors[key] = d
@@ -239,6 +245,9 @@ func (s *ruleSubsets) forced(text, only string) *detect.Detector {
 		r := s.cfg.Rules[id]
 		r.Keywords = nil
 		cfg.Rules[id] = r
+	}
+	if s.prepare != nil {
+		s.prepare()
 	}
 	d := detect.NewDetector(cfg)
 	s.detectors[key] = d
