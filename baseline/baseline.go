@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
@@ -99,10 +100,13 @@ func secretKey(rule, fingerprint string) string { return rule + "|" + fingerprin
 
 // Rule is one line of a .sprawlignore file.
 type Rule struct {
-	// Exactly one of Key, Fingerprint, Glob or Spot is set.
+	// Exactly one of Key, Fingerprint, Glob, Spot or PathPattern is set.
 	Key, Fingerprint, Glob string
 	// Spot is an entry of a .gitleaksignore file.
 	Spot *Spot
+	// PathPattern is a path regexp of a gitleaks allowlist (see
+	// AllowlistPaths).
+	PathPattern *regexp.Regexp
 	// RuleID limits a glob to one rule (optional).
 	RuleID string
 	Reason string
@@ -215,9 +219,29 @@ func (ig Ignore) Match(f detectors.Finding) (Rule, bool) {
 			if r.Spot.matches(f) {
 				return r, true
 			}
+		case r.PathPattern != nil:
+			if r.PathPattern.MatchString(filepath.ToSlash(f.Location.Path)) {
+				return r, true
+			}
 		}
 	}
 	return Rule{}, false
+}
+
+// AllowlistPaths returns an Ignore silencing every finding in a path one
+// of patterns (regexps, gitleaks' syntax for allowlist paths) matches: the
+// paths a project's gitleaks configuration allowlists for every rule hold
+// nothing it wants reported, secrets or otherwise. source names the file.
+func AllowlistPaths(source string, patterns []string) (Ignore, error) {
+	ig := Ignore{Path: source}
+	for _, p := range patterns {
+		re, err := regexp.Compile(p)
+		if err != nil {
+			return Ignore{}, fmt.Errorf("%s: allowlist path %q: %w", source, p, err)
+		}
+		ig.Rules = append(ig.Rules, Rule{PathPattern: re, Reason: "path allowlisted in " + source})
+	}
+	return ig, nil
 }
 
 // Filter splits findings into those to report and the number suppressed by

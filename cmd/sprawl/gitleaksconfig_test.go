@@ -72,3 +72,50 @@ path = "../outside.toml"
 		})
 	}
 }
+
+// TestAllowlistedPathsSilenceEveryDetector: paths a project's gitleaks
+// allowlists (in .gitleaks.toml or .sprawl.toml, paths alone) hold no
+// finding of any detector — a configuration check's included — while the
+// same files elsewhere are reported; an allowlist that also names regexes
+// leaves other detectors alone.
+func TestAllowlistedPathsSilenceEveryDetector(t *testing.T) {
+	tf := "resource \"aws_iam_user\" \"ci\" {\n  name = \"ci\"\n}\n\nresource \"aws_iam_access_key\" \"ci\" {\n  user = aws_iam_user.ci.name\n}\n"
+	for _, tt := range []struct {
+		name, file, config string
+		silenced           bool
+	}{
+		{"gitleaks allowlist", ".gitleaks.toml", "[allowlist]\npaths = ['''(^|/)fixtures/''']\n", true},
+		{"sprawl allowlists", ".sprawl.toml", "[[allowlists]]\ndescription = \"test data\"\npaths = ['''^fixtures/''']\n", true},
+		{"allowlist with regexes", ".gitleaks.toml", "[allowlist]\npaths = ['''(^|/)fixtures/''']\nregexes = ['''never-matches-x''']\ncondition = \"AND\"\n", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for name, content := range map[string]string{tt.file: tt.config, "fixtures/main.tf": tf, "infra/main.tf": tf} {
+				p := filepath.Join(dir, name)
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			code, stdout, stderr := runCLI(t, "scan", "--quiet", "--format", "json", dir)
+			if code != ExitFindings {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			rule := "config/tf-aws-iam-access-key"
+			if !hasFinding(t, stdout, rule, "infra/main.tf") {
+				t.Fatalf("%s not reported outside the allowlisted path", rule)
+			}
+			if got := hasFinding(t, stdout, rule, "fixtures/main.tf"); got == tt.silenced {
+				t.Errorf("%s in fixtures/main.tf reported: %v, want %v", rule, got, !tt.silenced)
+			}
+			// The identity the check derives points at the file reported
+			// (one identity: both files name the same user).
+			if tt.silenced && (!hasFinding(t, stdout, "identity/workload-identity", "infra/main.tf") ||
+				hasFinding(t, stdout, "identity/workload-identity", "fixtures/main.tf")) {
+				t.Error("the identity is not derived from the reported file alone")
+			}
+		})
+	}
+}

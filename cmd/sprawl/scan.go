@@ -225,6 +225,10 @@ func scan(ctx context.Context, f *scanFlags, in io.Reader, stderr io.Writer) (*o
 	if err != nil {
 		return fail("%v", err)
 	}
+	allowed, err := settings.allowlistIgnores()
+	if err != nil {
+		return fail("%v", err)
+	}
 	exclude := append(append([]string{}, settings.Exclude...), f.exclude...)
 	for _, g := range exclude {
 		if !scanners.ValidGlob(g) {
@@ -423,6 +427,13 @@ func scan(ctx context.Context, f *scanFlags, in io.Reader, stderr io.Writer) (*o
 	var glIgnored int
 	if len(glIgnore.Rules) > 0 {
 		res.Findings, _, glIgnored = baseline.Filter(res.Findings, nil, glIgnore)
+	}
+	// Paths the project's gitleaks allowlists hold nothing it wants
+	// reported: no configuration finding or identity comes from them.
+	for _, ig := range allowed {
+		var n int
+		res.Findings, _, n = baseline.Filter(res.Findings, nil, ig)
+		glIgnored += n
 	}
 	maxAge := f.maxAge
 	if settings.MaxAge > 0 && !flagSet(f.fs, "max-age") {
