@@ -228,22 +228,6 @@ func (ig Ignore) Match(f detectors.Finding) (Rule, bool) {
 	return Rule{}, false
 }
 
-// AllowlistPaths returns an Ignore silencing every finding in a path one
-// of patterns (regexps, gitleaks' syntax for allowlist paths) matches: the
-// paths a project's gitleaks configuration allowlists for every rule hold
-// nothing it wants reported, secrets or otherwise. source names the file.
-func AllowlistPaths(source string, patterns []string) (Ignore, error) {
-	ig := Ignore{Path: source}
-	for _, p := range patterns {
-		re, err := regexp.Compile(p)
-		if err != nil {
-			return Ignore{}, fmt.Errorf("%s: allowlist path %q: %w", source, p, err)
-		}
-		ig.Rules = append(ig.Rules, Rule{PathPattern: re, Reason: "path allowlisted in " + source})
-	}
-	return ig, nil
-}
-
 // Filter splits findings into those to report and the number suppressed by
 // the baseline keys and by ig.
 //

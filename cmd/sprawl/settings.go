@@ -137,53 +137,23 @@ func readSettings(explicit string, files settingsFiles) (settings, error) {
 	return s, nil
 }
 
-// gitleaksAllowlist is the part of a gitleaks allowlist table that says
-// whether it allowlists whole paths for every rule.
-type gitleaksAllowlist struct {
-	Paths       []string `toml:"paths"`
-	Regexes     []string `toml:"regexes"`
-	StopWords   []string `toml:"stopwords"`
-	Commits     []string `toml:"commits"`
-	TargetRules []string `toml:"targetRules"`
-}
-
 // allowlistIgnores returns, for each of the project's gitleaks-format
 // documents (.gitleaks.toml, the rules of .sprawl.toml or --config), the
-// paths its global allowlists allowlist outright (paths alone: no
-// regexes, stopwords, commits or target rules) as an Ignore. gitleaks
-// skips those files; sprawl's secret rules do too, and the Ignore keeps
-// its other detectors (configuration checks, token caching) and the
-// identities derived from them out of the files as well.
+// paths its global allowlists allowlist outright, as an Ignore (see
+// baseline.ParseAllowlistPaths).
 func (s settings) allowlistIgnores() ([]baseline.Ignore, error) {
 	var out []baseline.Ignore
 	for _, doc := range []struct{ path, toml string }{{s.gitleaksPath, s.gitleaksTOML}, {s.path, s.rulesTOML}} {
 		if doc.toml == "" {
 			continue
 		}
-		var f struct {
-			Allowlist  *gitleaksAllowlist  `toml:"allowlist"`
-			Allowlists []gitleaksAllowlist `toml:"allowlists"`
-		}
-		if _, err := toml.Decode(doc.toml, &f); err != nil {
-			return nil, fmt.Errorf("config %s: %w", doc.path, err)
-		}
-		if f.Allowlist != nil {
-			f.Allowlists = append(f.Allowlists, *f.Allowlist)
-		}
-		var paths []string
-		for _, a := range f.Allowlists {
-			if len(a.Regexes) == 0 && len(a.StopWords) == 0 && len(a.Commits) == 0 && len(a.TargetRules) == 0 {
-				paths = append(paths, a.Paths...)
-			}
-		}
-		if len(paths) == 0 {
-			continue
-		}
-		ig, err := baseline.AllowlistPaths(doc.path, paths)
+		ig, err := baseline.ParseAllowlistPaths(doc.path, doc.toml)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, ig)
+		if len(ig.Rules) > 0 {
+			out = append(out, ig)
+		}
 	}
 	return out, nil
 }

@@ -91,7 +91,8 @@ type Options struct {
 	// ones are tried again (Resume is then implied).
 	Run string
 	// RepoIgnores applies the .sprawlignore and .gitleaksignore committed
-	// at each repository's HEAD (an audit may want to see past them).
+	// at each repository's HEAD, and the paths its .gitleaks.toml and
+	// .sprawl.toml allowlist outright (an audit may want to see past them).
 	RepoIgnores bool
 	// OnRepo is called after each repository, one call at a time; a
 	// failed repository has a nil Report.
@@ -477,8 +478,10 @@ func Transient(err error) bool {
 }
 
 // HeadIgnores reads the .sprawlignore and .gitleaksignore at HEAD of the
-// repository without a working tree at dir (a bare clone); each is empty
-// when absent. A file that cannot be read or parsed is left out, with a
+// repository without a working tree at dir (a bare clone), the latter
+// with the paths allowlisted outright by the .gitleaks.toml and
+// .sprawl.toml there (baseline.ParseAllowlistPaths); each is empty when
+// absent. A file that cannot be read or parsed is left out, with a
 // warning naming it, as are its entries' own warnings (no reason given).
 func HeadIgnores(dir string) (ignore, glIgnore baseline.Ignore, warnings []string) {
 	for _, f := range []struct {
@@ -504,6 +507,24 @@ func HeadIgnores(dir string) (ignore, glIgnore baseline.Ignore, warnings []strin
 		}
 		*f.into = ig
 		warnings = append(warnings, ig.Warnings...)
+	}
+	// Paths the repository's gitleaks allowlists allowlist outright go
+	// with the .gitleaksignore: dropped before correlation.
+	for _, name := range []string{".gitleaks.toml", ".sprawl.toml"} {
+		data, found, err := repoinfo.HeadFile(dir, name)
+		if err != nil {
+			warnings = append(warnings, fmt.Sprintf("%s at HEAD not applied: %v", name, err))
+			continue
+		}
+		if !found {
+			continue
+		}
+		ig, err := baseline.ParseAllowlistPaths("HEAD:"+name, string(data))
+		if err != nil {
+			warnings = append(warnings, fmt.Sprintf("%s not applied: %v", name, err))
+			continue
+		}
+		glIgnore.Rules = append(glIgnore.Rules, ig.Rules...)
 	}
 	return ignore, glIgnore, warnings
 }

@@ -573,12 +573,15 @@ func sweepTestRepo(t *testing.T, files map[string]string, repoIgnores bool) Repo
 }
 
 // TestSweepAppliesRepoIgnoreFiles: a repository's committed .sprawlignore
-// and .gitleaksignore apply to its sweep when RepoIgnores is on, and not
-// otherwise (an audit past them).
+// and .gitleaksignore, and the paths its .gitleaks.toml and .sprawl.toml
+// allowlist, apply to its sweep when RepoIgnores is on, and not otherwise
+// (an audit past them).
 func TestSweepAppliesRepoIgnoreFiles(t *testing.T) {
 	for _, tc := range []struct{ file, content string }{
 		{".sprawlignore", "app.env  # a revoked test secret\n"},
 		{".gitleaksignore", "app.env:test-secret:1\n"},
+		{".gitleaks.toml", "[allowlist]\npaths = ['''^app\\.env$''']\n"},
+		{".sprawl.toml", "[[allowlists]]\npaths = ['''app\\.env''']\n"},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			for _, apply := range []bool{true, false} {
