@@ -36,9 +36,11 @@ import (
 const narrowMin = 2 << 10
 
 // longSpan is the longest run of lines a match is given whole: past it
-// (a minified script, a one-line JSON document), a rule that no line
-// anchor ties to whole lines sees the bytes around its match instead, cut
-// after a separator as long lines are cut into windows (splitLine).
+// (a minified script, a one-line JSON document), a rule sees the bytes
+// around its match instead, cut after a separator as long lines are cut
+// into windows (splitLine) — unless the rule needs whole lines (line
+// anchors, an allowlist reading the line) or the lines hold an allow
+// comment.
 const longSpan = 4 << 10
 
 // cutReach is how far from a match a cut looks for a separator.
@@ -78,11 +80,12 @@ func (d *Detector) scanWindow(ctx context.Context, in detectors.Input, text stri
 	return out
 }
 
-// locator is a rule's Locator, and whether its pattern holds line anchors
-// (^ or $ with (?m)), which tie its parts to whole lines.
+// locator is a rule's Locator, and whether the rule needs whole lines:
+// its pattern holds line anchors (^ or $ with (?m)), or an allowlist of
+// its reads the whole line (regexTarget "line").
 type locator struct {
 	*dfa.Locator
-	lineAnchored bool
+	wholeLines bool
 }
 
 // locatorFor returns r's locator, or nil when r must see whole windows.
@@ -107,7 +110,11 @@ func locatorFor(r config.Rule, companion bool) *locator {
 	if err != nil {
 		return nil
 	}
-	return &locator{Locator: l, lineAnchored: hasOp(re, syntax.OpBeginLine) || hasOp(re, syntax.OpEndLine)}
+	wholeLines := hasOp(re, syntax.OpBeginLine) || hasOp(re, syntax.OpEndLine)
+	for _, a := range r.Allowlists {
+		wholeLines = wholeLines || a.RegexTarget == "line"
+	}
+	return &locator{Locator: l, wholeLines: wholeLines}
 }
 
 // hasOp reports whether op occurs in re.
@@ -142,7 +149,7 @@ func (s *ruleSubsets) narrow(text string, decode bool, only string) []part {
 		loc := s.locators[id]()
 		if loc == nil || !loc.Spans(text, func(a, b int) {
 			r := lines.rangeOf(text, lineSpan{lines.of(a), lines.of(b - 1)})
-			if r.end-r.start > longSpan && !loc.lineAnchored {
+			if r.end-r.start > longSpan && !loc.wholeLines && !allowedLine(text[r.start:r.end]) {
 				r = cutAround(text, a, b, r)
 			}
 			ranges = append(ranges, r)
@@ -248,6 +255,12 @@ func (s *ruleSubsets) decodedMatchLines(text, only string) (out []int, wide []st
 
 // lineSpan is a range of lines, both ends included, 0-based.
 type lineSpan struct{ first, last int }
+
+// allowedLine reports whether lines hold an allow comment, which
+// silences what is found anywhere on its line: such lines stay whole.
+func allowedLine(lines string) bool {
+	return strings.Contains(lines, "gitleaks:allow") || strings.Contains(lines, AllowComment)
+}
 
 // byteRange is a range of a window's bytes, end excluded.
 type byteRange struct{ start, end int }

@@ -2,6 +2,7 @@ package secrets
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"sort"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/lucasjones/reggen"
 	"github.com/sprawl-dev/sprawl/detectors"
+	"github.com/sprawl-dev/sprawl/fixtures/fake"
 )
 
 // TestNarrowedWindowsFindWhatWholeWindowsFind compares a narrowed window
@@ -42,6 +44,14 @@ func TestNarrowedWindowsFindWhatWholeWindowsFind(t *testing.T) {
 		"token: <YOUR_TOKEN_HERE>",
 		"password = \"hunter2hunter2\" // sprawl:allow",
 	}
+	long := []string{
+		// Long lines whose allowlisting reads the whole line: a service
+		// account's key in minified JSON (private-key's allowlist), and an
+		// allow comment far from the secret it silences.
+		minified(r, 5000) + `{"type": "service_account", "private_key": "` +
+			strings.ReplaceAll(fake.New(5).PrivateKeyPEM(), "\n", `\n`) + `", "client_email": "ci@p.iam.gserviceaccount.com"}`,
+		"const cfg = {" + minified(r, 5000) + `api_token: "Zq8Wm3Nc7Vb2Xl5Kj9HgT4rP",` + minified(r, 1000) + "} // gitleaks:allow",
+	}
 	filler := []string{"", "}", "  replicas: 3", "\ttoken, err := client.Token(ctx)", "# the key is rotated weekly"}
 	narrowed, found := 0, 0
 	for doc := 0; doc < 30; doc++ {
@@ -55,6 +65,10 @@ func TestNarrowedWindowsFindWhatWholeWindowsFind(t *testing.T) {
 			default:
 				lines = append(lines, secretLine(r, gens[r.IntN(len(gens))].Generate(r.IntN(20)+1)))
 			}
+		}
+		if doc%3 == 0 {
+			at := r.IntN(len(lines))
+			lines[at] = long[doc/3%len(long)]
 		}
 		text := strings.Join(lines, "\n") + "\n"
 		if len(text) < narrowMin {
@@ -76,6 +90,15 @@ func TestNarrowedWindowsFindWhatWholeWindowsFind(t *testing.T) {
 		t.Fatalf("weak test: %d windows narrowed, %d findings compared", narrowed, found)
 	}
 	t.Logf("%d windows, %d findings", narrowed, found)
+}
+
+// minified returns about n bytes of a minified JSON array's items.
+func minified(r *rand.Rand, n int) string {
+	var b strings.Builder
+	for b.Len() < n {
+		fmt.Fprintf(&b, `{"id":%d,"name":"item-%d"},`, r.IntN(1e6), r.IntN(1e6))
+	}
+	return b.String()
 }
 
 // settle drops findings repeated by overlapping parts and applies the
