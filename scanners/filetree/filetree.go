@@ -5,7 +5,6 @@
 package filetree
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -110,12 +109,13 @@ func (s *Source) Scan(ctx context.Context, sink scanners.Sink) (scanners.Stats, 
 					note(scanners.Note{Path: j.rel, Kind: scanners.NoteError, Detail: "cannot read file: " + cleanErr(err)})
 					continue
 				}
-				if IsBinary(content) {
+				if text, ok := scanners.Text(content); !ok {
 					// Not scanned as text, but rules on paths alone (a
 					// .p12 file) still see where it is.
 					note(scanners.Note{Path: j.rel, Kind: scanners.NoteSkippedBinary, Detail: "binary file"})
 					content = nil
 				} else {
+					content = text
 					files.Add(1)
 					nbytes.Add(int64(len(content)))
 				}
@@ -257,16 +257,6 @@ func readFile(path string, limit int64) ([]byte, error) {
 	defer f.Close()
 	// Read at most limit+1 bytes: a file that grew since the walk is cut.
 	return io.ReadAll(io.LimitReader(f, limit+1))
-}
-
-// IsBinary reports whether content looks binary: a NUL byte in its first
-// 8000 bytes, as git decides.
-func IsBinary(content []byte) bool {
-	head := content
-	if len(head) > 8000 {
-		head = head[:8000]
-	}
-	return bytes.IndexByte(head, 0) >= 0
 }
 
 func cleanErr(err error) string {

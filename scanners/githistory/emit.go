@@ -363,16 +363,15 @@ func (e *emitter) failSubtree(f *packForest, i int32, err error) {
 	}
 }
 
-// binarySniff is how much of a blob is checked for a NUL byte.
-const binarySniff = 8000
-
 func (e *emitter) emit(j *blobJob, data []byte) {
 	e.done.Add(1)
-	if bytes.IndexByte(data[:min(len(data), binarySniff)], 0) >= 0 {
+	if text, ok := scanners.Text(data); !ok {
 		// Not scanned as text, but rules on paths alone (a .p12 file)
 		// still see where it is.
 		e.binary.Add(1)
 		data = nil
+	} else {
+		data = text
 	}
 	w := e.w
 	occ := make([]scanners.Occurrence, j.n)

@@ -294,7 +294,7 @@ func (s *Source) Scan(ctx context.Context, sink scanners.Sink) (scanners.Stats, 
 	if n := e.binary.Load(); n > 0 {
 		stats.Skipped[scanners.NoteSkippedBinary] = n
 		sink.Note(scanners.Note{Repo: s.repo.Name, Kind: scanners.NoteSkippedBinary,
-			Detail: fmt.Sprintf("%d binary blobs (a NUL byte in the first %d bytes) not scanned", n, binarySniff)})
+			Detail: fmt.Sprintf("%d binary blobs (a NUL byte in the first 8000 bytes) not scanned", n)})
 	}
 	if len(stats.Skipped) == 0 {
 		stats.Skipped = nil

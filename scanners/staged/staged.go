@@ -188,10 +188,11 @@ func (s *Source) readBlob(h ObjectID) ([]byte, string) {
 	if err != nil {
 		return nil, "cannot read blob " + h.String() + ": " + err.Error()
 	}
-	if filetree.IsBinary(content) {
+	text, ok := scanners.Text(content)
+	if !ok {
 		return nil, "binary content"
 	}
-	return content, ""
+	return text, ""
 }
 
 // compare lists the index's regular files whose blob differs from HEAD's

@@ -38,6 +38,9 @@ func (s *Source) Scan(ctx context.Context, sink scanners.Sink) (scanners.Stats, 
 			Detail: fmt.Sprintf("standard input is over %d bytes (--max-file-size); only the first %d bytes were scanned", s.limit, s.limit)})
 		content = content[:s.limit]
 	}
+	if text, ok := scanners.Text(content); ok {
+		content = text // UTF-16 decoded; binary input is scanned as given
+	}
 	stats.Files, stats.Bytes = 1, int64(len(content))
 	return stats, sink.Fragment(scanners.Fragment{
 		Repo: s.repo, Content: content,
