@@ -223,7 +223,7 @@ func (d *Detector) Detect(ctx context.Context, in detectors.Input) []detectors.F
 	// The content is read-only (detectors.Input): no copy of every blob.
 	raw := unsafe.String(unsafe.SliceData(in.Content), len(in.Content))
 	class := d.PathClass(in.Path)
-	seen := map[findingAt]bool{}
+	seen := map[findingAt]int{} // index in out
 	var blocks []wrappedBlock
 	for _, w := range d.win.windows(raw, in.Path) {
 		if ctx.Err() != nil {
@@ -256,12 +256,17 @@ func (d *Detector) Detect(ctx context.Context, in detectors.Input) []detectors.F
 			}
 			f.Location.StartLine += w.line
 			f.Location.EndLine += w.line
-			// Windows overlap by a line: report each finding once.
+			// Windows overlap by a line: report each finding once. Of
+			// twins found in differently decoded text, the one kept does
+			// not depend on which window came first.
 			at := findingAt{f.RuleID, f.Location.StartLine, f.Location.StartColumn, f.Secret.Fingerprint}
-			if seen[at] {
+			if i, ok := seen[at]; ok {
+				if encodingOf(&f) < encodingOf(&out[i]) {
+					out[i] = f
+				}
 				continue
 			}
-			seen[at] = true
+			seen[at] = len(out)
 			out = append(out, f)
 		}
 	}
@@ -391,6 +396,12 @@ func dropShadowedGeneric(fs []detectors.Finding, isGeneric func(ruleID string) b
 // sameSecret reports whether f and g hold one secret.
 func sameSecret(f, g *detectors.Finding) bool {
 	return f.Secret != nil && g.Secret != nil && f.Secret.Fingerprint == g.Secret.Fingerprint
+}
+
+// encodingOf returns the encoding f was found under, "" for text as is.
+func encodingOf(f *detectors.Finding) string {
+	e, _ := f.Properties["encoding"].(string)
+	return e
 }
 
 // decoded reports whether f was found in decoded text: its location is
