@@ -66,8 +66,15 @@ func (l *Locator) Spans(s string, fn func(start, end int)) bool {
 	return true
 }
 
-// ends returns every position at which a match may end (marks mode).
+// maxEnds bounds the ends a pass keeps, one per four bytes of text: a
+// pattern without a closing delimiter over a long run of its class ends
+// a match at every position (see also Spans' bound on backward passes).
+func maxEnds(n int) int { return n/4 + 1024 }
+
+// ends returns every position at which a match may end (marks mode), or
+// gives up past maxEnds of them.
 func (m *Matcher) ends(s string, budget *int) (out []int, ok bool) {
+	limit := maxEnds(len(s))
 	st := m.cache.Load().start[atStart]
 	for i := 0; i < len(s); {
 		sym, w := int(s[i]), 1
@@ -80,6 +87,9 @@ func (m *Matcher) ends(s string, budget *int) (out []int, ok bool) {
 			return nil, false
 		}
 		if next.hit {
+			if len(out) == limit {
+				return nil, false
+			}
 			out = append(out, i)
 		}
 		st = next

@@ -143,8 +143,12 @@ func TestSpansGiveUpOnRunawayText(t *testing.T) {
 	if l.Spans(strings.Repeat("a", 1<<16), func(int, int) {}) {
 		t.Fatal("want the locator to give up on a quadratic text")
 	}
-	if !l.Spans(strings.Repeat("ab", 1<<12), func(int, int) {}) {
+	if !l.Spans(strings.Repeat("ab  ", 1<<11), func(int, int) {}) {
 		t.Fatal("short runs should be located")
+	}
+	// A match ending at every other byte: more ends than the pass keeps.
+	if l.Spans(strings.Repeat("ab", 1<<15), func(int, int) {}) {
+		t.Fatal("want the locator to give up on a match at every other byte")
 	}
 }
 
