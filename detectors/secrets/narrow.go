@@ -147,11 +147,13 @@ func (s *ruleSubsets) narrow(text string, decode bool, only string) []part {
 	var ranges []byteRange
 	for _, id := range s.selected([]string{text}, only) {
 		loc := s.locators[id]()
+		rule := uint64(1) << min(len(located), 63)
 		if loc == nil || !loc.Spans(text, func(a, b int) {
 			r := lines.rangeOf(text, lineSpan{lines.of(a), lines.of(b - 1)})
 			if r.end-r.start > longSpan && !loc.wholeLines && !allowedLine(text[r.start:r.end]) {
 				r = cutAround(text, a, b, r)
 			}
+			r.rules = rule
 			ranges = append(ranges, r)
 		}) {
 			wide = append(wide, id)
@@ -163,8 +165,16 @@ func (s *ruleSubsets) narrow(text string, decode bool, only string) []part {
 		whole(wide, false, "")
 	}
 	if len(located) > 0 {
+		// Each part runs the rules whose matches made it: a rule tied to
+		// whole lines does not bring every other rule onto a long line.
 		for _, r := range mergeRanges(ranges) {
-			parts = append(parts, lines.part(text, r, false, strings.Join(located, "\x00")))
+			var ids []string
+			for i, id := range located {
+				if r.rules&(1<<min(i, 63)) != 0 {
+					ids = append(ids, id)
+				}
+			}
+			parts = append(parts, lines.part(text, r, false, strings.Join(ids, "\x00")))
 		}
 	}
 	if !decode || s.decodeDepth <= 0 || !mightDecode(text) {
@@ -262,16 +272,31 @@ func allowedLine(lines string) bool {
 	return strings.Contains(lines, "gitleaks:allow") || strings.Contains(lines, AllowComment)
 }
 
-// byteRange is a range of a window's bytes, end excluded.
-type byteRange struct{ start, end int }
+// byteRange is a range of a window's bytes, end excluded, and the rules
+// (bits by index among the located rules, the last bit for all past it)
+// whose matches it holds.
+type byteRange struct {
+	start, end int
+	rules      uint64
+}
 
-// mergeRanges merges ranges that overlap or touch.
+// maxPart is the size past which ranges that only touch are not merged:
+// gitleaks places each finding by walking its fragment's newlines and
+// compares every generic finding with every other (detect.location,
+// filter), so a part of thousands of matched lines — a file of one secret
+// a line, whose composite-rule window is the whole file — cost time
+// quadratic in its findings.
+const maxPart = 4 << 10
+
+// mergeRanges merges ranges that overlap, and ranges that touch while the
+// merged range is under maxPart.
 func mergeRanges(rs []byteRange) []byteRange {
 	slices.SortFunc(rs, func(a, b byteRange) int { return a.start - b.start })
 	var out []byteRange
 	for _, r := range rs {
-		if n := len(out); n > 0 && r.start <= out[n-1].end {
+		if n := len(out); n > 0 && (r.start < out[n-1].end || r.start == out[n-1].end && out[n-1].end-out[n-1].start < maxPart) {
 			out[n-1].end = max(out[n-1].end, r.end)
+			out[n-1].rules |= r.rules
 			continue
 		}
 		out = append(out, r)
@@ -307,7 +332,7 @@ func (l lineIndex) rangeOf(text string, sp lineSpan) byteRange {
 	if sp.last+1 < len(l) {
 		end = l[sp.last+1]
 	}
-	return byteRange{l[sp.first], end}
+	return byteRange{start: l[sp.first], end: end}
 }
 
 // part returns r of text as a part.

@@ -115,3 +115,37 @@ func settle(d *Detector, fs []detectors.Finding) []detectors.Finding {
 	}
 	return dropShadowedGeneric(dropDecodedTwins(out), d.generic)
 }
+
+// TestNarrowBoundsParts: in a file of one secret a line (whose composite
+// rule's window is the whole file), the lines the rules match are cut
+// into parts of about maxPart bytes, not given to gitleaks as one
+// fragment (where placing and filtering findings is quadratic in them);
+// only rules that cannot be located see the whole window.
+func TestNarrowBoundsParts(t *testing.T) {
+	d := testDetector(t)
+	g := fake.New(8)
+	var b strings.Builder
+	for i := 0; i < 3000; i++ {
+		fmt.Fprintf(&b, "secret_key = \"%s\"\n", g.String("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 30))
+	}
+	text := b.String()
+	parts := d.subsets.narrow(text, false, "")
+	located := 0
+	for _, p := range parts {
+		if p.start == 0 && p.end == len(text) {
+			for _, id := range strings.Split(p.only, "\x00") {
+				if d.subsets.locators[id]() != nil {
+					t.Errorf("rule %s, which can be located, runs on the whole window", id)
+				}
+			}
+			continue
+		}
+		located++
+		if p.end-p.start > maxPart+64 {
+			t.Errorf("part of %d bytes (lines %d to %d), want about %d at most", p.end-p.start, p.line, p.line+strings.Count(text[p.start:p.end], "\n"), maxPart)
+		}
+	}
+	if located < len(text)/maxPart {
+		t.Errorf("%d located parts for %d bytes of matched lines", located, len(text))
+	}
+}

@@ -45,7 +45,9 @@ func NewLocator(pattern string) (*Locator, error) {
 // when an automaton gave up on s (see callBudget): the spans are then
 // incomplete and the caller must search s its own way.
 func (l *Locator) Spans(s string, fn func(start, end int)) bool {
-	budget := 2*callBudget + 2*budgetPerKiB*len(s)>>10
+	// New states: a pass builds states for two automata, and a big window
+	// early in a scan (before the states are cached) builds many.
+	budget := 8*callBudget + 4*budgetPerKiB*len(s)>>10
 	// Reverse passes are bounded too: text where every position ends a
 	// match that may start far back (a long run of one class) would
 	// otherwise cost a pass per position.
