@@ -66,14 +66,7 @@ func (d *Detector) scanWindow(ctx context.Context, in detectors.Input, text stri
 	var out []detectors.Finding
 	for _, p := range parts {
 		for _, f := range d.scan(ctx, in, text[p.start:p.end], p.decode, class, p.only) {
-			if f.Location.StartLine == 1 {
-				f.Location.StartColumn += p.col
-				if f.Location.EndLine == 1 {
-					f.Location.EndColumn += p.col
-				}
-			}
-			f.Location.StartLine += p.line
-			f.Location.EndLine += p.line
+			shift(&f.Location, p.line, p.col)
 			out = append(out, f)
 		}
 	}

@@ -58,7 +58,7 @@ func newPathPattern(pattern string) *pathPattern {
 	return &pathPattern{literal: lit, fold: fold, matchers: sync.OnceValue(func() pathMatchers {
 		m := pathMatchers{re: stdregexp.MustCompile(pattern)}
 		if tree, err := syntax.Parse(pattern, syntax.Perl); err == nil && endAnchored(tree) {
-			m.rev, _ = stdregexp.Compile(`\A(?:` + reverseRegexp(tree).String() + `)`)
+			m.rev, _ = stdregexp.Compile(`\A(?:` + dfa.Reverse(tree).String() + `)`)
 		}
 		if m.rev != nil {
 			m.dfa, _ = dfa.Compile(m.rev.String())
@@ -124,33 +124,6 @@ func endAnchored(re *syntax.Regexp) bool {
 		return true
 	}
 	return false
-}
-
-// reverseRegexp returns a pattern matching the reversals of the texts re
-// matches (read right to left): concatenations and literals run backwards,
-// and the start and end anchors trade places.
-func reverseRegexp(re *syntax.Regexp) *syntax.Regexp {
-	r := *re
-	r.Sub = make([]*syntax.Regexp, len(re.Sub))
-	for i, s := range re.Sub {
-		r.Sub[i] = reverseRegexp(s)
-	}
-	switch re.Op {
-	case syntax.OpConcat:
-		slices.Reverse(r.Sub)
-	case syntax.OpLiteral:
-		r.Rune = slices.Clone(re.Rune)
-		slices.Reverse(r.Rune)
-	case syntax.OpBeginText:
-		r.Op = syntax.OpEndText
-	case syntax.OpEndText:
-		r.Op = syntax.OpBeginText
-	case syntax.OpBeginLine:
-		r.Op = syntax.OpEndLine
-	case syntax.OpEndLine:
-		r.Op = syntax.OpBeginLine
-	}
-	return &r
 }
 
 // reverseRunes returns s with its characters in reverse order.

@@ -248,14 +248,7 @@ func (d *Detector) Detect(ctx context.Context, in detectors.Input) []detectors.F
 		}
 		for _, f := range cloneFindings(found) {
 			f.Location.Path = in.Path
-			if f.Location.StartLine == 1 {
-				f.Location.StartColumn += w.col
-				if f.Location.EndLine == 1 {
-					f.Location.EndColumn += w.col
-				}
-			}
-			f.Location.StartLine += w.line
-			f.Location.EndLine += w.line
+			shift(&f.Location, w.line, w.col)
 			// Windows overlap by a line: report each finding once. Of
 			// twins found in differently decoded text, the one kept does
 			// not depend on which window came first.
@@ -318,6 +311,19 @@ blocks:
 		}
 	}
 	return out
+}
+
+// shift moves loc, found in a piece of text, to where the piece is: lines
+// lines and, on the piece's first line, col columns further.
+func shift(loc *detectors.Location, lines, col int) {
+	if loc.StartLine == 1 {
+		loc.StartColumn += col
+		if loc.EndLine == 1 {
+			loc.EndColumn += col
+		}
+	}
+	loc.StartLine += lines
+	loc.EndLine += lines
 }
 
 // dropDecodedTwins drops a finding made in decoded text when the same rule

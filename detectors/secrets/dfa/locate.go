@@ -32,7 +32,7 @@ func NewLocator(pattern string) (*Locator, error) {
 	if err != nil {
 		return nil, err
 	}
-	rev, err := compileMode(reverse(re), nil, true, true)
+	rev, err := compileMode(Reverse(re), nil, true, true)
 	if err != nil {
 		return nil, err
 	}
@@ -154,14 +154,15 @@ func (m *Matcher) next(st *state, sym int, budget *int) (*state, bool) {
 	return m.step(st, sym, cls), true
 }
 
-// reverse returns re matching the reversed strings: concatenations and
-// literals run backwards, and line and text boundaries swap ends. Word
-// boundaries are symmetric.
-func reverse(re *syntax.Regexp) *syntax.Regexp {
+// Reverse returns a pattern matching the reversals of the texts re matches
+// (read right to left): concatenations and literals run backwards, and line
+// and text boundaries swap ends. Word boundaries are symmetric. re is not
+// changed.
+func Reverse(re *syntax.Regexp) *syntax.Regexp {
 	r := *re
 	r.Sub = make([]*syntax.Regexp, len(re.Sub))
 	for i, sub := range re.Sub {
-		r.Sub[i] = reverse(sub)
+		r.Sub[i] = Reverse(sub)
 	}
 	switch re.Op {
 	case syntax.OpConcat:
