@@ -74,28 +74,34 @@ func (l *Locator) Spans(s string, fn func(start, end int)) bool {
 func maxEnds(n int) int { return n/4 + 1024 }
 
 // ends returns every position at which a match may end (marks mode), or
-// gives up past maxEnds of them.
+// gives up past maxEnds of them. Its loop is matchPlain's: one class
+// lookup and one transition load a byte.
 func (m *Matcher) ends(s string, budget *int) (out []int, ok bool) {
 	limit := maxEnds(len(s))
 	st := m.cache.Load().start[atStart]
-	for i := 0; i < len(s); {
-		sym, w := int(s[i]), 1
+	class := &m.class
+	for i := 0; i < len(s); i++ {
+		at, sym := i, int(s[i])
 		if sym >= nonASCII {
-			_, w = utf8.DecodeRuneInString(s[i:])
+			_, w := utf8.DecodeRuneInString(s[i:])
+			i += w - 1
 			sym = nonASCII
 		}
-		next, ok := m.next(st, sym, budget)
-		if !ok {
-			return nil, false
+		cls := class[sym]
+		next := st.next[cls].Load()
+		if next == nil {
+			if *budget--; *budget < 0 {
+				return nil, false
+			}
+			next = m.step(st, sym, cls)
 		}
 		if next.hit {
 			if len(out) == limit {
 				return nil, false
 			}
-			out = append(out, i)
+			out = append(out, at)
 		}
 		st = next
-		i += w
 	}
 	if m.atEnd(st) {
 		out = append(out, len(s))
