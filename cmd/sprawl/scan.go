@@ -558,15 +558,10 @@ func writeReport(o *outcome, f *scanFlags, stdout, stderr io.Writer) int {
 }
 
 // buildDetectors returns every detector a scan runs and the resolver of
-// SARIF metadata for the rules they report.
-func buildDetectors(s settings) ([]detectors.Detector, *rules.Resolver, error) {
-	var extra []secrets.NamedTOML
-	if s.gitleaksTOML != "" {
-		extra = append(extra, secrets.NamedTOML{Name: s.gitleaksPath, TOML: s.gitleaksTOML, Untrusted: true})
-	}
-	if s.rulesTOML != "" {
-		extra = append(extra, secrets.NamedTOML{Name: s.path, TOML: s.rulesTOML, Untrusted: s.found})
-	}
+// SARIF metadata for the rules they report: s's rule documents, then
+// more.
+func buildDetectors(s settings, more ...secrets.NamedTOML) ([]detectors.Detector, *rules.Resolver, error) {
+	extra := append(s.ruleDocuments(), more...)
 	// The rule catalogue loads while the secrets detector builds; the
 	// resolver only asks the detector for descriptions when reporting.
 	var sd *secrets.Detector

@@ -11,6 +11,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/sprawl-dev/sprawl/baseline"
+	"github.com/sprawl-dev/sprawl/detectors/secrets"
 	"github.com/sprawl-dev/sprawl/scanners/repoinfo"
 )
 
@@ -135,6 +136,20 @@ func readSettings(explicit string, files settingsFiles) (settings, error) {
 		s.rulesTOML = string(raw)
 	}
 	return s, nil
+}
+
+// ruleDocuments returns the gitleaks-format documents s holds for the
+// secrets detector: the .gitleaks.toml, then the rules of .sprawl.toml (or
+// --config). Documents found in a scanned repository are untrusted.
+func (s settings) ruleDocuments() []secrets.NamedTOML {
+	var docs []secrets.NamedTOML
+	if s.gitleaksTOML != "" {
+		docs = append(docs, secrets.NamedTOML{Name: s.gitleaksPath, TOML: s.gitleaksTOML, Untrusted: true})
+	}
+	if s.rulesTOML != "" {
+		docs = append(docs, secrets.NamedTOML{Name: s.path, TOML: s.rulesTOML, Untrusted: s.found})
+	}
+	return docs
 }
 
 // allowlistIgnores returns, for each of the project's gitleaks-format

@@ -15,6 +15,7 @@ import (
 
 	"github.com/sprawl-dev/sprawl/correlator"
 	"github.com/sprawl-dev/sprawl/datastore"
+	"github.com/sprawl-dev/sprawl/detectors"
 	"github.com/sprawl-dev/sprawl/report/sarif"
 	"github.com/sprawl-dev/sprawl/scanners"
 	"github.com/sprawl-dev/sprawl/scanners/filetree"
@@ -133,7 +134,7 @@ func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.DurationVar(&f.timeout, "timeout", sweep.DefaultTimeout, "give up on one repository after `DURATION` (fetch and scan)")
 	fs.IntVar(&f.retries, "retries", sweep.DefaultRetries, "retries of a transient fetch error, with backoff (-1: none)")
 	fs.BoolVar(&f.resume, "resume", false, "continue the newest unfinished sweep without a --run name (of the same --shard), skipping repositories it finished")
-	fs.BoolVar(&f.repoIgnores, "repo-ignores", false, "apply the .sprawlignore and .gitleaksignore committed at each repository's HEAD, and the paths its .gitleaks.toml and .sprawl.toml allowlist")
+	fs.BoolVar(&f.repoIgnores, "repo-ignores", false, "apply the .sprawlignore, .gitleaksignore, .gitleaks.toml and .sprawl.toml rules and allowlists committed at each repository's HEAD")
 	fs.BoolVar(&f.full, "full", false, "scan every commit again, not only those new since the last sweep (SARIF then covers everything)")
 	fs.StringVar(&f.shard, "shard", "", "sweep only shard `i/n` of the repositories (stable hash of the URL)")
 	fs.StringVar(&f.run, "run", "", "name of this run, the same for all its shards (e.g. a CI run id); running a shard of a `NAME`d run again continues it")
@@ -269,6 +270,7 @@ func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		Detectors: dets, FingerprintKey: key, Correlate: correlator.Options{MaxAge: maxAge},
 		Workers: f.workers, Timeout: f.timeout, Retries: f.retries, Clock: sweepClock,
 		Shard: shard, Resume: f.resume, Full: f.full, Run: f.run, RepoIgnores: f.repoIgnores,
+		RepoDetectors: func(dir string) ([]detectors.Detector, []string) { return repoDetectors(settings, dir) },
 		OnRepo: func(o sweep.RepoOutcome) {
 			done++
 			elapsed := time.Since(started)
@@ -443,4 +445,25 @@ func countIn(inv *datastore.Inventory, repos map[string]bool) (open, dups int) {
 		}
 	}
 	return open, dups
+}
+
+// repoDetectors returns the detectors for the repository whose clone is
+// at dir when the .gitleaks.toml or .sprawl.toml at its HEAD holds rules
+// or allowlists (the sweep's own settings first, then the repository's,
+// whose [extend] path is not followed), or nil for the sweep's detectors.
+// Settings that cannot be read or built are left out with a warning.
+func repoDetectors(sweepSettings settings, dir string) ([]detectors.Detector, []string) {
+	own, err := readSettings("", headFiles(dir))
+	if err != nil {
+		return nil, []string{fmt.Sprintf("settings at HEAD not applied: %v", err)}
+	}
+	docs := own.ruleDocuments()
+	if len(docs) == 0 {
+		return nil, nil
+	}
+	dets, _, err := buildDetectors(sweepSettings, docs...)
+	if err != nil {
+		return nil, []string{fmt.Sprintf("rules at HEAD not applied: %v", err)}
+	}
+	return dets, nil
 }

@@ -293,3 +293,54 @@ func hasRule(results map[string]string, rule string) bool {
 	}
 	return false
 }
+
+// TestSweepRepoSettings: with --repo-ignores, a repository's committed
+// .gitleaks.toml adds its rules and regex allowlists to its own sweep
+// (an internal key format is found, an allowlisted test token is not),
+// while another repository keeps the sweep's detectors; without the flag
+// neither applies. A .gitleaks.toml that cannot be built is reported and
+// left out.
+func TestSweepRepoSettings(t *testing.T) {
+	g := fake.New(61)
+	acme, testPAT, pat := "acme_"+g.String("abcdefghijklmnopqrstuvwxyz0123456789", 32), g.GitHubPAT(), g.GitHubPAT()
+	config := "[extend]\nuseDefault = true\n[[rules]]\nid = \"acme-internal-key\"\ndescription = \"ACME internal key\"\n" +
+		"regex = '''acme_[a-z0-9]{32}'''\nkeywords = [\"acme_\"]\n[[allowlists]]\nregexes = ['''" + testPAT + "''']\n"
+	work := t.TempDir()
+	sweepRepo(t, filepath.Join(work, "own"), "main", map[string]string{".gitleaks.toml": config,
+		"notes.txt": "internal " + acme + "\nci token " + testPAT + "\n"})
+	sweepRepo(t, filepath.Join(work, "plain"), "main", map[string]string{"notes.txt": "internal " + acme + "\nci token " + testPAT + "\n"})
+	sweepRepo(t, filepath.Join(work, "broken"), "main", map[string]string{".gitleaks.toml": "[[rules]]\nid = \"x\"\nregex = '''(unclosed'''\n",
+		"notes.txt": "ci token " + pat + "\n"})
+	list := filepath.Join(work, "repos.txt")
+	os.WriteFile(list, []byte("own\nplain\nbroken\n"), 0o644)
+	t.Setenv("SPRAWL_FINGERPRINT_KEY", "repo-settings-test")
+	for _, apply := range []bool{true, false} {
+		sarifDir := filepath.Join(t.TempDir(), "sarif")
+		args := []string{"--repos", list, "--cache", filepath.Join(t.TempDir(), "cache"), "--db", filepath.Join(t.TempDir(), "s.db"),
+			"--sarif-dir", sarifDir, "--workers", "2"}
+		if apply {
+			args = append(args, "--repo-ignores")
+		}
+		code, stdout, stderr := runSweepCLI(t, args...)
+		if code != ExitFindings {
+			t.Fatalf("--repo-ignores %v: exit %d\n%s\n%s", apply, code, stdout, stderr)
+		}
+		own, plain, broken := sarifResults(t, filepath.Join(sarifDir, "own.sarif")), sarifResults(t, filepath.Join(sarifDir, "plain.sarif")),
+			sarifResults(t, filepath.Join(sarifDir, "broken.sarif"))
+		if got := hasRule(own, "secret/acme-internal-key"); got != apply {
+			t.Errorf("--repo-ignores %v: the repository's own rule found its key: %v", apply, got)
+		}
+		if got := hasRule(own, "secret/github-pat"); got == apply {
+			t.Errorf("--repo-ignores %v: the allowlisted token reported: %v", apply, got)
+		}
+		if hasRule(plain, "secret/acme-internal-key") || !hasRule(plain, "secret/github-pat") {
+			t.Errorf("--repo-ignores %v: another repository's settings leaked into plain: %v", apply, plain)
+		}
+		if !hasRule(broken, "secret/github-pat") {
+			t.Errorf("--repo-ignores %v: the repository with broken settings was not swept with the defaults", apply)
+		}
+		if apply && !strings.Contains(stdout+stderr, "rules at HEAD not applied") {
+			t.Errorf("no warning about the broken .gitleaks.toml:\n%s\n%s", stdout, stderr)
+		}
+	}
+}

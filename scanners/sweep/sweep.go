@@ -94,6 +94,12 @@ type Options struct {
 	// at each repository's HEAD, and the paths its .gitleaks.toml and
 	// .sprawl.toml allowlist outright (an audit may want to see past them).
 	RepoIgnores bool
+	// RepoDetectors, with RepoIgnores, returns the detectors for the
+	// repository whose clone is at dir when its own settings (rules,
+	// allowlists in a .gitleaks.toml or .sprawl.toml at HEAD) call for
+	// others than Detectors; nil detectors mean Detectors. Warnings name
+	// settings that could not be applied.
+	RepoDetectors func(dir string) (dets []detectors.Detector, warnings []string)
 	// OnRepo is called after each repository, one call at a time; a
 	// failed repository has a nil Report.
 	OnRepo func(RepoOutcome)
@@ -346,7 +352,15 @@ func scanRepo(ctx context.Context, t Target, opts Options, out *RepoOutcome) (*d
 	} else {
 		repo.URI = ""
 	}
-	res, err := engine.Run(ctx, []scanners.Source{src}, engine.Options{Detectors: opts.Detectors, FingerprintKey: opts.FingerprintKey})
+	dets := opts.Detectors
+	if opts.RepoIgnores && opts.RepoDetectors != nil {
+		own, warnings := opts.RepoDetectors(dir)
+		out.Warnings = append(out.Warnings, warnings...)
+		if own != nil {
+			dets = own
+		}
+	}
+	res, err := engine.Run(ctx, []scanners.Source{src}, engine.Options{Detectors: dets, FingerprintKey: opts.FingerprintKey})
 	if err != nil {
 		return nil, err
 	}
