@@ -74,8 +74,10 @@ func (l *Locator) Spans(s string, fn func(start, end int)) bool {
 func maxEnds(n int) int { return n/4 + 1024 }
 
 // ends returns every position at which a match may end (marks mode), or
-// gives up past maxEnds of them. Its loop is matchPlain's: one class
-// lookup and one transition load a byte.
+// gives up past maxEnds of them. Its loop is matchPlain's, one class
+// lookup and one transition load a byte, copied on purpose: one loop
+// taking what to do at a match would cost a call a byte (the first
+// version did, at 112 MB/s against 139).
 func (m *Matcher) ends(s string, budget *int) (out []int, ok bool) {
 	limit := maxEnds(len(s))
 	st := m.cache.Load().start[atStart]
