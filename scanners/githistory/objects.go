@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"github.com/klauspost/compress/flate"
 	"github.com/klauspost/compress/zlib"
+	"github.com/sprawl-dev/sprawl/internal/inflate"
 	"io"
 	"os"
 	"path/filepath"
@@ -307,6 +308,7 @@ type inflater struct {
 	zr    io.ReadCloser
 	fr    io.ReadCloser
 	br    bytes.Reader
+	dec   inflate.Decoder
 	buf   []byte
 	delta []byte // inflateDelta's buffer
 }
@@ -340,8 +342,8 @@ func (z *inflater) inflateTo(p *packFile, off int64, h entryHeader, dst []byte) 
 			return nil, fmt.Errorf("bad object extent at offset %d", off)
 		}
 		src := p.data[h.dataOff : p.size-20]
-		out, err := z.inflateBytes(src, h.size, dst)
-		p.noteRead(int64(len(src) - z.br.Len()))
+		out, used, err := z.inflateBytes(src, h.size, dst)
+		p.noteRead(int64(used))
 		return out, err
 	}
 	n := p.end(off) - h.dataOff
@@ -355,31 +357,38 @@ func (z *inflater) inflateTo(p *packFile, off int64, h entryHeader, dst []byte) 
 	if _, err := p.f.ReadAt(src, h.dataOff); err != nil && !errors.Is(err, io.EOF) {
 		return nil, err
 	}
-	return z.inflateBytes(src, h.size, dst)
+	out, _, err := z.inflateBytes(src, h.size, dst)
+	return out, err
 }
 
 // inflateBytes inflates a pack entry's zlib stream into out (a new slice
-// of size bytes when out is nil). The stream is read as raw DEFLATE after
-// its two-byte header, and the Adler-32 sum at its end is not checked:
-// computing it was 2% of a history scan, and a damaged stream still fails
-// to inflate or inflates to the wrong size.
-func (z *inflater) inflateBytes(src []byte, size int64, out []byte) ([]byte, error) {
+// of size bytes when out is nil) and says how many bytes of src it took.
+// The stream is read as raw DEFLATE after its two-byte header, and the
+// Adler-32 sum at its end is not checked: computing it was 2% of a history
+// scan, and a damaged stream still fails to inflate or inflates to the
+// wrong size. internal/inflate decodes it; a stream that decoder refuses
+// is read again by klauspost/compress's, which the scan used before and
+// which is more lenient about streams zlib would not write.
+func (z *inflater) inflateBytes(src []byte, size int64, out []byte) ([]byte, int, error) {
 	if len(src) < 2 || src[0]&0x0f != 8 || (uint16(src[0])<<8|uint16(src[1]))%31 != 0 || src[1]&0x20 != 0 {
-		return nil, errors.New("inflate: not a zlib stream")
+		return nil, 0, errors.New("inflate: not a zlib stream")
+	}
+	if out == nil {
+		out = make([]byte, size)
+	}
+	if used, err := z.dec.Decode(out, src[2:]); err == nil {
+		return out, 2 + used, nil
 	}
 	z.br.Reset(src[2:])
 	if z.fr == nil {
 		z.fr = flate.NewReader(&z.br)
 	} else if err := z.fr.(flate.Resetter).Reset(&z.br, nil); err != nil {
-		return nil, err
-	}
-	if out == nil {
-		out = make([]byte, size)
+		return nil, 0, err
 	}
 	if _, err := io.ReadFull(z.fr, out); err != nil {
-		return nil, fmt.Errorf("inflate: %w", err)
+		return nil, 0, fmt.Errorf("inflate: %w", err)
 	}
-	return out, nil
+	return out, len(src) - z.br.Len(), nil
 }
 
 // deltaSizes reads the source and target sizes at the start of a delta.
