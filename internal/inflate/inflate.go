@@ -51,7 +51,7 @@ func entry(kind, extra, value uint32) uint32 {
 }
 
 const (
-	litRootBits  = 10
+	litRootBits  = 9
 	distRootBits = 8
 	preRootBits  = 7
 	maxCodeBits  = 15
@@ -356,7 +356,14 @@ func (d *Decoder) Decode(dst, src []byte) (consumed int, err error) {
 				return 0, ErrSize
 			}
 			from, end := out-distance, out+length
-			if distance >= length {
+			if distance >= 8 && length <= 16 && out+16 <= len(dst) {
+				// Short copies, the most common, in two overlapping
+				// 8-byte moves: bytes past end are written over later,
+				// and the second move reads what the first wrote when
+				// the distance is under 16, as an overlapping copy must.
+				binary.LittleEndian.PutUint64(dst[out:], binary.LittleEndian.Uint64(dst[from:]))
+				binary.LittleEndian.PutUint64(dst[out+8:], binary.LittleEndian.Uint64(dst[from+8:]))
+			} else if distance >= length {
 				copy(dst[out:end], dst[from:out])
 			} else {
 				// Overlapping: the copied run repeats; double it.

@@ -30,7 +30,15 @@ func sample(r *rand.Rand, n int) []byte {
 	words := []string{"secret", "token", "key", " = ", "\n", "\t", "func ", "return ", "aws_", "AKIA", "{", "}", "0123456789abcdef"}
 	b := make([]byte, 0, n)
 	for len(b) < n {
-		switch r.IntN(6) {
+		switch r.IntN(7) {
+		case 6:
+			// A short period repeated: overlapping copies at every
+			// distance the decoder's short-copy path handles.
+			if p := 1 + r.IntN(20); len(b) >= p {
+				for range r.IntN(40) {
+					b = append(b, b[len(b)-p])
+				}
+			}
 		case 0:
 			b = append(b, byte(r.IntN(256)))
 		case 1:
