@@ -58,8 +58,17 @@ func (s *Spot) matches(f detectors.Finding) bool {
 	if f.RuleID != s.RuleID && f.RuleID != secretRulePrefix+s.RuleID {
 		return false
 	}
+	// gitleaks names the line its match starts on; sprawl places a
+	// finding on its secret's line, which may be lower.
+	lead := 0
+	if f.Secret != nil {
+		lead = f.Secret.LeadLines
+	}
+	onLine := func(l detectors.Location) bool {
+		return l.StartLine == s.Line || lead > 0 && l.StartLine-lead == s.Line
+	}
 	at := func(l detectors.Location) bool {
-		if l.Path != s.Path || l.StartLine != s.Line {
+		if l.Path != s.Path || !onLine(l) {
 			return false
 		}
 		return s.Commit == "" || l.Commit != nil && sameCommit(l.Commit.Hash, s.Commit)
@@ -74,7 +83,7 @@ func (s *Spot) matches(f detectors.Finding) bool {
 	}
 	// A history finding is placed where its secret first appeared; the
 	// commit gitleaks names may be that one.
-	if s.Commit != "" && f.History != nil && f.History.FirstSeen != nil && f.Location.Path == s.Path && f.Location.StartLine == s.Line {
+	if s.Commit != "" && f.History != nil && f.History.FirstSeen != nil && f.Location.Path == s.Path && onLine(f.Location) {
 		return sameCommit(f.History.FirstSeen.Hash, s.Commit)
 	}
 	return false

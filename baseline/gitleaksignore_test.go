@@ -37,11 +37,19 @@ func TestGitleaksIgnore(t *testing.T) {
 	related.Related = []detectors.Location{{Path: "deploy/ci.yml", StartLine: 7, Commit: &scanners.Commit{Hash: c1}}}
 	firstSeen := at("secret/github-pat", "deploy/ci.yml", 7, "")
 	firstSeen.History = &detectors.HistoryFacts{FirstSeen: &scanners.Commit{Hash: c1}}
+	// sprawl puts a secret below its match's first line (curl -u on a
+	// continuation line) on its own line; gitleaks names the first.
+	below := at("secret/aws-access-token", "testdata/keys.env", 5, "")
+	below.Secret = &detectors.SecretFacts{LeadLines: 2}
+	notBelow := at("secret/aws-access-token", "testdata/keys.env", 5, "")
+	notBelow.Secret = &detectors.SecretFacts{LeadLines: 1}
 	tests := []struct {
 		name string
 		f    detectors.Finding
 		want bool
 	}{
+		{"file entry naming the line the match starts on", below, true},
+		{"file entry, match starting elsewhere", notBelow, false},
 		{"file entry, sprawl's rule id", at("secret/aws-access-token", "testdata/keys.env", 3, ""), true},
 		{"file entry matches in any commit", at("secret/aws-access-token", "testdata/keys.env", 3, c2), true},
 		{"other line", at("secret/aws-access-token", "testdata/keys.env", 4, ""), false},

@@ -29,6 +29,9 @@ type SecretFacts struct {
 	// Link is HMAC-SHA256 under a per-run key: it links copies of one
 	// secret across repositories scanned in one run. Never written out.
 	Link string `json:"-"`
+	// LeadLines is how many lines above the secret its rule's match starts:
+	// gitleaks reports that line, and .gitleaksignore entries name it.
+	LeadLines int `json:"-"`
 	// Preview shows at most the first four characters.
 	Preview string `json:"preview"`
 	// Kind is the credential kind id from rules/credentials.toml.

@@ -66,9 +66,11 @@ var gens = map[string]generator{
 	"stripe-test": one(func(g *fake.Gen, _ *rand.Rand) string { return "sk_test_" + g.String(alnum, 24) }),
 	"npm-token":   one(func(g *fake.Gen, _ *rand.Rand) string { return "npm_" + g.String(alnum, 36) }),
 	"password":    one(func(g *fake.Gen, _ *rand.Rand) string { return g.String(alnum, 14) + "7!" }),
-	"word-pass":   one(func(g *fake.Gen, _ *rand.Rand) string { return g.String(alnum, 12) }),
-	"token32":     one(func(g *fake.Gen, _ *rand.Rand) string { return g.String(alnum, 32) }),
-	"hex40":       one(func(g *fake.Gen, _ *rand.Rand) string { return g.String("0123456789abcdef", 40) }),
+	// user:password, as curl's -u takes it (the whole pair is the secret).
+	"user-pass": one(func(g *fake.Gen, _ *rand.Rand) string { return "deployer:" + g.String(alnum, 14) + "7!" }),
+	"word-pass": one(func(g *fake.Gen, _ *rand.Rand) string { return g.String(alnum, 12) }),
+	"token32":   one(func(g *fake.Gen, _ *rand.Rand) string { return g.String(alnum, 32) }),
+	"hex40":     one(func(g *fake.Gen, _ *rand.Rand) string { return g.String("0123456789abcdef", 40) }),
 	// A Facebook app access token: the app id, "|" and the app secret.
 	"facebook-token": one(func(g *fake.Gen, _ *rand.Rand) string {
 		return g.String("123456789", 1) + g.String("0123456789", 15) + "|" + g.String(lower+"_-", 32)

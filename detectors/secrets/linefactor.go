@@ -1,6 +1,7 @@
 package secrets
 
 import (
+	"regexp"
 	"regexp/syntax"
 	"strings"
 )
@@ -193,42 +194,54 @@ func noNewline(re *syntax.Regexp) bool {
 	return false // OpAnyChar and anything unknown
 }
 
-// reachesBelow reports whether a match of pattern can span any number of
-// lines and every match starts with a run of newline-free parts holding
-// one of the keywords (lower case): then a window from the keyword's line
-// down holds the match. Patterns that do not start with a keyword as
-// written are ruled out before parsing (start-up pays for every rule).
-func reachesBelow(pattern string, keywords []string) bool {
+// reachesBelow returns how many lines below its first a match of pattern
+// can reach (spanLines when there is no bound), when that is more than a
+// plain window's context and every match starts with a run of
+// newline-free parts holding one of the keywords (lower case): then a
+// window from the keyword's line down holds the match. It returns 0
+// otherwise. Patterns that do not start with a keyword as written are
+// ruled out before parsing (start-up pays for every rule).
+func reachesBelow(pattern string, keywords []string) int {
 	lead := strings.ToLower(leadingText(pattern))
 	starts := false
 	for _, k := range keywords {
 		starts = starts || k != "" && strings.HasPrefix(lead, k)
 	}
 	if !starts {
-		return false
+		return 0
 	}
 	re, err := syntax.Parse(pattern, syntax.Perl)
-	if err != nil || maxNewlines(re) >= 0 {
-		return false
+	if err != nil {
+		return 0
+	}
+	n := maxNewlines(re)
+	if n >= 0 && n <= contextLines {
+		return 0
 	}
 	for _, p := range flattenConcat(re, nil) {
 		if !noNewline(p) {
-			return false
+			return 0
 		}
 		if mustContain(p, keywords) {
-			return true
+			if n < 0 {
+				return spanLines
+			}
+			return n
 		}
 	}
-	return false
+	return 0
 }
+
+// flagGroup is a leading group of flags: "(?i)", "(?im)", "(?s:".
+var flagGroup = regexp.MustCompile(`^\(\?[imsU]+[):]`)
 
 // leadingText is pattern past its leading flags, word boundaries and
 // group openings.
 func leadingText(pattern string) string {
 	for {
 		switch {
-		case strings.HasPrefix(pattern, "(?i)"), strings.HasPrefix(pattern, "(?i:"):
-			pattern = pattern[4:]
+		case flagGroup.MatchString(pattern):
+			pattern = pattern[len(flagGroup.FindString(pattern)):]
 		case strings.HasPrefix(pattern, "(?:"):
 			pattern = pattern[3:]
 		case strings.HasPrefix(pattern, `\b`):

@@ -259,6 +259,22 @@ func (d *Detector) Detect(ctx context.Context, in detectors.Input) []detectors.F
 				}
 				continue
 			}
+			if !decoded(&f) {
+				// A window that ends inside a match can give a shorter
+				// one from the same place (a "$" at the window's end):
+				// one run over the whole text has one match there, and
+				// the longer is it.
+				start := findingAt{rule: f.RuleID, line: f.Location.StartLine, col: f.Location.StartColumn}
+				if i, ok := seen[start]; ok {
+					if covers(f.Location, out[i].Location) {
+						delete(seen, findingAt{out[i].RuleID, out[i].Location.StartLine, out[i].Location.StartColumn, out[i].Secret.Fingerprint})
+						seen[at] = i
+						out[i] = f
+					}
+					continue
+				}
+				seen[start] = len(out)
+			}
 			seen[at] = len(out)
 			out = append(out, f)
 		}
@@ -355,8 +371,8 @@ func dropDecodedTwins(fs []detectors.Finding) []detectors.Finding {
 // windows of one content, as gitleaks applies it across one fragment: a
 // finding of a generic rule (generic reports which: gitleaks' rules whose
 // id says "generic", and sprawl's catch-alls tagged "generic", such as
-// config-secret) is dropped when a finding of a rule that is not, on the
-// same line, holds its secret. gitleaks tests
+// config-secret) is dropped when a finding of a rule that is not, whose
+// match starts on the same line, holds its secret. gitleaks tests
 // that the other secret contains this one; a finding here keeps only a
 // fingerprint, so "holds" is the same fingerprint or a location that
 // covers this one (not for decoded text, located by its whole line).
@@ -375,13 +391,13 @@ func dropShadowedGeneric(fs []detectors.Finding, isGeneric func(ruleID string) b
 		if specific == nil {
 			specific = map[int][]int{}
 		}
-		specific[fs[i].Location.StartLine] = append(specific[fs[i].Location.StartLine], i)
+		specific[matchLine(&fs[i])] = append(specific[matchLine(&fs[i])], i)
 	}
 	if !anyGeneric || specific == nil {
 		return fs
 	}
 	shadowed := func(g *detectors.Finding) bool {
-		for _, i := range specific[g.Location.StartLine] {
+		for _, i := range specific[matchLine(g)] {
 			f := &fs[i]
 			if f.RuleID != g.RuleID && (sameSecret(f, g) ||
 				!decoded(f) && !decoded(g) && covers(f.Location, g.Location)) {
@@ -397,6 +413,15 @@ func dropShadowedGeneric(fs []detectors.Finding, isGeneric func(ruleID string) b
 		}
 	}
 	return out
+}
+
+// matchLine is the line f's match starts on, which gitleaks' filter
+// compares (sprawl reports the secret's line, which may be lower).
+func matchLine(f *detectors.Finding) int {
+	if f.Secret == nil {
+		return f.Location.StartLine
+	}
+	return f.Location.StartLine - f.Secret.LeadLines
 }
 
 // sameSecret reports whether f and g hold one secret.
@@ -494,6 +519,7 @@ func (d *Detector) finding(in detectors.Input, raw string, lines lineIndex, f gl
 	}
 	loc := locate(raw, lines, f)
 	loc.Path = in.Path
+	facts.LeadLines = max(loc.StartLine-max(f.StartLine+1, 1), 0)
 	desc := strings.TrimSuffix(f.Description, ".")
 	msg := desc + " (" + facts.Preview + ")"
 	if ok && kind.Fix != "" {
@@ -555,7 +581,16 @@ func locate(raw string, lines lineIndex, f glreport.Finding) detectors.Location 
 	if i := strings.IndexByte(first, '\n'); i >= 0 {
 		first = first[:i]
 	}
-	mi := strings.Index(text, strings.TrimRight(first, "\r"))
+	first = strings.TrimRight(first, "\r")
+	mi := strings.Index(text, first)
+	if mi < 0 && first != "" {
+		// gitleaks trims a match's leading newlines but counts its line
+		// from the first of them.
+		if next := lines.line(raw, start+1); strings.Contains(next, first) {
+			start, text, mi = start+1, next, strings.Index(next, first)
+			loc = detectors.Location{StartLine: start, EndLine: start, StartColumn: 1, EndColumn: utf16Len(text) + 1}
+		}
+	}
 	if mi < 0 || first == "" {
 		// Decoded content: the secret is not in the text as is; point at
 		// the whole line.
@@ -567,9 +602,14 @@ func locate(raw string, lines lineIndex, f glreport.Finding) detectors.Location 
 	secretAt := mi
 	if si := strings.Index(f.Match, f.Secret); si >= 0 && f.Secret != "" {
 		secretAt = mi + si
-	} else {
-		// The secret lies outside the match's first line; report the match.
-		si = 0
+		if nl := strings.LastIndexByte(f.Match[:si], '\n'); nl >= 0 {
+			// The secret starts on a later line of the match (a value
+			// below its key or its companion): point there.
+			start += strings.Count(f.Match[:si], "\n")
+			text = lines.line(raw, start)
+			secretAt = si - nl - 1
+			loc.StartLine, loc.EndLine = start, start
+		}
 	}
 	secret := f.Secret
 	if !strings.Contains(f.Match, f.Secret) {

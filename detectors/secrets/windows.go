@@ -125,14 +125,17 @@ func newWindower(cfg config.Config, decode bool) *windower {
 			}
 			return nil // the keyword alone makes a hit
 		})
-		reachBelow := r.Path == nil && reachesBelow(r.Regex.String(), lower)
+		reachBelow := 0
+		if r.Path == nil {
+			reachBelow = reachesBelow(r.Regex.String(), lower)
+		}
 		for _, k := range lower {
 			checkOf[k] = append(checkOf[k], check)
 			if strings.Contains(k, "begin") {
 				w.pemRules[k] = joinIDs(w.pemRules[k], r.RuleID)
 			}
-			if reachBelow && !strings.Contains(k, "begin") { // PEM blocks have windows of their own
-				w.below[k] = spanLines
+			if reachBelow > 0 && !strings.Contains(k, "begin") { // PEM blocks have windows of their own
+				w.below[k] = max(w.below[k], reachBelow)
 			}
 			if spanning != nil && !strings.Contains(k, "begin") { // PEM blocks have windows of their own
 				w.spanning[k] = append(w.spanning[k], *spanning)

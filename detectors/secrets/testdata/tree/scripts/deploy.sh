@@ -6,5 +6,5 @@ echo "deploying"
 curl \
   -X POST \
   -H "Content-Type: application/json" \
-  -u "deployer:{{gen:password}}" \
+  -u "{{gen:user-pass}}" \
   https://api.internal.example/v1/deploy
