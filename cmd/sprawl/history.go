@@ -29,6 +29,7 @@ func newHistorySource(path string, f *scanFlags, exclude []string, name string) 
 		Since:       f.since,
 		Range:       f.rangeSpec,
 		Branches:    f.branches,
+		AllRefs:     f.allRefs,
 		MaxBlobSize: f.maxFileSize,
 	})
 	if err != nil {

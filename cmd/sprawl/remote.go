@@ -26,11 +26,12 @@ func remoteTarget(path string) (sweep.Target, bool) {
 	return t, true
 }
 
-// cloneForScan clones t's branches and tags into a new temporary folder
+// cloneForScan clones t's branches and tags (and its pull and merge
+// request heads when requestRefs) into a new temporary folder
 // (bare, with go-git: no hook, filter or program of the repository runs)
 // and returns the clone's folder and what removes it. Credentials in the
 // URL are used for the clone and kept out of every message.
-func cloneForScan(ctx context.Context, t sweep.Target, quiet bool, stderr io.Writer) (string, func(), error) {
+func cloneForScan(ctx context.Context, t sweep.Target, requestRefs, quiet bool, stderr io.Writer) (string, func(), error) {
 	tmp, err := os.MkdirTemp("", "sprawl-clone-")
 	if err != nil {
 		return "", nil, fmt.Errorf("cannot clone %s: %w", t.URL, err)
@@ -39,7 +40,7 @@ func cloneForScan(ctx context.Context, t sweep.Target, quiet bool, stderr io.Wri
 	if !quiet {
 		fmt.Fprintf(stderr, "sprawl: cloning %s\n", t.URL)
 	}
-	cache := sweep.Cache{Dir: tmp}
+	cache := sweep.Cache{Dir: tmp, RequestRefs: requestRefs}
 	dir, err := cache.Sync(ctx, t)
 	if err != nil {
 		cleanup()

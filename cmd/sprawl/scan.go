@@ -50,6 +50,7 @@ type scanFlags struct {
 	since       string
 	rangeSpec   string
 	branches    stringList
+	allRefs     bool
 	staged      bool
 	exclude     stringList
 	maxFileSize int64
@@ -79,6 +80,7 @@ func (f *scanFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.since, "since", "", "with --history: scan only commits not reachable from `REV`")
 	fs.StringVar(&f.rangeSpec, "range", "", "with --history: scan only the commits in `A..B`")
 	fs.Var(&f.branches, "branch", "with --history: scan only this `BRANCH` (repeatable)")
+	fs.BoolVar(&f.allRefs, "all-refs", false, "with --history: walk every ref as git log --all does, not only branches and tags: pull request heads (refs/pull/*, also fetched for a URL), the stash, notes")
 	fs.BoolVar(&f.staged, "staged", false, "scan what is staged for the next commit (pre-commit); reports only secrets new to each file")
 	fs.Var(&f.exclude, "exclude", "skip paths matching `GLOB` (doublestar syntax, e.g. '**/testdata/**'); repeatable")
 	fs.Int64Var(&f.maxFileSize, "max-file-size", filetree.DefaultMaxFileSize, "skip files larger than `BYTES`")
@@ -120,8 +122,12 @@ func (f *scanFlags) parse(args []string) (int, bool) {
 		fmt.Fprintf(stderr, "%s: --staged and --history cannot be combined\n", f.fs.Name())
 		return ExitError, false
 	}
-	if (f.since != "" || f.rangeSpec != "" || len(f.branches) > 0) && !f.history {
-		fmt.Fprintf(stderr, "%s: --since, --range and --branch need --history\n", f.fs.Name())
+	if (f.since != "" || f.rangeSpec != "" || len(f.branches) > 0 || f.allRefs) && !f.history {
+		fmt.Fprintf(stderr, "%s: --since, --range, --branch and --all-refs need --history\n", f.fs.Name())
+		return ExitError, false
+	}
+	if f.allRefs && (f.rangeSpec != "" || len(f.branches) > 0) {
+		fmt.Fprintf(stderr, "%s: --all-refs cannot be combined with --range or --branch\n", f.fs.Name())
 		return ExitError, false
 	}
 	f.paths = f.fs.Args()
@@ -206,7 +212,7 @@ func scan(ctx context.Context, f *scanFlags, in io.Reader, stderr io.Writer) (*o
 		if !f.history && !f.quiet {
 			fmt.Fprintf(stderr, "sprawl: %s is a URL: scanning its history (branches and tags)\n", remote.URL)
 		}
-		return cloneForScan(ctx, remote, f.quiet, stderr)
+		return cloneForScan(ctx, remote, f.allRefs, f.quiet, stderr)
 	}
 	// With --repo-settings one URL is cloned before settings are read: its
 	// clone's HEAD holds the repository's .sprawl.toml and .gitleaks.toml.

@@ -72,6 +72,7 @@ type sweepFlags struct {
 	gitlabURL       string
 	includeArchived bool
 	includeForks    bool
+	allRefs         bool
 	cache           string
 	db              string
 	workers         int
@@ -95,7 +96,7 @@ type sweepFlags struct {
 // sweepSource opens a bare clone's history for the sweep; tests replace it.
 var sweepSource = func(f *sweepFlags, exclude []string) sweep.SourceFunc {
 	return func(_ context.Context, dir, since string) (scanners.Source, error) {
-		src, err := newHistorySource(dir, &scanFlags{history: true, since: since, maxFileSize: f.maxFileSize}, exclude, "")
+		src, err := newHistorySource(dir, &scanFlags{history: true, since: since, allRefs: f.allRefs, maxFileSize: f.maxFileSize}, exclude, "")
 		if err != nil {
 			return nil, err // not a typed nil in an interface
 		}
@@ -128,6 +129,7 @@ func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&f.gitlabURL, "gitlab-url", "https://gitlab.com", "GitLab `URL`")
 	fs.BoolVar(&f.includeArchived, "include-archived", false, "also sweep archived repositories")
 	fs.BoolVar(&f.includeForks, "include-forks", false, "also sweep forks")
+	fs.BoolVar(&f.allRefs, "all-refs", false, "also fetch and sweep pull and merge request heads (refs/pull/*, refs/merge-requests/*): closed pull requests keep their commits on the server")
 	fs.StringVar(&f.cache, "cache", defaultCacheDir(), "keep bare clones in `DIR`")
 	fs.StringVar(&f.db, "db", "", "datastore: SQLite `FILE` or postgres:// URL (default: $SPRAWL_DB, else sprawl.db in the cache folder)")
 	fs.IntVar(&f.workers, "workers", sweep.DefaultWorkers, "repositories swept at once")
@@ -266,7 +268,7 @@ func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	var sarifErr error
 	var sarifMu sync.Mutex
 	opts := sweep.Options{
-		Store: store, Cache: &sweep.Cache{Dir: f.cache}, Source: sweepSource(&f, exclude),
+		Store: store, Cache: &sweep.Cache{Dir: f.cache, RequestRefs: f.allRefs}, Source: sweepSource(&f, exclude),
 		Detectors: dets, FingerprintKey: key, Correlate: correlator.Options{MaxAge: maxAge},
 		Workers: f.workers, Timeout: f.timeout, Retries: f.retries, Clock: sweepClock,
 		Shard: shard, Resume: f.resume, Full: f.full, Run: f.run, RepoIgnores: f.repoIgnores,

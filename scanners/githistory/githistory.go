@@ -56,6 +56,13 @@ type Options struct {
 	// as "main" or "origin/main", or full ref names); tags and HEAD are
 	// then not walked unless listed.
 	Branches []string
+	// AllRefs walks every ref, as `git log --all` does: besides branches
+	// and tags, pull and merge request heads (refs/pull/*, a mirror clone
+	// of a GitHub repository has one for every pull request, closed ones
+	// included), the stash, notes, replacements and anything else under
+	// refs/ (sprawl's own refs/sprawl/ excepted). Ignored with Branches
+	// or Range.
+	AllRefs bool
 	// MaxBlobSize skips blobs larger than this many bytes with a
 	// NoteSkippedLarge note. 0 means DefaultMaxBlobSize; negative means no
 	// limit.
@@ -487,8 +494,7 @@ func (s *Source) selectRefs() (tips, exclude []oid, err error) {
 			tips = append(tips, s.head)
 		}
 		for _, r := range s.refs {
-			if !strings.HasPrefix(r.name, "refs/heads/") && !strings.HasPrefix(r.name, "refs/tags/") &&
-				!strings.HasPrefix(r.name, "refs/remotes/") {
+			if !s.walks(r.name) {
 				continue
 			}
 			id, typ, err := s.w.peel(r.id)
@@ -509,6 +515,16 @@ func (s *Source) selectRefs() (tips, exclude []oid, err error) {
 		}
 	}
 	return tips, exclude, nil
+}
+
+// walks reports whether a scan without Branches or Range starts from the
+// ref name.
+func (s *Source) walks(name string) bool {
+	if s.opts.AllRefs {
+		return !strings.HasPrefix(name, "refs/sprawl/")
+	}
+	return strings.HasPrefix(name, "refs/heads/") || strings.HasPrefix(name, "refs/tags/") ||
+		strings.HasPrefix(name, "refs/remotes/")
 }
 
 func (s *Source) lookupRef(name string, prefixes ...string) (oid, bool) {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -33,12 +34,27 @@ import (
 const ScannedRef = "refs/sprawl/scanned"
 
 // fetchSpecs mirror branches and tags; pull-request and other refs are not
-// fetched.
+// fetched unless Cache.RequestRefs.
 var fetchSpecs = []config.RefSpec{"+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"}
+
+// requestSpecs mirror pull and merge request heads: GitHub keeps
+// refs/pull/N/head for every pull request, closed ones included, and
+// GitLab refs/merge-requests/N/head.
+var requestSpecs = []config.RefSpec{"+refs/pull/*:refs/pull/*", "+refs/merge-requests/*:refs/merge-requests/*"}
 
 // Cache keeps one bare clone per repository under Dir.
 type Cache struct {
 	Dir string
+	// RequestRefs also fetches pull and merge request heads.
+	RequestRefs bool
+}
+
+// specs returns the refspecs a sync fetches.
+func (c *Cache) specs() []config.RefSpec {
+	if c.RequestRefs {
+		return append(slices.Clone(fetchSpecs), requestSpecs...)
+	}
+	return fetchSpecs
 }
 
 // Path returns the folder of t's bare clone: a readable name plus a hash
@@ -123,7 +139,7 @@ func (c *Cache) Sync(ctx context.Context, t Target) (dir string, err error) {
 	// The remote is rewritten each time so a changed URL takes effect; the
 	// URL holds no credentials (they travel in t.Auth).
 	_ = r.DeleteRemote("origin")
-	rem, err := r.CreateRemote(&config.RemoteConfig{Name: "origin", URLs: []string{endpoint}, Fetch: fetchSpecs})
+	rem, err := r.CreateRemote(&config.RemoteConfig{Name: "origin", URLs: []string{endpoint}, Fetch: c.specs()})
 	if err != nil {
 		return "", err
 	}
@@ -131,7 +147,7 @@ func (c *Cache) Sync(ctx context.Context, t Target) (dir string, err error) {
 	if err != nil {
 		return "", err
 	}
-	err = rem.FetchContext(ctx, &git.FetchOptions{RemoteName: "origin", RefSpecs: fetchSpecs, Auth: t.Auth,
+	err = rem.FetchContext(ctx, &git.FetchOptions{RemoteName: "origin", RefSpecs: c.specs(), Auth: t.Auth,
 		Tags: git.NoTags, Force: true, Prune: true})
 	if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
 		return "", err
@@ -189,8 +205,9 @@ func setHead(r *git.Repository, remote []*plumbing.Reference) error {
 	return r.Storer.SetReference(plumbing.NewSymbolicReference(plumbing.HEAD, target))
 }
 
-// Tips returns the commits the clone's HEAD, branches and tags point to
-// (tags peeled), keyed by ref name.
+// Tips returns the commits the clone's HEAD, branches, tags and pull or
+// merge request heads (when fetched) point to (tags peeled), keyed by ref
+// name.
 func Tips(dir string) (map[string]string, string, error) {
 	r, err := git.PlainOpen(dir)
 	if err != nil {
@@ -203,7 +220,7 @@ func Tips(dir string) (map[string]string, string, error) {
 	}
 	err = iter.ForEach(func(ref *plumbing.Reference) error {
 		n := ref.Name()
-		if ref.Type() != plumbing.HashReference || !(n.IsBranch() || n.IsTag()) {
+		if ref.Type() != plumbing.HashReference || !(n.IsBranch() || n.IsTag() || requestRef(n.String())) {
 			return nil
 		}
 		if h, ok := peel(r, ref.Hash()); ok {
@@ -219,6 +236,12 @@ func Tips(dir string) (map[string]string, string, error) {
 		head = h.Hash().String()
 	}
 	return tips, head, nil
+}
+
+// requestRef reports whether name is a pull or merge request ref, as
+// requestSpecs fetch them.
+func requestRef(name string) bool {
+	return strings.HasPrefix(name, "refs/pull/") || strings.HasPrefix(name, "refs/merge-requests/")
 }
 
 // peel follows annotated tags to a commit.

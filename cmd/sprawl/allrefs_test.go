@@ -1,0 +1,108 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sprawl-dev/sprawl/fixtures/fake"
+	"github.com/sprawl-dev/sprawl/fixtures/gitgen"
+	"github.com/sprawl-dev/sprawl/report/jsonreport"
+)
+
+// TestScanAllRefs: secrets reachable only from a pull request head (a
+// closed pull request whose branch is gone) and from the stash are left
+// out of a history scan of branches and tags, and found with --all-refs —
+// in a local repository and through a URL, whose clone then fetches the
+// pull request refs too.
+func TestScanAllRefs(t *testing.T) {
+	gen := fake.New(uint64(time.Now().UnixNano()))
+	prToken, stashToken := gen.GitHubPAT(), gen.GitHubPAT()
+	served := t.TempDir()
+	dir := filepath.Join(served, "remote")
+	sweepRepo(t, dir, "main", map[string]string{"README.md": "# service\n"})
+	git := func(args ...string) string { return gitgen.Git(t, dir, "", nil, args...) }
+	git("checkout", "-q", "-b", "feature")
+	os.WriteFile(filepath.Join(dir, "deploy.go"), []byte("package deploy\n\nconst token = \""+prToken+"\"\n"), 0o644)
+	git("add", "deploy.go")
+	git("-c", "user.name=dev", "-c", "user.email=dev@example.com", "commit", "-q", "-m", "deploy")
+	git("update-ref", "refs/pull/7/head", "HEAD")
+	git("checkout", "-q", "main")
+	git("branch", "-q", "-D", "feature")
+	os.WriteFile(filepath.Join(dir, "README.md"), []byte("# service\n\ntoken: "+stashToken+"\n"), 0o644)
+	git("-c", "user.name=dev", "-c", "user.email=dev@example.com", "stash", "-q")
+	t.Setenv("SPRAWL_CACHE_DIR", "off")
+
+	found := func(args ...string) []string {
+		t.Helper()
+		out := filepath.Join(t.TempDir(), "report.json")
+		code, _, stderr := runCLI(t, append([]string{"scan", "--history", "--format", "json", "--out", out}, args...)...)
+		if code != ExitClean && code != ExitFindings {
+			t.Fatalf("%v: exit %d\n%s", args, code, stderr)
+		}
+		raw, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rep jsonreport.Document
+		if err := json.Unmarshal(raw, &rep); err != nil {
+			t.Fatal(err)
+		}
+		var paths []string
+		for _, f := range rep.Findings {
+			if f.RuleID == "secret/github-pat" {
+				paths = append(paths, f.Location.Path)
+			}
+		}
+		slices.Sort(paths)
+		return slices.Compact(paths)
+	}
+	if got := found(dir); len(got) != 0 {
+		t.Errorf("branches and tags: found secrets in %v, want none", got)
+	}
+	if got, want := found("--all-refs", dir), []string{"README.md", "deploy.go"}; !slices.Equal(got, want) {
+		t.Errorf("--all-refs: secrets in %v, want %v", got, want)
+	}
+
+	srv := serveGit(t, served)
+	url := strings.Replace(srv.URL, "http://", "http://"+sweepTestToken+"@", 1) + "/remote/.git"
+	if got := found(url); len(got) != 0 {
+		t.Errorf("URL, branches and tags: found secrets in %v, want none", got)
+	}
+	if got, want := found("--all-refs", url), []string{"deploy.go"}; !slices.Equal(got, want) {
+		t.Errorf("URL with --all-refs: secrets in %v, want %v (the pull request head; a stash is not fetched)", got, want)
+	}
+
+	// A sweep fetches and walks the pull request heads with --all-refs, the
+	// second one here from where the first, without them, stopped.
+	list := filepath.Join(served, "repos.txt")
+	os.WriteFile(list, []byte("remote\n"), 0o644)
+	cache, db := filepath.Join(t.TempDir(), "cache"), filepath.Join(t.TempDir(), "s.db")
+	for i, tc := range []struct {
+		allRefs bool
+		want    bool
+	}{{false, false}, {true, true}} {
+		sarifDir := filepath.Join(t.TempDir(), "sarif")
+		args := []string{"--repos", list, "--cache", cache, "--db", db, "--sarif-dir", sarifDir}
+		if tc.allRefs {
+			args = append(args, "--all-refs")
+		}
+		code, stdout, stderr := runSweepCLI(t, args...)
+		if code != ExitClean && code != ExitFindings {
+			t.Fatalf("sweep %d: exit %d\n%s\n%s", i, code, stdout, stderr)
+		}
+		if got := hasRule(sarifResults(t, filepath.Join(sarifDir, "remote.sarif")), "secret/github-pat"); got != tc.want {
+			t.Errorf("sweep %d (--all-refs %v): pull request secret reported %v, want %v", i, tc.allRefs, got, tc.want)
+		}
+	}
+
+	for _, args := range [][]string{{"--all-refs", dir}, {"--history", "--all-refs", "--branch", "main", dir}} {
+		if code, _, _ := runCLI(t, append([]string{"scan"}, args...)...); code != ExitError {
+			t.Errorf("scan %v: exit %d, want %d", args, code, ExitError)
+		}
+	}
+}
