@@ -30,6 +30,7 @@ func newHistorySource(path string, f *scanFlags, exclude []string, name string) 
 		Range:       f.rangeSpec,
 		Branches:    f.branches,
 		AllRefs:     f.allRefs,
+		Archives:    f.archives(),
 		MaxBlobSize: f.maxFileSize,
 	})
 	if err != nil {

@@ -30,6 +30,7 @@ import (
 	"github.com/sprawl-dev/sprawl/report/text"
 	"github.com/sprawl-dev/sprawl/rules"
 	"github.com/sprawl-dev/sprawl/scanners"
+	"github.com/sprawl-dev/sprawl/scanners/archive"
 	"github.com/sprawl-dev/sprawl/scanners/filetree"
 	"github.com/sprawl-dev/sprawl/scanners/staged"
 	"github.com/sprawl-dev/sprawl/scanners/stdin"
@@ -44,23 +45,24 @@ func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
 // scanFlags are the flags shared by "scan" and "baseline create".
 type scanFlags struct {
-	format      string
-	out         string
-	history     bool
-	since       string
-	rangeSpec   string
-	branches    stringList
-	allRefs     bool
-	staged      bool
-	exclude     stringList
-	maxFileSize int64
-	quiet       bool
-	noColor     bool
-	config      string
-	category    string
-	maxAge      time.Duration
-	baseline    string
-	ignoreFile  string
+	format       string
+	out          string
+	history      bool
+	since        string
+	rangeSpec    string
+	branches     stringList
+	allRefs      bool
+	archiveDepth int
+	staged       bool
+	exclude      stringList
+	maxFileSize  int64
+	quiet        bool
+	noColor      bool
+	config       string
+	category     string
+	maxAge       time.Duration
+	baseline     string
+	ignoreFile   string
 	// repoSettings reads a URL's or bare repository's committed settings
 	// and ignore files from HEAD.
 	repoSettings bool
@@ -84,6 +86,7 @@ func (f *scanFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.staged, "staged", false, "scan what is staged for the next commit (pre-commit); reports only secrets new to each file")
 	fs.Var(&f.exclude, "exclude", "skip paths matching `GLOB` (doublestar syntax, e.g. '**/testdata/**'); repeatable")
 	fs.Int64Var(&f.maxFileSize, "max-file-size", filetree.DefaultMaxFileSize, "skip files larger than `BYTES`")
+	fs.IntVar(&f.archiveDepth, "max-archive-depth", 0, "scan the files inside archives and compressed files (zip, jar, tar, gz, 7z, …) and archives in them down to `DEPTH` levels (0: archives are not opened)")
 	fs.BoolVar(&f.quiet, "quiet", false, "print nothing but the report and errors")
 	fs.BoolVar(&f.noColor, "no-color", false, "never colour the terminal output")
 	fs.StringVar(&f.config, "config", "", "read settings and extra rules from `FILE` (default: .sprawl.toml in the first PATH)")
@@ -97,6 +100,11 @@ func (f *scanFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.summary, "summary", "", "also write a markdown summary to `FILE` (e.g. $GITHUB_STEP_SUMMARY; appended to)")
 	fs.StringVar(&f.html, "html", "", "also write the report as one self-contained HTML page to `FILE` (identities, sprawl, age; no secret values)")
 	fs.StringVar(&f.failOn, "fail-on", "any", "exit 1 when a finding reaches this `level`: any, warning, error, high (severity >= 7), critical (>= 9) or never")
+}
+
+// archives returns how archives are opened.
+func (f *scanFlags) archives() archive.Options {
+	return archive.Options{MaxDepth: f.archiveDepth, MaxFileSize: f.maxFileSize}
 }
 
 // parse parses args; it returns false with the exit code when done.
@@ -116,6 +124,10 @@ func (f *scanFlags) parse(args []string) (int, bool) {
 	}
 	if _, ok := failThresholds[f.failOn]; !ok {
 		fmt.Fprintf(stderr, "%s: unknown --fail-on %q: use any, warning, error, high, critical or never\n", f.fs.Name(), f.failOn)
+		return ExitError, false
+	}
+	if f.archiveDepth < 0 {
+		fmt.Fprintf(stderr, "%s: --max-archive-depth must be 0 or more\n", f.fs.Name())
 		return ExitError, false
 	}
 	if f.staged && f.history {
@@ -363,7 +375,7 @@ func scan(ctx context.Context, f *scanFlags, in io.Reader, stderr io.Writer) (*o
 			sources = append(sources, src)
 			previous = append(previous, src.Previous())
 		default:
-			src, err := filetree.New(p, filetree.Options{MaxFileSize: f.maxFileSize, Exclude: exclude})
+			src, err := filetree.New(p, filetree.Options{MaxFileSize: f.maxFileSize, Exclude: exclude, Archives: f.archives()})
 			if err != nil {
 				err = fmt.Errorf("%w (check that the path exists and is readable)", err)
 				if len(f.paths) == 1 {

@@ -73,6 +73,7 @@ type sweepFlags struct {
 	includeArchived bool
 	includeForks    bool
 	allRefs         bool
+	archiveDepth    int
 	cache           string
 	db              string
 	workers         int
@@ -96,7 +97,7 @@ type sweepFlags struct {
 // sweepSource opens a bare clone's history for the sweep; tests replace it.
 var sweepSource = func(f *sweepFlags, exclude []string) sweep.SourceFunc {
 	return func(_ context.Context, dir, since string) (scanners.Source, error) {
-		src, err := newHistorySource(dir, &scanFlags{history: true, since: since, allRefs: f.allRefs, maxFileSize: f.maxFileSize}, exclude, "")
+		src, err := newHistorySource(dir, &scanFlags{history: true, since: since, allRefs: f.allRefs, archiveDepth: f.archiveDepth, maxFileSize: f.maxFileSize}, exclude, "")
 		if err != nil {
 			return nil, err // not a typed nil in an interface
 		}
@@ -147,6 +148,7 @@ func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	f.maxAge = 90 * 24 * time.Hour
 	fs.Var(ageValue{&f.maxAge}, "max-age", "`age` past which a secret counts as long-lived: days (90d) or a duration (36h)")
 	fs.Int64Var(&f.maxFileSize, "max-file-size", filetree.DefaultMaxFileSize, "skip blobs larger than `BYTES`")
+	fs.IntVar(&f.archiveDepth, "max-archive-depth", 0, "scan the files inside archives and compressed files down to `DEPTH` levels (0: archives are not opened)")
 	fs.Var(&f.exclude, "exclude", "skip paths matching `GLOB` (repeatable)")
 	fs.BoolVar(&f.quiet, "quiet", false, "print only the summary, failures and errors")
 	if code, ok := parseFlags(fs, args, sweepUsage, sweepTail); !ok {

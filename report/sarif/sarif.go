@@ -21,6 +21,7 @@ import (
 	"github.com/sprawl-dev/sprawl/correlator"
 	"github.com/sprawl-dev/sprawl/detectors"
 	"github.com/sprawl-dev/sprawl/rules"
+	"github.com/sprawl-dev/sprawl/scanners"
 )
 
 // GitHub's limits for one uploaded file.
@@ -285,6 +286,16 @@ func location(l detectors.Location, id *uint) *gosarif.Location {
 	uri := l.Path
 	if uri == "" {
 		uri = "."
+	}
+	if outer, inner, ok := scanners.SplitArchivePath(uri); ok {
+		// A file inside an archive: code scanning shows the archive, a
+		// file of the repository; the region inside is no line of it.
+		loc := location(detectors.Location{Path: outer, StartLine: 1, Commit: l.Commit, Repo: l.Repo}, id)
+		if loc.PropertyBag.Properties == nil {
+			loc.PropertyBag.Properties = gosarif.Properties{}
+		}
+		loc.PropertyBag.Properties["pathInArchive"] = inner
+		return loc
 	}
 	region := gosarif.NewRegion().WithStartLine(max(l.StartLine, 1))
 	if l.StartColumn > 0 {

@@ -18,6 +18,7 @@ import (
 	"sync/atomic"
 
 	"github.com/sprawl-dev/sprawl/scanners"
+	"github.com/sprawl-dev/sprawl/scanners/archive"
 	"github.com/sprawl-dev/sprawl/scanners/repoinfo"
 )
 
@@ -35,6 +36,9 @@ type Options struct {
 	Workers int
 	// MaxFiles stops the walk after this many files with a limit note (0 = no limit).
 	MaxFiles int64
+	// Archives opens archives and compressed files to scan the files in
+	// them (Archives.MaxDepth 0: not opened).
+	Archives archive.Options
 }
 
 // Source scans one folder.
@@ -112,7 +116,19 @@ func (s *Source) Scan(ctx context.Context, sink scanners.Sink) (scanners.Stats, 
 				if text, ok := scanners.Text(content); !ok {
 					// Not scanned as text, but rules on paths alone (a
 					// .p12 file) still see where it is.
-					note(scanners.Note{Path: j.rel, Kind: scanners.NoteSkippedBinary, Detail: "binary file"})
+					inner := func(path string, content []byte) {
+						if text, ok := scanners.Text(content); ok && sinkErr.Load() == nil {
+							files.Add(1)
+							nbytes.Add(int64(len(text)))
+							if err := sink.Fragment(scanners.Fragment{Repo: s.repo, Content: text,
+								Occurrences: []scanners.Occurrence{{Path: path, InHead: true}}}); err != nil {
+								sinkErr.Store(err)
+							}
+						}
+					}
+					if !archive.Walk(ctx, j.rel, content, s.opts.Archives, inner, archiveNote(note)) {
+						note(scanners.Note{Path: j.rel, Kind: scanners.NoteSkippedBinary, Detail: "binary file"})
+					}
 					content = nil
 				} else {
 					content = text
@@ -265,4 +281,15 @@ func cleanErr(err error) string {
 		return pe.Err.Error()
 	}
 	return strings.TrimSpace(err.Error())
+}
+
+// archiveNote turns what archive.Walk skipped into notes.
+func archiveNote(note func(scanners.Note)) func(archive.Problem) {
+	return func(p archive.Problem) {
+		kind := scanners.NoteError
+		if p.Large {
+			kind = scanners.NoteSkippedLarge
+		}
+		note(scanners.Note{Path: p.Path, Kind: kind, Detail: p.Detail})
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 
 	"github.com/sprawl-dev/sprawl/scanners"
+	"github.com/sprawl-dev/sprawl/scanners/archive"
 )
 
 // Phase 2: read each distinct blob once and hand it to the sink.
@@ -52,14 +53,16 @@ type packForest struct {
 }
 
 type emitter struct {
-	ctx     context.Context
-	cancel  context.CancelFunc
-	w       *walker
-	sink    scanners.Sink
-	repo    *scanners.Repo
-	maxSize int64
-	jobs    []blobJob
-	order   []int32 // pair indices grouped by blob
+	ctx context.Context
+	// archives: how the files inside archive blobs are read.
+	archives archive.Options
+	cancel   context.CancelFunc
+	w        *walker
+	sink     scanners.Sink
+	repo     *scanners.Repo
+	maxSize  int64
+	jobs     []blobJob
+	order    []int32 // pair indices grouped by blob
 
 	blobs, bytes, files atomic.Int64
 	done                atomic.Int64 // jobs finished, emitted or not
@@ -365,11 +368,12 @@ func (e *emitter) failSubtree(f *packForest, i int32, err error) {
 
 func (e *emitter) emit(j *blobJob, data []byte) {
 	e.done.Add(1)
+	var binary []byte
 	if text, ok := scanners.Text(data); !ok {
 		// Not scanned as text, but rules on paths alone (a .p12 file)
 		// still see where it is.
 		e.binary.Add(1)
-		data = nil
+		binary, data = data, nil
 	} else {
 		data = text
 	}
@@ -397,4 +401,38 @@ func (e *emitter) emit(j *blobJob, data []byte) {
 	if err != nil {
 		e.fail(err)
 	}
+	if binary != nil && e.archives.MaxDepth > 0 && len(occ) > 0 {
+		e.emitArchive(j, binary, occ)
+	}
+}
+
+// emitArchive emits the files inside an archive blob, each at every place
+// the archive is (path!inner).
+func (e *emitter) emitArchive(j *blobJob, content []byte, occ []scanners.Occurrence) {
+	name := occ[0].Path
+	inner := func(path string, content []byte) {
+		text, ok := scanners.Text(content)
+		if !ok || e.ctx.Err() != nil {
+			return
+		}
+		at := make([]scanners.Occurrence, len(occ))
+		for k, o := range occ {
+			o.Path += path[len(name):]
+			at[k] = o
+		}
+		e.bytes.Add(int64(len(text)))
+		e.files.Add(int64(len(at)))
+		if err := e.sink.Fragment(scanners.Fragment{Repo: e.repo, Content: text, Occurrences: at}); err != nil {
+			e.fail(err)
+		}
+	}
+	problem := func(p archive.Problem) {
+		kind := scanners.NoteError
+		if p.Large {
+			kind = scanners.NoteSkippedLarge
+		}
+		e.sink.Note(scanners.Note{Repo: e.repo.Name, Path: p.Path, Kind: kind,
+			Detail: fmt.Sprintf("%s (in blob %s)", p.Detail, j.id)})
+	}
+	archive.Walk(e.ctx, name, content, e.archives, inner, problem)
 }

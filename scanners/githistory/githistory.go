@@ -36,6 +36,7 @@ import (
 	"time"
 
 	"github.com/sprawl-dev/sprawl/scanners"
+	"github.com/sprawl-dev/sprawl/scanners/archive"
 	"github.com/sprawl-dev/sprawl/scanners/repoinfo"
 )
 
@@ -63,6 +64,9 @@ type Options struct {
 	// refs/ (sprawl's own refs/sprawl/ excepted). Ignored with Branches
 	// or Range.
 	AllRefs bool
+	// Archives opens archive and compressed blobs to scan the files in
+	// them (Archives.MaxDepth 0: not opened).
+	Archives archive.Options
 	// MaxBlobSize skips blobs larger than this many bytes with a
 	// NoteSkippedLarge note. 0 means DefaultMaxBlobSize; negative means no
 	// limit.
@@ -283,7 +287,7 @@ func (s *Source) Scan(ctx context.Context, sink scanners.Sink) (scanners.Stats, 
 	}
 	ectx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	em := &emitter{ctx: ectx, cancel: cancel, w: w, sink: sink, repo: s.repo, maxSize: maxSize}
+	em := &emitter{ctx: ectx, cancel: cancel, w: w, sink: sink, repo: s.repo, maxSize: maxSize, archives: s.opts.Archives}
 	em.buildJobs()
 	s.mu.Lock()
 	e = em

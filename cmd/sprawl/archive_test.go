@@ -1,0 +1,143 @@
+package main
+
+import (
+	"archive/zip"
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sprawl-dev/sprawl/fixtures/fake"
+	"github.com/sprawl-dev/sprawl/fixtures/gitgen"
+	"github.com/sprawl-dev/sprawl/report/jsonreport"
+	"github.com/sprawl-dev/sprawl/report/sarif/sarifcheck"
+)
+
+// TestScanArchives: with --max-archive-depth, secrets in files inside a
+// zip (inside a jar, one level down), and in a gzip file are found — in a
+// working tree and in history — at "archive!inner" paths; SARIF points at
+// the archive, a file of the repository, naming the inner path; an
+// --exclude of the archive excludes what is inside; without the flag
+// archives stay closed.
+func TestScanArchives(t *testing.T) {
+	gen := fake.New(uint64(time.Now().UnixNano()))
+	zipped, nested, gzipped := gen.GitHubPAT(), gen.GitHubPAT(), gen.GitHubPAT()
+	zipOf := func(files map[string][]byte) []byte {
+		var buf bytes.Buffer
+		w := zip.NewWriter(&buf)
+		for name, c := range files {
+			f, _ := w.Create(name)
+			f.Write(c)
+		}
+		w.Close()
+		return buf.Bytes()
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte("export GITHUB_TOKEN=" + gzipped + "\n"))
+	zw.Close()
+	jar := zipOf(map[string][]byte{"META-INF/MANIFEST.MF": []byte("Manifest-Version: 1.0\n"),
+		"config/ci.yml": []byte("token: " + nested + "\n")})
+	files := map[string][]byte{
+		"dist/bundle.zip":      zipOf(map[string][]byte{"app/.env": []byte("GITHUB_TOKEN=" + zipped + "\n"), "lib/plugin.jar": jar}),
+		"logs/env.sh.gz":       gz.Bytes(),
+		"README.md":            []byte("# nothing here\n"),
+		"vendor/other.zip":     zipOf(map[string][]byte{"x.env": []byte("GITHUB_TOKEN=" + zipped + "\n")}),
+		"docs/notes!draft.txt": []byte("no secret, a ! in the name\n"),
+	}
+	dir := t.TempDir()
+	for name, c := range files {
+		os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755)
+		os.WriteFile(filepath.Join(dir, name), c, 0o644)
+	}
+	gitgen.Git(t, dir, "", nil, "init", "-q")
+	gitgen.Git(t, dir, "", nil, "add", ".")
+	gitgen.Git(t, dir, "", nil, "-c", "user.name=dev", "-c", "user.email=dev@example.com", "commit", "-q", "-m", "release")
+	t.Setenv("SPRAWL_CACHE_DIR", "off")
+
+	scan := func(format string, args ...string) []byte {
+		t.Helper()
+		out := filepath.Join(t.TempDir(), "report")
+		code, stdout, stderr := runCLI(t, append([]string{"scan", "--format", format, "--out", out, "--exclude", "**/other.zip"}, args...)...)
+		if code != ExitClean && code != ExitFindings {
+			t.Fatalf("%v: exit %d\n%s", args, code, stderr)
+		}
+		raw, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range []string{zipped, nested, gzipped} {
+			if strings.Contains(stdout+stderr+string(raw), s) {
+				t.Errorf("%v: a secret value is in the output", args)
+			}
+		}
+		return raw
+	}
+	paths := func(raw []byte) []string {
+		var rep jsonreport.Document
+		if err := json.Unmarshal(raw, &rep); err != nil {
+			t.Fatal(err)
+		}
+		var ps []string
+		for _, f := range rep.Findings {
+			if f.RuleID == "secret/github-pat" {
+				ps = append(ps, f.Location.Path)
+			}
+		}
+		slices.Sort(ps)
+		return slices.Compact(ps)
+	}
+	want := []string{"dist/bundle.zip!app/.env", "dist/bundle.zip!lib/plugin.jar!config/ci.yml", "logs/env.sh.gz!env.sh"}
+	for _, mode := range [][]string{{dir}, {"--history", dir}} {
+		if got := paths(scan("json", append([]string{"--max-archive-depth", "2"}, mode...)...)); !slices.Equal(got, want) {
+			t.Errorf("%v: secrets at %v, want %v", mode, got, want)
+		}
+		if got := paths(scan("json", append([]string{"--max-archive-depth", "1"}, mode...)...)); !slices.Equal(got, []string{want[0], want[2]}) {
+			t.Errorf("%v, depth 1: secrets at %v, want the jar left closed", mode, got)
+		}
+		if got := paths(scan("json", mode...)); len(got) != 0 {
+			t.Errorf("%v without --max-archive-depth: secrets at %v", mode, got)
+		}
+	}
+
+	raw := scan("sarif", "--max-archive-depth", "2", dir)
+	if err := sarifcheck.Validate(raw); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Runs []struct {
+			Results []struct {
+				RuleID    string `json:"ruleId"`
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct {
+							URI string `json:"uri"`
+						} `json:"artifactLocation"`
+					} `json:"physicalLocation"`
+					Properties map[string]any `json:"properties"`
+				} `json:"locations"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, r := range doc.Runs[0].Results {
+		if r.RuleID != "secret/github-pat" {
+			continue
+		}
+		l := r.Locations[0]
+		seen[l.PhysicalLocation.ArtifactLocation.URI+" "+l.Properties["pathInArchive"].(string)] = true
+	}
+	for _, w := range []string{"dist/bundle.zip app/.env", "dist/bundle.zip lib/plugin.jar!config/ci.yml", "logs/env.sh.gz env.sh"} {
+		if !seen[w] {
+			t.Errorf("SARIF has no result at %q: %v", w, seen)
+		}
+	}
+}
