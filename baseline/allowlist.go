@@ -5,6 +5,8 @@ import (
 	"regexp"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/sprawl-dev/sprawl/scanners"
 )
 
 // gitleaksAllowlist is the part of a gitleaks allowlist table that says
@@ -48,6 +50,29 @@ func ParseAllowlistPaths(source, doc string) (Ignore, error) {
 			}
 			ig.Rules = append(ig.Rules, Rule{PathPattern: re, Reason: "path allowlisted in " + source})
 		}
+	}
+	return ig, nil
+}
+
+// ParseExcludes reads the exclude globs of a .sprawl.toml's [sprawl] table
+// (document doc, named source) as an Ignore: a scan skips those paths, and
+// what scans a repository without reading its settings first (a sweep)
+// drops its findings there instead.
+func ParseExcludes(source, doc string) (Ignore, error) {
+	var f struct {
+		Sprawl struct {
+			Exclude []string `toml:"exclude"`
+		} `toml:"sprawl"`
+	}
+	if _, err := toml.Decode(doc, &f); err != nil {
+		return Ignore{}, fmt.Errorf("config %s: %w", source, err)
+	}
+	ig := Ignore{Path: source}
+	for _, g := range f.Sprawl.Exclude {
+		if !scanners.ValidGlob(g) {
+			return Ignore{}, fmt.Errorf("config %s: exclude %q is not a valid glob", source, g)
+		}
+		ig.Rules = append(ig.Rules, Rule{Glob: g, Reason: "excluded in " + source})
 	}
 	return ig, nil
 }

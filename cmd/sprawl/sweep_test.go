@@ -306,8 +306,10 @@ func TestSweepRepoSettings(t *testing.T) {
 	config := "[extend]\nuseDefault = true\n[[rules]]\nid = \"acme-internal-key\"\ndescription = \"ACME internal key\"\n" +
 		"regex = '''acme_[a-z0-9]{32}'''\nkeywords = [\"acme_\"]\n[[allowlists]]\nregexes = ['''" + testPAT + "''']\n"
 	work := t.TempDir()
+	seedPAT := g.GitHubPAT()
 	sweepRepo(t, filepath.Join(work, "own"), "main", map[string]string{".gitleaks.toml": config,
-		"notes.txt": "internal " + acme + "\nci token " + testPAT + "\n"})
+		"notes.txt": "internal " + acme + "\nci token " + testPAT + "\n",
+		".sprawl.toml": "[sprawl]\nexclude = [\"seed/**\"]\n", "seed/users.txt": "seed token " + seedPAT + "\n"})
 	sweepRepo(t, filepath.Join(work, "plain"), "main", map[string]string{"notes.txt": "internal " + acme + "\nci token " + testPAT + "\n"})
 	sweepRepo(t, filepath.Join(work, "broken"), "main", map[string]string{".gitleaks.toml": "[[rules]]\nid = \"x\"\nregex = '''(unclosed'''\n",
 		"notes.txt": "ci token " + pat + "\n"})
@@ -331,7 +333,7 @@ func TestSweepRepoSettings(t *testing.T) {
 			t.Errorf("--repo-ignores %v: the repository's own rule found its key: %v", apply, got)
 		}
 		if got := hasRule(own, "secret/github-pat"); got == apply {
-			t.Errorf("--repo-ignores %v: the allowlisted token reported: %v", apply, got)
+			t.Errorf("--repo-ignores %v: the allowlisted token or the excluded seed file reported: %v", apply, got)
 		}
 		if hasRule(plain, "secret/acme-internal-key") || !hasRule(plain, "secret/github-pat") {
 			t.Errorf("--repo-ignores %v: another repository's settings leaked into plain: %v", apply, plain)

@@ -494,7 +494,8 @@ func Transient(err error) bool {
 // HeadIgnores reads the .sprawlignore and .gitleaksignore at HEAD of the
 // repository without a working tree at dir (a bare clone), the latter
 // with the paths allowlisted outright by the .gitleaks.toml and
-// .sprawl.toml there (baseline.ParseAllowlistPaths); each is empty when
+// .sprawl.toml there (baseline.ParseAllowlistPaths) and the paths the
+// .sprawl.toml excludes (baseline.ParseExcludes); each is empty when
 // absent. A file that cannot be read or parsed is left out, with a
 // warning naming it, as are its entries' own warnings (no reason given).
 func HeadIgnores(dir string) (ignore, glIgnore baseline.Ignore, warnings []string) {
@@ -534,6 +535,14 @@ func HeadIgnores(dir string) (ignore, glIgnore baseline.Ignore, warnings []strin
 			continue
 		}
 		ig, err := baseline.ParseAllowlistPaths("HEAD:"+name, string(data))
+		if err == nil && name == ".sprawl.toml" {
+			// Its [sprawl] exclude globs: a scan of a checkout skips
+			// those paths.
+			var ex baseline.Ignore
+			if ex, err = baseline.ParseExcludes("HEAD:"+name, string(data)); err == nil {
+				ig.Rules = append(ig.Rules, ex.Rules...)
+			}
+		}
 		if err != nil {
 			warnings = append(warnings, fmt.Sprintf("%s not applied: %v", name, err))
 			continue
