@@ -308,7 +308,7 @@ func TestSweepRepoSettings(t *testing.T) {
 	work := t.TempDir()
 	seedPAT := g.GitHubPAT()
 	sweepRepo(t, filepath.Join(work, "own"), "main", map[string]string{".gitleaks.toml": config,
-		"notes.txt": "internal " + acme + "\nci token " + testPAT + "\n",
+		"notes.txt":    "internal " + acme + "\nci token " + testPAT + "\n",
 		".sprawl.toml": "[sprawl]\nexclude = [\"seed/**\"]\n", "seed/users.txt": "seed token " + seedPAT + "\n"})
 	sweepRepo(t, filepath.Join(work, "plain"), "main", map[string]string{"notes.txt": "internal " + acme + "\nci token " + testPAT + "\n"})
 	sweepRepo(t, filepath.Join(work, "broken"), "main", map[string]string{".gitleaks.toml": "[[rules]]\nid = \"x\"\nregex = '''(unclosed'''\n",
