@@ -64,6 +64,14 @@ func TestScanAllRefs(t *testing.T) {
 	if got := found(dir); len(got) != 0 {
 		t.Errorf("branches and tags: found secrets in %v, want none", got)
 	}
+	// What was left out is said, with the flag that walks it.
+	_, stdout, _ := runCLI(t, "scan", "--history", dir)
+	if !strings.Contains(stdout, "2 refs outside branches and tags not walked (refs/pull/*: 1, refs/stash: 1); --all-refs walks them") {
+		t.Errorf("no note of the refs left out:\n%s", stdout)
+	}
+	if _, stdout, _ := runCLI(t, "scan", "--history", "--all-refs", dir); strings.Contains(stdout, "not walked") {
+		t.Errorf("--all-refs: a note of refs left out:\n%s", stdout)
+	}
 	if got, want := found("--all-refs", dir), []string{"README.md", "deploy.go"}; !slices.Equal(got, want) {
 		t.Errorf("--all-refs: secrets in %v, want %v", got, want)
 	}

@@ -117,11 +117,14 @@ func (p *printer) notes(r *correlator.Report, max int) {
 		max = 10
 	}
 	counts := map[scanners.NoteKind]int64{}
-	var errs []scanners.Note
+	var errs, infos []scanners.Note
 	for _, n := range r.Notes {
 		counts[n.Kind]++
-		if n.Kind == scanners.NoteError || n.Kind == scanners.NoteLimit {
+		switch n.Kind {
+		case scanners.NoteError, scanners.NoteLimit:
 			errs = append(errs, n)
+		case scanners.NoteInfo:
+			infos = append(infos, n)
 		}
 	}
 	for k, n := range r.Dropped {
@@ -140,6 +143,22 @@ func (p *printer) notes(r *correlator.Report, max int) {
 				break
 			}
 			p.printf("  %s %s: %s\n", n.Kind, safe(n.Path), safe(n.Detail))
+		}
+	}
+	if len(infos) > 0 {
+		// What the scan chose to leave out or how it read something: a
+		// mirror's pull request refs, a folder inside a repository.
+		p.printf("\n%s\n", p.paint(bold, "Notes"))
+		for i, n := range infos {
+			if i == max {
+				p.printf("  … and %d more (see --format json)\n", len(infos)-max)
+				break
+			}
+			where := n.Repo
+			if n.Path != "" {
+				where = safe(n.Path)
+			}
+			p.printf("  %s: %s\n", where, safe(n.Detail))
 		}
 	}
 	var parts []string

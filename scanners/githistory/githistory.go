@@ -25,6 +25,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -497,8 +498,23 @@ func (s *Source) selectRefs() (tips, exclude []oid, err error) {
 		if !s.head.isZero() {
 			tips = append(tips, s.head)
 		}
+		skipped := map[string]int{} // refs left out, by namespace
+		defer func() {
+			if len(skipped) == 0 {
+				return
+			}
+			n, parts := 0, make([]string, 0, len(skipped))
+			for _, ns := range slices.Sorted(maps.Keys(skipped)) {
+				n += skipped[ns]
+				parts = append(parts, fmt.Sprintf("%s: %d", ns, skipped[ns]))
+			}
+			s.w.note(scanners.NoteInfo, "", fmt.Sprintf("%d refs outside branches and tags not walked (%s); --all-refs walks them", n, strings.Join(parts, ", ")))
+		}()
 		for _, r := range s.refs {
 			if !s.walks(r.name) {
+				if !strings.HasPrefix(r.name, "refs/sprawl/") {
+					skipped[refNamespace(r.name)]++
+				}
 				continue
 			}
 			id, typ, err := s.w.peel(r.id)
@@ -519,6 +535,16 @@ func (s *Source) selectRefs() (tips, exclude []oid, err error) {
 		}
 	}
 	return tips, exclude, nil
+}
+
+// refNamespace names the group a ref belongs to in notes: "refs/pull/*"
+// for refs/pull/7/head, the ref itself for refs/stash.
+func refNamespace(name string) string {
+	parts := strings.SplitN(name, "/", 3)
+	if len(parts) < 3 {
+		return name
+	}
+	return parts[0] + "/" + parts[1] + "/*"
 }
 
 // walks reports whether a scan without Branches or Range starts from the
