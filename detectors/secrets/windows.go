@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/sprawl-dev/sprawl/detectors/secrets/dfa"
@@ -569,15 +570,15 @@ func (w *windower) matchedLines(lt *lineTable, rules []*spanningRule, sc *window
 	var out []window
 	raw := lt.raw
 	lines := len(lt.nl) + 1
+	if sc.far == nil {
+		sc.far = make([]uint64, farSlots)
+	}
 	for line := 0; line < lines; line++ {
 		var ids []string
 		last := line
 		for _, sr := range rules {
 			s, e := lt.lines(line, line+sr.reach)
-			if sr.marks != "" && !strings.ContainsAny(raw[s:e], sr.marks) {
-				continue
-			}
-			if sr.exists().MatchString(raw[s:e]) {
+			if w.farMatch(sr, raw[s:e], sc.far) {
 				ids = append(ids, sr.ids...)
 				last = max(last, line+sr.reach)
 			}
@@ -594,6 +595,33 @@ func (w *windower) matchedLines(lt *lineTable, rules []*spanningRule, sc *window
 		}
 	}
 	return out
+}
+
+// farSlots is the size of each goroutine's far cache: 128 KiB.
+const farSlots = 1 << 14
+
+// farMatch reports whether sr matches in text (the lines a match starting
+// on a line can reach), remembering the answer in far, a direct-mapped
+// table of the goroutine's: the versions of a file in history repeat most
+// of each other's lines, and the answer for the same text and rule is the
+// same. A rule with one punctuation mark looks for it first (one vector
+// search, cheaper than a hash); with several marks the hash comes first,
+// as the search for any of them costs a loop over the bytes.
+func (w *windower) farMatch(sr *spanningRule, text string, far []uint64) bool {
+	if len(sr.marks) == 1 && strings.IndexByte(text, sr.marks[0]) < 0 {
+		return false
+	}
+	key := (w.memo.hash(text)^sr.salt)&^3 | 1 // bit 0 set: never an empty slot; bit 1: the answer
+	slot := &far[key>>32&(farSlots-1)]
+	if *slot&^2 == key {
+		return *slot&2 != 0
+	}
+	hit := (len(sr.marks) < 2 || strings.ContainsAny(text, sr.marks)) && sr.exists().MatchString(text)
+	*slot = key
+	if hit {
+		*slot |= 2
+	}
+	return hit
 }
 
 // appendDeep appends to deep a window of its own for a match that may run
@@ -699,6 +727,9 @@ type windowScratch struct {
 	// near is a small direct-mapped copy of the memo's answers for the
 	// lines this scratch's goroutine met lately (see nearGet).
 	near []uint64
+	// far remembers which rules that match far from their keywords
+	// matched which lines lately (see farMatch).
+	far []uint64
 	// missAt, missH and missF hold the lines near does not know, for
 	// one batched probe of the memo.
 	missAt []int
@@ -1184,12 +1215,19 @@ type spanningRule struct {
 	// marks holds punctuation one of which every match holds (empty: not
 	// worked out), to pass over lines without a cheaper test than the rule.
 	marks string
+	// salt tells this rule's answers from other rules' in the far cache
+	// (windowScratch.far); unique per rule built, shared by its copies.
+	salt uint64
 }
+
+// spanningSalts numbers spanning rules for their salts.
+var spanningSalts atomic.Uint64
 
 // newSpanningRule returns r as a spanning rule.
 func newSpanningRule(r config.Rule) *spanningRule {
 	re := r.Regex
-	return &spanningRule{ids: ruleAndCompanions(r), path: r.Path, exists: sync.OnceValue(func() *existence { return newExistence(re) }), reach: -1}
+	return &spanningRule{ids: ruleAndCompanions(r), path: r.Path, exists: sync.OnceValue(func() *existence { return newExistence(re) }), reach: -1,
+		salt: spanningSalts.Add(1) * 0x9E3779B97F4A7C15}
 }
 
 // farCandidate is a rule that farFromKeywords has to look at, with its
