@@ -238,15 +238,7 @@ func (d *Decoder) Decode(dst, src []byte) (consumed int, err error) {
 			nb |= 56
 			return
 		}
-		for nb < 56 {
-			if in < len(src) {
-				bb |= uint64(src[in]) << nb
-				in++
-			} else {
-				over++
-			}
-			nb += 8
-		}
+		bb, nb, in, over = refillBytes(src, bb, nb, in, over)
 	}
 	for !final {
 		refill()
@@ -386,20 +378,26 @@ func (d *Decoder) Decode(dst, src []byte) (consumed int, err error) {
 	return in - back, nil
 }
 
+// refillBytes tops the bit buffer bb (nb bits) up to at least 56 bits a
+// byte at a time from src at in, with zero bytes past its end (counted in
+// over: reading them is an error once their bits are used).
+func refillBytes(src []byte, bb uint64, nb uint, in, over int) (uint64, uint, int, int) {
+	for nb < 56 {
+		if in < len(src) {
+			bb |= uint64(src[in]) << nb
+			in++
+		} else {
+			over++
+		}
+		nb += 8
+	}
+	return bb, nb, in, over
+}
+
 // readDynamic reads a dynamic block's header (RFC 1951 3.2.7) and builds
 // d.lit and d.dist.
 func (d *Decoder) readDynamic(src []byte, bb uint64, nb uint, in, over int) (uint64, uint, int, int, bool) {
-	refill := func() {
-		for nb < 56 {
-			if in < len(src) {
-				bb |= uint64(src[in]) << nb
-				in++
-			} else {
-				over++
-			}
-			nb += 8
-		}
-	}
+	refill := func() { bb, nb, in, over = refillBytes(src, bb, nb, in, over) }
 	refill()
 	nlit := int(bb&31) + 257
 	ndist := int(bb>>5&31) + 1
