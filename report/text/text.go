@@ -135,32 +135,18 @@ func (p *printer) notes(r *correlator.Report, max int) {
 			p.printf("\n%s %s: %s\n", p.paint(red, "error:"), rr.Repo.Name, rr.Err)
 		}
 	}
-	if len(errs) > 0 {
-		p.printf("\n%s\n", p.paint(bold, "Problems"))
-		for i, n := range errs {
-			if i == max {
-				p.printf("  … and %d more (see --format json)\n", len(errs)-max)
-				break
-			}
-			p.printf("  %s %s: %s\n", n.Kind, safe(n.Path), safe(n.Detail))
+	p.noteList("Problems", errs, max, func(n scanners.Note) string {
+		return fmt.Sprintf("%s %s: %s", n.Kind, safe(n.Path), safe(n.Detail))
+	})
+	// What the scan chose to leave out or how it read something: a
+	// mirror's pull request refs, a folder inside a repository.
+	p.noteList("Notes", infos, max, func(n scanners.Note) string {
+		where := n.Repo
+		if n.Path != "" {
+			where = safe(n.Path)
 		}
-	}
-	if len(infos) > 0 {
-		// What the scan chose to leave out or how it read something: a
-		// mirror's pull request refs, a folder inside a repository.
-		p.printf("\n%s\n", p.paint(bold, "Notes"))
-		for i, n := range infos {
-			if i == max {
-				p.printf("  … and %d more (see --format json)\n", len(infos)-max)
-				break
-			}
-			where := n.Repo
-			if n.Path != "" {
-				where = safe(n.Path)
-			}
-			p.printf("  %s: %s\n", where, safe(n.Detail))
-		}
-	}
+		return where + ": " + safe(n.Detail)
+	})
 	var parts []string
 	for _, k := range []scanners.NoteKind{scanners.NoteSkippedLarge, scanners.NoteSkippedBinary, scanners.NoteSkippedExclude, scanners.NoteSkippedLink} {
 		if counts[k] > 0 {
@@ -169,6 +155,22 @@ func (p *printer) notes(r *correlator.Report, max int) {
 	}
 	if len(parts) > 0 {
 		p.printf("\n%s %s\n", p.paint(dim, "skipped:"), strings.Join(parts, ", "))
+	}
+}
+
+// noteList prints notes under title, at most max of them, each as line
+// says.
+func (p *printer) noteList(title string, notes []scanners.Note, max int, line func(scanners.Note) string) {
+	if len(notes) == 0 {
+		return
+	}
+	p.printf("\n%s\n", p.paint(bold, title))
+	for i, n := range notes {
+		if i == max {
+			p.printf("  … and %d more (see --format json)\n", len(notes)-max)
+			break
+		}
+		p.printf("  %s\n", line(n))
 	}
 }
 
