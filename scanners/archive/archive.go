@@ -54,6 +54,15 @@ type Problem struct {
 	Large bool
 }
 
+// Note returns p as a scanner note: skipped for its size, or an error.
+func (p Problem) Note() scanners.Note {
+	kind := scanners.NoteError
+	if p.Large {
+		kind = scanners.NoteSkippedLarge
+	}
+	return scanners.Note{Path: p.Path, Kind: kind, Detail: p.Detail}
+}
+
 // errStop ends a walk that reached a limit.
 var errStop = errors.New("archive: limit reached")
 

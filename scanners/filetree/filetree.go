@@ -126,7 +126,7 @@ func (s *Source) Scan(ctx context.Context, sink scanners.Sink) (scanners.Stats, 
 							}
 						}
 					}
-					if !archive.Walk(ctx, j.rel, content, s.opts.Archives, inner, archiveNote(note)) {
+					if !archive.Walk(ctx, j.rel, content, s.opts.Archives, inner, func(p archive.Problem) { note(p.Note()) }) {
 						note(scanners.Note{Path: j.rel, Kind: scanners.NoteSkippedBinary, Detail: "binary file"})
 					}
 					content = nil
@@ -281,15 +281,4 @@ func cleanErr(err error) string {
 		return pe.Err.Error()
 	}
 	return strings.TrimSpace(err.Error())
-}
-
-// archiveNote turns what archive.Walk skipped into notes.
-func archiveNote(note func(scanners.Note)) func(archive.Problem) {
-	return func(p archive.Problem) {
-		kind := scanners.NoteError
-		if p.Large {
-			kind = scanners.NoteSkippedLarge
-		}
-		note(scanners.Note{Path: p.Path, Kind: kind, Detail: p.Detail})
-	}
 }

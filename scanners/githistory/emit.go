@@ -427,12 +427,9 @@ func (e *emitter) emitArchive(j *blobJob, content []byte, occ []scanners.Occurre
 		}
 	}
 	problem := func(p archive.Problem) {
-		kind := scanners.NoteError
-		if p.Large {
-			kind = scanners.NoteSkippedLarge
-		}
-		e.sink.Note(scanners.Note{Repo: e.repo.Name, Path: p.Path, Kind: kind,
-			Detail: fmt.Sprintf("%s (in blob %s)", p.Detail, j.id)})
+		n := p.Note()
+		n.Repo, n.Detail = e.repo.Name, fmt.Sprintf("%s (in blob %s)", n.Detail, j.id)
+		e.sink.Note(n)
 	}
 	archive.Walk(e.ctx, name, content, e.archives, inner, problem)
 }
