@@ -576,7 +576,6 @@ func locate(raw string, lines lineIndex, f glreport.Finding) detectors.Location 
 		start = 1
 	}
 	text := lines.line(raw, start)
-	loc := detectors.Location{StartLine: start, EndLine: start, StartColumn: 1, EndColumn: utf16Len(text) + 1}
 	first := f.Match
 	if i := strings.IndexByte(first, '\n'); i >= 0 {
 		first = first[:i]
@@ -588,9 +587,9 @@ func locate(raw string, lines lineIndex, f glreport.Finding) detectors.Location 
 		// from the first of them.
 		if next := lines.line(raw, start+1); strings.Contains(next, first) {
 			start, text, mi = start+1, next, strings.Index(next, first)
-			loc = detectors.Location{StartLine: start, EndLine: start, StartColumn: 1, EndColumn: utf16Len(text) + 1}
 		}
 	}
+	loc := detectors.Location{StartLine: start, EndLine: start, StartColumn: 1, EndColumn: utf16Len(text) + 1}
 	if mi < 0 || first == "" {
 		// Decoded content: the secret is not in the text as is; point at
 		// the whole line.
