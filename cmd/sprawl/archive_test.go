@@ -105,6 +105,16 @@ func TestScanArchives(t *testing.T) {
 		}
 	}
 
+	// The project's .sprawl.toml can ask for archives; the flag wins.
+	os.WriteFile(filepath.Join(dir, ".sprawl.toml"), []byte("[sprawl]\nmax-archive-depth = 2\n"), 0o644)
+	if got := paths(scan("json", dir)); !slices.Equal(got, want) {
+		t.Errorf("max-archive-depth = 2 in .sprawl.toml: secrets at %v, want %v", got, want)
+	}
+	if got := paths(scan("json", "--max-archive-depth", "0", dir)); len(got) != 0 {
+		t.Errorf("--max-archive-depth 0 over the settings: secrets at %v", got)
+	}
+	os.Remove(filepath.Join(dir, ".sprawl.toml"))
+
 	raw := scan("sarif", "--max-archive-depth", "2", dir)
 	if err := sarifcheck.Validate(raw); err != nil {
 		t.Fatal(err)

@@ -247,6 +247,9 @@ func scan(ctx context.Context, f *scanFlags, in io.Reader, stderr io.Writer) (*o
 	if err != nil {
 		return fail("%v", err)
 	}
+	if !flagSet(f.fs, "max-archive-depth") {
+		f.archiveDepth = settings.MaxArchiveDepth
+	}
 	exclude := append(append([]string{}, settings.Exclude...), f.exclude...)
 	for _, g := range exclude {
 		if !scanners.ValidGlob(g) {

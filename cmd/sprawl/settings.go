@@ -22,6 +22,8 @@ type settings struct {
 	Exclude []string      `toml:"exclude"`
 	MaxAge  time.Duration `toml:"-"`
 	MaxAgeS string        `toml:"max-age"`
+	// MaxArchiveDepth is --max-archive-depth's default.
+	MaxArchiveDepth int `toml:"max-archive-depth"`
 
 	path      string
 	rulesTOML string
@@ -131,6 +133,9 @@ func readSettings(explicit string, files settingsFiles) (settings, error) {
 			return settings{}, fmt.Errorf("config %s: max-age: %w", path, err)
 		}
 		s.MaxAge = d
+	}
+	if s.MaxArchiveDepth < 0 {
+		return settings{}, fmt.Errorf("config %s: max-archive-depth must be 0 or more", path)
 	}
 	if len(f.Rules) > 0 || len(f.Allowlists) > 0 || len(f.Allowlist) > 0 || len(f.Extend) > 0 {
 		s.rulesTOML = string(raw)

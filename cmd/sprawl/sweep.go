@@ -175,6 +175,9 @@ func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err != nil {
 		return fail("%v", err)
 	}
+	if !flagSet(fs, "max-archive-depth") {
+		f.archiveDepth = settings.MaxArchiveDepth
+	}
 	exclude := append(append([]string{}, settings.Exclude...), f.exclude...)
 	for _, g := range exclude {
 		if !scanners.ValidGlob(g) {
