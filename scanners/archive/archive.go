@@ -50,15 +50,19 @@ const (
 type Problem struct {
 	Path   string
 	Detail string
-	// Large is set when the entry was skipped for its size.
-	Large bool
+	// Large is set when the entry was skipped for its size, Limit when a
+	// bound of Options (depth, entries, total) stopped the reading.
+	Large, Limit bool
 }
 
 // Note returns p as a scanner note: skipped for its size, or an error.
 func (p Problem) Note() scanners.Note {
 	kind := scanners.NoteError
-	if p.Large {
+	switch {
+	case p.Large:
 		kind = scanners.NoteSkippedLarge
+	case p.Limit:
+		kind = scanners.NoteLimit
 	}
 	return scanners.Note{Path: p.Path, Kind: kind, Detail: p.Detail}
 }
@@ -159,7 +163,7 @@ func (w *walker) open(ctx context.Context, name string, content []byte, format a
 			}
 			w.entries++
 			if w.entries > w.opts.MaxEntries {
-				w.problem(Problem{Path: name, Detail: fmt.Sprintf("more than %d entries: the rest not read", w.opts.MaxEntries)})
+				w.problem(Problem{Path: name, Detail: fmt.Sprintf("more than %d entries: the rest not read", w.opts.MaxEntries), Limit: true})
 				return errStop
 			}
 			inner := name + scanners.ArchiveSep + strings.TrimPrefix(path.Clean("/"+f.NameInArchive), "/")
@@ -208,7 +212,7 @@ func (w *walker) read(r io.Reader, inner string) ([]byte, error) {
 		w.problem(Problem{Path: inner, Detail: "over the size limit when decompressed", Large: true})
 		return nil, nil
 	case int64(len(data)) > limit:
-		w.problem(Problem{Path: inner, Detail: fmt.Sprintf("the archive decompresses to more than %d bytes: the rest not read", w.opts.MaxTotal)})
+		w.problem(Problem{Path: inner, Detail: fmt.Sprintf("the archive decompresses to more than %d bytes: the rest not read", w.opts.MaxTotal), Limit: true})
 		return nil, errStop
 	case err != nil:
 		w.problem(Problem{Path: inner, Detail: "cannot read: " + err.Error()})
@@ -221,7 +225,7 @@ func (w *walker) read(r io.Reader, inner string) ([]byte, error) {
 func (w *walker) found(ctx context.Context, inner string, data []byte, depth int) {
 	if format, ok := identify(ctx, inner, data); ok {
 		if depth >= w.opts.MaxDepth {
-			w.problem(Problem{Path: inner, Detail: fmt.Sprintf("archive nested deeper than %d: not opened (--max-archive-depth)", w.opts.MaxDepth)})
+			w.problem(Problem{Path: inner, Detail: fmt.Sprintf("archive nested deeper than %d: not opened (--max-archive-depth)", w.opts.MaxDepth), Limit: true})
 			return
 		}
 		if err := w.open(ctx, inner, data, format, depth+1); err != nil && !errors.Is(err, errStop) && ctx.Err() == nil {

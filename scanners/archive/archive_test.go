@@ -125,7 +125,7 @@ func TestWalkLimits(t *testing.T) {
 	}
 	z := zipOf(t, many)
 	got, problems, _ := walk(t, "many.zip", z, Options{MaxDepth: 1, MaxEntries: 10})
-	if len(got) != 10 || len(problems) != 1 || !strings.Contains(problems[0].Detail, "more than 10 entries") {
+	if len(got) != 10 || len(problems) != 1 || !strings.Contains(problems[0].Detail, "more than 10 entries") || !problems[0].Limit {
 		t.Errorf("entry limit: %d files, problems %+v", len(got), problems)
 	}
 	got, problems, _ = walk(t, "many.zip", z, Options{MaxDepth: 1, MaxTotal: 1050})
