@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -148,6 +149,61 @@ func TestScanArchives(t *testing.T) {
 	for _, w := range []string{"dist/bundle.zip app/.env", "dist/bundle.zip lib/plugin.jar!config/ci.yml", "logs/env.sh.gz env.sh"} {
 		if !seen[w] {
 			t.Errorf("SARIF has no result at %q: %v", w, seen)
+		}
+	}
+}
+
+// TestStagedArchives: a pre-commit scan with --max-archive-depth opens a
+// staged archive and reports only the secret new to it: one already in the
+// committed version of the archive is not new.
+func TestStagedArchives(t *testing.T) {
+	gen := fake.New(uint64(time.Now().UnixNano()))
+	old, added := gen.GitHubPAT(), gen.GitHubPAT()
+	zipOf := func(files map[string]string) string {
+		var buf bytes.Buffer
+		w := zip.NewWriter(&buf)
+		for _, name := range slices.Sorted(maps.Keys(files)) {
+			f, _ := w.Create(name)
+			f.Write([]byte(files[name]))
+		}
+		w.Close()
+		return buf.String()
+	}
+	r := newTestRepo(t)
+	r.write("dist/config.zip", zipOf(map[string]string{"a.env": "TOKEN=" + old + "\n"}))
+	r.add("dist/config.zip")
+	r.commit("config")
+	r.write("dist/config.zip", zipOf(map[string]string{"a.env": "TOKEN=" + old + "\n", "b.env": "TOKEN=" + added + "\n"}))
+	r.add("dist/config.zip")
+	t.Setenv("SPRAWL_CACHE_DIR", "off")
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"--max-archive-depth", "1"}, []string{"dist/config.zip!b.env"}},
+		{nil, nil},
+	} {
+		out := filepath.Join(t.TempDir(), "report.json")
+		code, stdout, stderr := runCLI(t, append([]string{"scan", "--staged", "--format", "json", "--out", out, r.dir}, tc.args...)...)
+		if code != ExitClean && code != ExitFindings {
+			t.Fatalf("%v: exit %d\n%s", tc.args, code, stderr)
+		}
+		raw, _ := os.ReadFile(out)
+		if strings.Contains(stdout+stderr+string(raw), old) || strings.Contains(stdout+stderr+string(raw), added) {
+			t.Errorf("%v: a secret value is in the output", tc.args)
+		}
+		var rep jsonreport.Document
+		if err := json.Unmarshal(raw, &rep); err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, f := range rep.Findings {
+			if f.RuleID == "secret/github-pat" {
+				got = append(got, f.Location.Path)
+			}
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("--staged %v: secrets at %v, want %v", tc.args, got, tc.want)
 		}
 	}
 }

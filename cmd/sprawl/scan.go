@@ -370,7 +370,7 @@ func scan(ctx context.Context, f *scanFlags, in io.Reader, stderr io.Writer) (*o
 					indexFile = abs
 				}
 			}
-			src, err := staged.New(p, staged.Options{MaxFileSize: f.maxFileSize, Exclude: exclude, IndexFile: indexFile})
+			src, err := staged.New(p, staged.Options{MaxFileSize: f.maxFileSize, Exclude: exclude, IndexFile: indexFile, Archives: f.archives()})
 			if err != nil {
 				return fail("%v", err)
 			}

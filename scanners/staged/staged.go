@@ -23,6 +23,7 @@ import (
 	"strings"
 
 	"github.com/sprawl-dev/sprawl/scanners"
+	"github.com/sprawl-dev/sprawl/scanners/archive"
 	"github.com/sprawl-dev/sprawl/scanners/filetree"
 	"github.com/sprawl-dev/sprawl/scanners/githistory"
 	"github.com/sprawl-dev/sprawl/scanners/repoinfo"
@@ -39,6 +40,9 @@ type Options struct {
 	// git sets GIT_INDEX_FILE for hooks when it commits from a temporary
 	// index (`git commit -a`, `git commit PATH`); pass it here.
 	IndexFile string
+	// Archives opens staged archives and compressed files to scan the
+	// files in them (Archives.MaxDepth 0: not opened).
+	Archives archive.Options
 }
 
 // ObjectID is a git object id.
@@ -147,7 +151,16 @@ func (s *Source) scan(ctx context.Context, sink scanners.Sink, before bool) (sca
 		if h.IsZero() || scanners.Excluded(s.opts.Exclude, c.Path, false) {
 			continue
 		}
-		content, note := s.readBlob(h)
+		content, raw, note := s.readBlob(h)
+		if raw != nil {
+			opened, err := s.scanArchive(ctx, sink, c.Path, raw, before, &stats)
+			if err != nil {
+				return stats, err
+			}
+			if opened {
+				note = "" // its files were scanned
+			}
+		}
 		if note != "" {
 			if !before {
 				sink.Note(scanners.Note{Repo: s.info.Name, Path: c.Path, Kind: noteKind(note), Detail: note})
@@ -157,7 +170,7 @@ func (s *Source) scan(ctx context.Context, sink scanners.Sink, before bool) (sca
 			}
 			// Binary: not scanned as text, but rules on paths alone (a
 			// .p12 file) still see where it is.
-		} else {
+		} else if content != nil {
 			stats.Files++
 			stats.Bytes += int64(len(content))
 		}
@@ -170,6 +183,29 @@ func (s *Source) scan(ctx context.Context, sink scanners.Sink, before bool) (sca
 	return stats, nil
 }
 
+// scanArchive emits the files inside a staged (or, before, committed)
+// archive, and says whether raw was one.
+func (s *Source) scanArchive(ctx context.Context, sink scanners.Sink, path string, raw []byte, before bool, stats *scanners.Stats) (opened bool, err error) {
+	inner := func(p string, content []byte) {
+		text, ok := scanners.Text(content)
+		if !ok || err != nil {
+			return
+		}
+		stats.Files++
+		stats.Bytes += int64(len(text))
+		err = sink.Fragment(scanners.Fragment{Repo: s.info, Content: text,
+			Occurrences: []scanners.Occurrence{{Path: p, InHead: !before}}})
+	}
+	opened = archive.Walk(ctx, path, raw, s.opts.Archives, inner, func(p archive.Problem) {
+		if !before {
+			n := p.Note()
+			n.Repo = s.info.Name
+			sink.Note(n)
+		}
+	})
+	return opened, err
+}
+
 func noteKind(note string) scanners.NoteKind {
 	switch {
 	case strings.HasPrefix(note, "binary"):
@@ -180,19 +216,24 @@ func noteKind(note string) scanners.NoteKind {
 	return scanners.NoteError
 }
 
-func (s *Source) readBlob(h ObjectID) ([]byte, string) {
+// readBlob returns a blob's text, or a note saying why there is none; raw
+// is the content of a binary blob when archives are opened.
+func (s *Source) readBlob(h ObjectID) (text, raw []byte, note string) {
 	content, _, err := s.objs.ReadBlob(h, s.opts.MaxFileSize)
 	if errors.Is(err, githistory.ErrTooLarge) {
-		return nil, fmt.Sprintf("larger than %d bytes (--max-file-size)", s.opts.MaxFileSize)
+		return nil, nil, fmt.Sprintf("larger than %d bytes (--max-file-size)", s.opts.MaxFileSize)
 	}
 	if err != nil {
-		return nil, "cannot read blob " + h.String() + ": " + err.Error()
+		return nil, nil, "cannot read blob " + h.String() + ": " + err.Error()
 	}
 	text, ok := scanners.Text(content)
 	if !ok {
-		return nil, "binary content"
+		if s.opts.Archives.MaxDepth > 0 {
+			raw = content
+		}
+		return nil, raw, "binary content"
 	}
-	return text, ""
+	return text, nil, ""
 }
 
 // compare lists the index's regular files whose blob differs from HEAD's
