@@ -115,6 +115,9 @@ func TestScanArchives(t *testing.T) {
 		t.Errorf("--max-archive-depth 0 over the settings: secrets at %v", got)
 	}
 	os.Remove(filepath.Join(dir, ".sprawl.toml"))
+	if code, _, stderr := runCLI(t, "scan", "--max-archive-depth", "-1", dir); code != ExitError || !strings.Contains(stderr, "--max-archive-depth") {
+		t.Errorf("a negative depth: exit %d, %s", code, stderr)
+	}
 
 	raw := scan("sarif", "--max-archive-depth", "2", dir)
 	if err := sarifcheck.Validate(raw); err != nil {

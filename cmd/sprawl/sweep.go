@@ -164,6 +164,9 @@ func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if len(f.repos)+len(f.githubOrgs)+len(f.gitlabGroups) == 0 {
 		return fail("nothing to sweep: give --repos, --github-org or --gitlab-group")
 	}
+	if f.archiveDepth < 0 {
+		return fail("--max-archive-depth must be 0 or more")
+	}
 	var shard sweep.Shard
 	if f.shard != "" {
 		var err error

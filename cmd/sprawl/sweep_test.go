@@ -248,6 +248,9 @@ func TestSweepUsageErrors(t *testing.T) {
 	if code, _, stderr := runSweepCLI(t, "--repos", "x", "--shard", "5/4"); code != ExitError || !strings.Contains(stderr, "shard") {
 		t.Fatalf("bad shard: %d %s", code, stderr)
 	}
+	if code, _, stderr := runSweepCLI(t, "--repos", "x", "--max-archive-depth", "-1"); code != ExitError || !strings.Contains(stderr, "--max-archive-depth") {
+		t.Fatalf("negative archive depth: %d %s", code, stderr)
+	}
 	var errb bytes.Buffer
 	if code := runReport(context.Background(), []string{"--db", filepath.Join(t.TempDir(), "none.db")}, io.Discard, &errb); code != ExitError {
 		t.Fatalf("report on a missing datastore: %d", code)
