@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/sprawl-dev/sprawl/fixtures/fake"
 	"github.com/sprawl-dev/sprawl/fixtures/gitgen"
-	"github.com/sprawl-dev/sprawl/report/jsonreport"
 )
 
 // TestScanAllRefs: secrets reachable only from a pull request head (a
@@ -48,18 +46,7 @@ func TestScanAllRefs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var rep jsonreport.Document
-		if err := json.Unmarshal(raw, &rep); err != nil {
-			t.Fatal(err)
-		}
-		var paths []string
-		for _, f := range rep.Findings {
-			if f.RuleID == "secret/github-pat" {
-				paths = append(paths, f.Location.Path)
-			}
-		}
-		slices.Sort(paths)
-		return slices.Compact(paths)
+		return slices.Compact(rulePaths(t, raw, "secret/github-pat"))
 	}
 	if got := found(dir); len(got) != 0 {
 		t.Errorf("branches and tags: found secrets in %v, want none", got)

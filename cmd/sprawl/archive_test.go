@@ -28,27 +28,17 @@ import (
 func TestScanArchives(t *testing.T) {
 	gen := fake.New(uint64(time.Now().UnixNano()))
 	zipped, nested, gzipped := gen.GitHubPAT(), gen.GitHubPAT(), gen.GitHubPAT()
-	zipOf := func(files map[string][]byte) []byte {
-		var buf bytes.Buffer
-		w := zip.NewWriter(&buf)
-		for name, c := range files {
-			f, _ := w.Create(name)
-			f.Write(c)
-		}
-		w.Close()
-		return buf.Bytes()
-	}
 	var gz bytes.Buffer
 	zw := gzip.NewWriter(&gz)
 	zw.Write([]byte("export GITHUB_TOKEN=" + gzipped + "\n"))
 	zw.Close()
-	jar := zipOf(map[string][]byte{"META-INF/MANIFEST.MF": []byte("Manifest-Version: 1.0\n"),
-		"config/ci.yml": []byte("token: " + nested + "\n")})
+	jar := zipOf(t, map[string]string{"META-INF/MANIFEST.MF": "Manifest-Version: 1.0\n",
+		"config/ci.yml": "token: " + nested + "\n"})
 	files := map[string][]byte{
-		"dist/bundle.zip":      zipOf(map[string][]byte{"app/.env": []byte("GITHUB_TOKEN=" + zipped + "\n"), "lib/plugin.jar": jar}),
+		"dist/bundle.zip":      zipOf(t, map[string]string{"app/.env": "GITHUB_TOKEN=" + zipped + "\n", "lib/plugin.jar": string(jar)}),
 		"logs/env.sh.gz":       gz.Bytes(),
 		"README.md":            []byte("# nothing here\n"),
-		"vendor/other.zip":     zipOf(map[string][]byte{"x.env": []byte("GITHUB_TOKEN=" + zipped + "\n")}),
+		"vendor/other.zip":     zipOf(t, map[string]string{"x.env": "GITHUB_TOKEN=" + zipped + "\n"}),
 		"docs/notes!draft.txt": []byte("no secret, a ! in the name\n"),
 	}
 	dir := t.TempDir()
@@ -79,20 +69,7 @@ func TestScanArchives(t *testing.T) {
 		}
 		return raw
 	}
-	paths := func(raw []byte) []string {
-		var rep jsonreport.Document
-		if err := json.Unmarshal(raw, &rep); err != nil {
-			t.Fatal(err)
-		}
-		var ps []string
-		for _, f := range rep.Findings {
-			if f.RuleID == "secret/github-pat" {
-				ps = append(ps, f.Location.Path)
-			}
-		}
-		slices.Sort(ps)
-		return slices.Compact(ps)
-	}
+	paths := func(raw []byte) []string { return slices.Compact(rulePaths(t, raw, "secret/github-pat")) }
 	want := []string{"dist/bundle.zip!app/.env", "dist/bundle.zip!lib/plugin.jar!config/ci.yml", "logs/env.sh.gz!env.sh"}
 	for _, mode := range [][]string{{dir}, {"--history", dir}} {
 		if got := paths(scan("json", append([]string{"--max-archive-depth", "2"}, mode...)...)); !slices.Equal(got, want) {
@@ -162,21 +139,11 @@ func TestScanArchives(t *testing.T) {
 func TestStagedArchives(t *testing.T) {
 	gen := fake.New(uint64(time.Now().UnixNano()))
 	old, added := gen.GitHubPAT(), gen.GitHubPAT()
-	zipOf := func(files map[string]string) string {
-		var buf bytes.Buffer
-		w := zip.NewWriter(&buf)
-		for _, name := range slices.Sorted(maps.Keys(files)) {
-			f, _ := w.Create(name)
-			f.Write([]byte(files[name]))
-		}
-		w.Close()
-		return buf.String()
-	}
 	r := newTestRepo(t)
-	r.write("dist/config.zip", zipOf(map[string]string{"a.env": "TOKEN=" + old + "\n"}))
+	r.write("dist/config.zip", string(zipOf(t, map[string]string{"a.env": "TOKEN=" + old + "\n"})))
 	r.add("dist/config.zip")
 	r.commit("config")
-	r.write("dist/config.zip", zipOf(map[string]string{"a.env": "TOKEN=" + old + "\n", "b.env": "TOKEN=" + added + "\n"}))
+	r.write("dist/config.zip", string(zipOf(t, map[string]string{"a.env": "TOKEN=" + old + "\n", "b.env": "TOKEN=" + added + "\n"})))
 	r.add("dist/config.zip")
 	t.Setenv("SPRAWL_CACHE_DIR", "off")
 	for _, tc := range []struct {
@@ -195,18 +162,43 @@ func TestStagedArchives(t *testing.T) {
 		if strings.Contains(stdout+stderr+string(raw), old) || strings.Contains(stdout+stderr+string(raw), added) {
 			t.Errorf("%v: a secret value is in the output", tc.args)
 		}
-		var rep jsonreport.Document
-		if err := json.Unmarshal(raw, &rep); err != nil {
-			t.Fatal(err)
-		}
-		var got []string
-		for _, f := range rep.Findings {
-			if f.RuleID == "secret/github-pat" {
-				got = append(got, f.Location.Path)
-			}
-		}
-		if !slices.Equal(got, tc.want) {
+		if got := rulePaths(t, raw, "secret/github-pat"); !slices.Equal(got, tc.want) {
 			t.Errorf("--staged %v: secrets at %v, want %v", tc.args, got, tc.want)
 		}
 	}
+}
+
+// zipOf returns a zip archive of files (name -> content), in name order.
+func zipOf(t *testing.T, files map[string]string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	w := zip.NewWriter(&buf)
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		f, err := w.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Write([]byte(files[name]))
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// rulePaths returns the paths of a JSON report's findings of rule, sorted.
+func rulePaths(t *testing.T, raw []byte, rule string) []string {
+	t.Helper()
+	var rep jsonreport.Document
+	if err := json.Unmarshal(raw, &rep); err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, f := range rep.Findings {
+		if f.RuleID == rule {
+			paths = append(paths, f.Location.Path)
+		}
+	}
+	slices.Sort(paths)
+	return paths
 }
