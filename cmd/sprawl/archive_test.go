@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -15,7 +16,6 @@ import (
 
 	"github.com/sprawl-dev/sprawl/fixtures/fake"
 	"github.com/sprawl-dev/sprawl/fixtures/gitgen"
-	"github.com/sprawl-dev/sprawl/report/jsonreport"
 	"github.com/sprawl-dev/sprawl/report/sarif/sarifcheck"
 )
 
@@ -62,11 +62,7 @@ func TestScanArchives(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, s := range []string{zipped, nested, gzipped} {
-			if strings.Contains(stdout+stderr+string(raw), s) {
-				t.Errorf("%v: a secret value is in the output", args)
-			}
-		}
+		assertNoSecrets(t, fmt.Sprint(args), []byte(stdout+stderr+string(raw)), []string{zipped, nested, gzipped})
 		return raw
 	}
 	paths := func(raw []byte) []string { return slices.Compact(rulePaths(t, raw, "secret/github-pat")) }
@@ -159,9 +155,7 @@ func TestStagedArchives(t *testing.T) {
 			t.Fatalf("%v: exit %d\n%s", tc.args, code, stderr)
 		}
 		raw, _ := os.ReadFile(out)
-		if strings.Contains(stdout+stderr+string(raw), old) || strings.Contains(stdout+stderr+string(raw), added) {
-			t.Errorf("%v: a secret value is in the output", tc.args)
-		}
+		assertNoSecrets(t, fmt.Sprint(tc.args), []byte(stdout+stderr+string(raw)), []string{old, added})
 		if got := rulePaths(t, raw, "secret/github-pat"); !slices.Equal(got, tc.want) {
 			t.Errorf("--staged %v: secrets at %v, want %v", tc.args, got, tc.want)
 		}
@@ -184,21 +178,4 @@ func zipOf(t *testing.T, files map[string]string) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
-}
-
-// rulePaths returns the paths of a JSON report's findings of rule, sorted.
-func rulePaths(t *testing.T, raw []byte, rule string) []string {
-	t.Helper()
-	var rep jsonreport.Document
-	if err := json.Unmarshal(raw, &rep); err != nil {
-		t.Fatal(err)
-	}
-	var paths []string
-	for _, f := range rep.Findings {
-		if f.RuleID == rule {
-			paths = append(paths, f.Location.Path)
-		}
-	}
-	slices.Sort(paths)
-	return paths
 }

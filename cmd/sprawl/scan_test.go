@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -59,16 +60,24 @@ func runCLI(t *testing.T, args ...string) (int, string, string) {
 // rule (e.g. "secret/github-pat") at path (slash-separated).
 func hasFinding(t *testing.T, stdout, rule, path string) bool {
 	t.Helper()
+	return slices.Contains(rulePaths(t, []byte(stdout), rule), path)
+}
+
+// rulePaths returns the paths of a JSON report's findings of rule, sorted.
+func rulePaths(t *testing.T, raw []byte, rule string) []string {
+	t.Helper()
 	var rep jsonreport.Document
-	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+	if err := json.Unmarshal(raw, &rep); err != nil {
 		t.Fatal(err)
 	}
+	var paths []string
 	for _, f := range rep.Findings {
-		if f.RuleID == rule && filepath.ToSlash(f.Location.Path) == path {
-			return true
+		if f.RuleID == rule {
+			paths = append(paths, filepath.ToSlash(f.Location.Path))
 		}
 	}
-	return false
+	slices.Sort(paths)
+	return paths
 }
 
 // assertNoSecrets fails when any secret, or its tail after the 4-character
