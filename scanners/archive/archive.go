@@ -71,12 +71,13 @@ func (p Problem) Note() scanners.Note {
 var errStop = errors.New("archive: limit reached")
 
 // Walk reads content, named name, as an archive or compressed file and
-// calls file for every regular file inside it (and, up to MaxDepth,
-// inside the archives it holds), named name!inner[!inner2]. It returns
-// false when content is not an archive (file is then never called).
+// calls text for every text file inside it (and, up to MaxDepth, inside
+// the archives it holds), named name!inner[!inner2], as scanners.Text
+// gives it: binary files that are no archives are passed over. It returns
+// false when content is not an archive (text is then never called).
 // Problems go to problem; a damaged archive still gives the files read
 // before the damage.
-func Walk(ctx context.Context, name string, content []byte, opts Options, file func(path string, content []byte), problem func(Problem)) bool {
+func Walk(ctx context.Context, name string, content []byte, opts Options, text func(path string, text []byte), problem func(Problem)) bool {
 	if opts.MaxDepth <= 0 {
 		return false
 	}
@@ -89,7 +90,7 @@ func Walk(ctx context.Context, name string, content []byte, opts Options, file f
 	if opts.MaxEntries <= 0 {
 		opts.MaxEntries = defaultMaxEntries
 	}
-	w := &walker{opts: opts, file: file, problem: problem}
+	w := &walker{opts: opts, text: text, problem: problem}
 	format, ok := identify(ctx, name, content)
 	if !ok {
 		return false
@@ -110,7 +111,7 @@ func Walk(ctx context.Context, name string, content []byte, opts Options, file f
 
 type walker struct {
 	opts    Options
-	file    func(string, []byte)
+	text    func(string, []byte)
 	problem func(Problem)
 	total   int64
 	entries int
@@ -233,5 +234,7 @@ func (w *walker) found(ctx context.Context, inner string, data []byte, depth int
 		}
 		return
 	}
-	w.file(inner, data)
+	if text, ok := scanners.Text(data); ok {
+		w.text(inner, text)
+	}
 }

@@ -78,7 +78,7 @@ func TestWalk(t *testing.T) {
 		want    map[string]string
 		problem string // a problem whose detail holds this
 	}{
-		{"zip", "dist/app.zip", zipOf(t, map[string][]byte{"conf/app.env": env, "../../escape.txt": []byte("x")}), 1,
+		{"zip", "dist/app.zip", zipOf(t, map[string][]byte{"conf/app.env": env, "../../escape.txt": []byte("x"), "logo.bin": {0, 1, 2, 0, 3}}), 1,
 			map[string]string{"dist/app.zip!conf/app.env": string(env), "dist/app.zip!escape.txt": "x"}, ""},
 		{"jar by its content, not its name", "lib/plugin.bin", zipOf(t, map[string][]byte{"META-INF/app.properties": env}), 1,
 			map[string]string{"lib/plugin.bin!META-INF/app.properties": string(env)}, ""},

@@ -116,14 +116,15 @@ func (s *Source) Scan(ctx context.Context, sink scanners.Sink) (scanners.Stats, 
 				if text, ok := scanners.Text(content); !ok {
 					// Not scanned as text, but rules on paths alone (a
 					// .p12 file) still see where it is.
-					inner := func(path string, content []byte) {
-						if text, ok := scanners.Text(content); ok && sinkErr.Load() == nil {
-							files.Add(1)
-							nbytes.Add(int64(len(text)))
-							if err := sink.Fragment(scanners.Fragment{Repo: s.repo, Content: text,
-								Occurrences: []scanners.Occurrence{{Path: path, InHead: true}}}); err != nil {
-								sinkErr.Store(err)
-							}
+					inner := func(path string, text []byte) {
+						if sinkErr.Load() != nil {
+							return
+						}
+						files.Add(1)
+						nbytes.Add(int64(len(text)))
+						if err := sink.Fragment(scanners.Fragment{Repo: s.repo, Content: text,
+							Occurrences: []scanners.Occurrence{{Path: path, InHead: true}}}); err != nil {
+							sinkErr.Store(err)
 						}
 					}
 					if !archive.Walk(ctx, j.rel, content, s.opts.Archives, inner, func(p archive.Problem) { note(p.Note()) }) {

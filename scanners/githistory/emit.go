@@ -410,9 +410,8 @@ func (e *emitter) emit(j *blobJob, data []byte) {
 // the archive is (path!inner).
 func (e *emitter) emitArchive(j *blobJob, content []byte, occ []scanners.Occurrence) {
 	name := occ[0].Path
-	inner := func(path string, content []byte) {
-		text, ok := scanners.Text(content)
-		if !ok || e.ctx.Err() != nil {
+	inner := func(path string, text []byte) {
+		if e.ctx.Err() != nil {
 			return
 		}
 		at := make([]scanners.Occurrence, len(occ))

@@ -186,9 +186,8 @@ func (s *Source) scan(ctx context.Context, sink scanners.Sink, before bool) (sca
 // scanArchive emits the files inside a staged (or, before, committed)
 // archive, and says whether raw was one.
 func (s *Source) scanArchive(ctx context.Context, sink scanners.Sink, path string, raw []byte, before bool, stats *scanners.Stats) (opened bool, err error) {
-	inner := func(p string, content []byte) {
-		text, ok := scanners.Text(content)
-		if !ok || err != nil {
+	inner := func(p string, text []byte) {
+		if err != nil {
 			return
 		}
 		stats.Files++
