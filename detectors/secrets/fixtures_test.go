@@ -177,6 +177,7 @@ const (
 	cryptChars = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 	alnum      = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 	lower      = "abcdefghijklmnopqrstuvwxyz0123456789"
+	hexDigits  = "0123456789abcdef"
 )
 
 func one(f func(g *fake.Gen, r *rand.Rand) string) generator {
@@ -507,10 +508,62 @@ var prefixedTokens = map[string]struct {
 	"gcp-refresh-token": {"1//0", alnum + "_-", 96},
 	"gcp-access-token":  {"ya29.", alnum + "_-", 160},
 	"telegram-token":    {"5081234567:AA", alnum + "_-", 33},
+	"buildkite-token":   {"bkua_", hexDigits, 40},
+	"render-key":        {"rnd_", alnum, 32},
+	"contentful-pat":    {"CFPAT-", alnum + "_-", 43},
+	"doppler-cli":       {"dp.ct.", alnum, 43},
+	"doppler-service":   {"dp.st.prd.", alnum, 43},
+	"adafruit-key":      {"aio_", alnum, 28},
+	"dtrack-key":        {"odt_", alnum, 32},
+	"nuget-key":         {"oy2", lower, 43},
+	"crates-token":      {"cio", alnum, 32},
+	"twitch-stream-key": {"live_418236470_", alnum, 30},
+	"square-secret":     {"sq0csp-", alnum + "_-", 43},
+	"replicate-token":   {"r8_", alnum, 37},
+	"openrouter-key":    {"sk-or-v1-", hexDigits, 64},
+	"nvidia-key":        {"nvapi-", alnum + "_-", 64},
+	"cerebras-key":      {"csk-", lower, 48},
 }
+
+// Tokens made of several random parts around fixed signatures, generated
+// as "{{gen:<name>}}": each part is an alphabet and a length, or a literal.
+var partedTokens = map[string][]tokenPart{
+	"tailscale-key":    {lit("tskey-auth-"), rnd(alnum, 12), lit("-"), rnd(alnum, 32)},
+	"newrelic-license": {rnd(hexDigits, 36), lit("NRAL")},
+	"salesforce-token": {lit("00D"), rnd(alnum, 12), lit("!"), rnd(alnum+"._", 96)},
+	"azure-devops-pat": {rnd(alnum, 52), lit("JQQJ99"), rnd(alnum, 18), lit("AZDO"), rnd(alnum, 4)},
+	"langsmith-key":    {lit("lsv2_pt_"), rnd(hexDigits, 32), lit("_"), rnd(hexDigits, 10)},
+	"pinecone-key":     {lit("pcsk_"), rnd(alnum, 6), lit("_"), rnd(alnum, 63)},
+	"krb5-asrep":       {lit("$krb5asrep$23$svc-backup@CORP.EXAMPLE:"), rnd(hexDigits, 32), lit("$"), rnd(hexDigits, 230)},
+	"cisco-type8":      {lit("$8$"), rnd(cryptChars, 14), lit("$"), rnd(cryptChars, 43)},
+	"vault-unseal-key": {rnd(alnum+"+/", 43), lit("=")},
+}
+
+// tokenPart is a literal, or n characters drawn from chars.
+type tokenPart struct {
+	chars string
+	n     int
+	lit   string
+}
+
+func lit(s string) tokenPart            { return tokenPart{lit: s} }
+func rnd(chars string, n int) tokenPart { return tokenPart{chars: chars, n: n} }
 
 func init() {
 	for name, p := range prefixedTokens {
 		gens[name] = one(func(g *fake.Gen, _ *rand.Rand) string { return p.prefix + g.String(p.chars, p.n) })
+	}
+	for name, parts := range partedTokens {
+		gens[name] = one(func(g *fake.Gen, _ *rand.Rand) string {
+			var b strings.Builder
+			for _, p := range parts {
+				if p.lit != "" {
+					b.WriteString(p.lit)
+				} else {
+					b.WriteString(g.String(p.chars, p.n))
+				}
+			}
+			return b.String()
+		})
 	}
 }

@@ -372,7 +372,9 @@ func dropDecodedTwins(fs []detectors.Finding) []detectors.Finding {
 // finding of a generic rule (generic reports which: gitleaks' rules whose
 // id says "generic", and sprawl's catch-alls tagged "generic", such as
 // config-secret) is dropped when a finding of a rule that is not, whose
-// match starts on the same line, holds its secret. gitleaks tests
+// match starts on the same line, holds its secret (or, beyond gitleaks,
+// whose secret is on that line: a match over several lines, such as a
+// bootstrapToken block's token). gitleaks tests
 // that the other secret contains this one; a finding here keeps only a
 // fingerprint, so "holds" is the same fingerprint or a location that
 // covers this one (not for decoded text, located by its whole line).
@@ -391,17 +393,23 @@ func dropShadowedGeneric(fs []detectors.Finding, isGeneric func(ruleID string) b
 		if specific == nil {
 			specific = map[int][]int{}
 		}
-		specific[matchLine(&fs[i])] = append(specific[matchLine(&fs[i])], i)
+		// By the line its match starts on (gitleaks' test) and, for a
+		// match over several lines, the line its secret is on too.
+		for _, l := range lines(&fs[i]) {
+			specific[l] = append(specific[l], i)
+		}
 	}
 	if !anyGeneric || specific == nil {
 		return fs
 	}
 	shadowed := func(g *detectors.Finding) bool {
-		for _, i := range specific[matchLine(g)] {
-			f := &fs[i]
-			if f.RuleID != g.RuleID && (sameSecret(f, g) ||
-				!decoded(f) && !decoded(g) && covers(f.Location, g.Location)) {
-				return true
+		for _, l := range lines(g) {
+			for _, i := range specific[l] {
+				f := &fs[i]
+				if f.RuleID != g.RuleID && (sameSecret(f, g) ||
+					!decoded(f) && !decoded(g) && covers(f.Location, g.Location)) {
+					return true
+				}
 			}
 		}
 		return false
@@ -422,6 +430,15 @@ func matchLine(f *detectors.Finding) int {
 		return f.Location.StartLine
 	}
 	return f.Location.StartLine - f.Secret.LeadLines
+}
+
+// lines are the line f's match starts on and, when it differs, the line
+// its secret starts on.
+func lines(f *detectors.Finding) []int {
+	if m := matchLine(f); m != f.Location.StartLine {
+		return []int{m, f.Location.StartLine}
+	}
+	return []int{f.Location.StartLine}
 }
 
 // sameSecret reports whether f and g hold one secret.

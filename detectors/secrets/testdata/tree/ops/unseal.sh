@@ -1,0 +1,5 @@
+#!/bin/sh
+# Opens the vault after a restart (three of five shares).
+vault operator unseal {{gen:vault-unseal-key}}  # want: secret/vault-unseal-key
+vault operator unseal -address=https://vault.internal:8200 {{gen:vault-unseal-key}}  # want: secret/vault-unseal-key
+vault operator unseal "$UNSEAL_KEY_3"
