@@ -282,7 +282,7 @@ func (d *Detector) Detect(ctx context.Context, in detectors.Input) []detectors.F
 	if len(blocks) > 0 && ctx.Err() == nil {
 		out = d.detectWrapped(ctx, in, blocks, class, out)
 	}
-	return dropShadowedGeneric(dropDecodedTwins(out), d.generic)
+	return dropKindlessTwins(dropShadowedGeneric(dropDecodedTwins(out), d.generic))
 }
 
 // detectWrapped adds the findings in a content's wrapped base64 blocks
@@ -430,6 +430,40 @@ func matchLine(f *detectors.Finding) int {
 		return f.Location.StartLine
 	}
 	return f.Location.StartLine - f.Secret.LeadLines
+}
+
+// dropKindlessTwins drops a finding when a rule of a known credential
+// kind found the same secret at the same place and its own rule's kind is
+// unknown: gitleaks' keyword-bound rules (telegram-bot-api-token after the
+// word "telegram") and sprawl's format rules (telegram-bot-token) both
+// match a token written after its service's name, and one secret is one
+// finding, under the rule that says what it is. Twins whose kinds are
+// both known, or both unknown, stay as gitleaks reports them.
+func dropKindlessTwins(fs []detectors.Finding) []detectors.Finding {
+	type place struct {
+		fingerprint string
+		start, end  [2]int
+	}
+	at := func(f *detectors.Finding) place {
+		l := f.Location
+		return place{f.Secret.Fingerprint, [2]int{l.StartLine, l.StartColumn}, [2]int{l.EndLine, l.EndColumn}}
+	}
+	known := func(f *detectors.Finding) bool { return f.Secret != nil && f.Secret.Kind != "" }
+	var kinded map[place]bool
+	for i := range fs {
+		if known(&fs[i]) {
+			if kinded == nil {
+				kinded = map[place]bool{}
+			}
+			kinded[at(&fs[i])] = true
+		}
+	}
+	if kinded == nil || len(kinded) == len(fs) {
+		return fs
+	}
+	return slices.DeleteFunc(fs, func(f detectors.Finding) bool {
+		return f.Secret != nil && !known(&f) && kinded[at(&f)]
+	})
 }
 
 // lines are the line f's match starts on and, when it differs, the line

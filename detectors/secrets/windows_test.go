@@ -170,6 +170,7 @@ func TestDropShadowedGeneric(t *testing.T) {
 		}
 		return f
 	}
+	lead := func(f detectors.Finding, n int) detectors.Finding { f.Secret.LeadLines = n; return f }
 	tests := []struct {
 		name string
 		in   []detectors.Finding
@@ -184,6 +185,8 @@ func TestDropShadowedGeneric(t *testing.T) {
 		{"decoded, same secret", []detectors.Finding{at("secret/generic-api-key", "a", 3, 1, 90, true), at("secret/github-pat", "a", 3, 1, 90, true)}, 1},
 		{"catch-all tagged generic", []detectors.Finding{at("secret/config-secret", "a", 3, 10, 30, false), at("secret/aws-access-key-pair", "a", 3, 10, 30, false)}, 1},
 		{"catch-all, other secret", []detectors.Finding{at("secret/config-secret", "a", 3, 10, 30, false), at("secret/aws-access-key-pair", "b", 3, 40, 80, false)}, 2},
+		{"multi-line match, secret on the generic's line", []detectors.Finding{at("secret/generic-api-key", "a", 6, 12, 35, false), lead(at("secret/kubernetes-bootstrap-token", "a", 6, 12, 35, false), 2)}, 1},
+		{"multi-line match, other secret there", []detectors.Finding{at("secret/generic-api-key", "b", 6, 40, 60, false), lead(at("secret/kubernetes-bootstrap-token", "a", 6, 12, 35, false), 2)}, 2},
 	}
 	d := testDetector(t)
 	for _, tt := range tests {
@@ -196,6 +199,38 @@ func TestDropShadowedGeneric(t *testing.T) {
 				if tt.want == 1 && d.generic(f.RuleID) {
 					t.Errorf("kept the generic finding, dropped %s", f.RuleID)
 				}
+			}
+		})
+	}
+}
+
+// TestDropKindlessTwins: one secret found at one place by two rules is one
+// finding, under the rule whose credential kind is known, unless both or
+// neither are.
+func TestDropKindlessTwins(t *testing.T) {
+	at := func(rule, kind, fp string, line, col int) detectors.Finding {
+		return detectors.Finding{RuleID: rule, Location: detectors.Location{StartLine: line, EndLine: line, StartColumn: col, EndColumn: col + 40},
+			Secret: &detectors.SecretFacts{Fingerprint: fp, Kind: kind}}
+	}
+	tests := []struct {
+		name string
+		in   []detectors.Finding
+		want []string // rules kept, in order
+	}{
+		{"kindless twin dropped", []detectors.Finding{at("secret/telegram-bot-api-token", "", "a", 5, 20), at("secret/telegram-bot-token", "saas-access-token", "a", 5, 20)}, []string{"secret/telegram-bot-token"}},
+		{"other column", []detectors.Finding{at("secret/telegram-bot-api-token", "", "a", 5, 21), at("secret/telegram-bot-token", "saas-access-token", "a", 5, 20)}, []string{"secret/telegram-bot-api-token", "secret/telegram-bot-token"}},
+		{"other secret", []detectors.Finding{at("secret/telegram-bot-api-token", "", "b", 5, 20), at("secret/telegram-bot-token", "saas-access-token", "a", 5, 20)}, []string{"secret/telegram-bot-api-token", "secret/telegram-bot-token"}},
+		{"both kinds known", []detectors.Finding{at("secret/aws-access-token", "aws-access-key", "a", 5, 20), at("secret/aws-access-key-pair", "aws-secret-access-key", "a", 5, 20)}, []string{"secret/aws-access-token", "secret/aws-access-key-pair"}},
+		{"neither kind known", []detectors.Finding{at("secret/x-token", "", "a", 5, 20), at("secret/y-token", "", "a", 5, 20)}, []string{"secret/x-token", "secret/y-token"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, f := range dropKindlessTwins(tt.in) {
+				got = append(got, f.RuleID)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("kept %v, want %v", got, tt.want)
 			}
 		})
 	}
