@@ -153,6 +153,12 @@ var gens = map[string]generator{
 		}
 		panic("no wrapping leaves part of the END marker on a short last line")
 	},
+	// A Power Automate (Teams Workflows) trigger URL; the secret is its sig.
+	"workflow-url": func(g *fake.Gen, _ *rand.Rand) (string, []string) {
+		sig := g.String(alnum+"_-", 43)
+		return "https://prod-27.westeurope.logic.azure.com:443/workflows/" + g.String(hexDigits, 32) +
+			"/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=" + sig, []string{sig}
+	},
 	// A multi-line PEM block; the secret is the block without its final newline.
 	"private-key-pem": func(g *fake.Gen, _ *rand.Rand) (string, []string) {
 		k := strings.TrimRight(g.PrivateKeyPEM(), "\n")
@@ -537,13 +543,34 @@ var partedTokens = map[string][]tokenPart{
 	"krb5-asrep":       {lit("$krb5asrep$23$svc-backup@CORP.EXAMPLE:"), rnd(hexDigits, 32), lit("$"), rnd(hexDigits, 230)},
 	"cisco-type8":      {lit("$8$"), rnd(cryptChars, 14), lit("$"), rnd(cryptChars, 43)},
 	"vault-unseal-key": {rnd(alnum+"+/", 43), lit("=")},
+	"teams-webhook-legacy": {lit("https://outlook.office.com/webhook/"), uuid(), lit("@"), uuid(),
+		lit("/IncomingWebhook/"), rnd(hexDigits, 32), lit("/"), uuid()},
 }
 
-// tokenPart is a literal, or n characters drawn from chars.
+// uuid is a random UUID's parts.
+func uuid() tokenPart {
+	return tokenPart{join: []tokenPart{rnd(hexDigits, 8), lit("-"), rnd(hexDigits, 4), lit("-"), rnd(hexDigits, 4), lit("-"), rnd(hexDigits, 4), lit("-"), rnd(hexDigits, 12)}}
+}
+
+// tokenPart is a literal, n characters drawn from chars, or parts joined.
 type tokenPart struct {
 	chars string
 	n     int
 	lit   string
+	join  []tokenPart
+}
+
+func (p tokenPart) write(b *strings.Builder, g *fake.Gen) {
+	switch {
+	case p.lit != "":
+		b.WriteString(p.lit)
+	case p.join != nil:
+		for _, q := range p.join {
+			q.write(b, g)
+		}
+	default:
+		b.WriteString(g.String(p.chars, p.n))
+	}
 }
 
 func lit(s string) tokenPart            { return tokenPart{lit: s} }
@@ -556,13 +583,7 @@ func init() {
 	for name, parts := range partedTokens {
 		gens[name] = one(func(g *fake.Gen, _ *rand.Rand) string {
 			var b strings.Builder
-			for _, p := range parts {
-				if p.lit != "" {
-					b.WriteString(p.lit)
-				} else {
-					b.WriteString(g.String(p.chars, p.n))
-				}
-			}
+			tokenPart{join: parts}.write(&b, g)
 			return b.String()
 		})
 	}
