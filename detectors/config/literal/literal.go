@@ -90,12 +90,18 @@ var secretName = regexp.MustCompile(`(?i)(?:^|[_.-])(?:pass(?:word|wd|phrase)?|p
 // notSecretSuffix matches names that describe a secret without holding it.
 var notSecretSuffix = regexp.MustCompile(`(?i)(?:[_.-])(?:file|path|dir|name|id|user(?:name)?|ttl|expiry|expires|expiration|length|len|size|timeout|url|uri|endpoint|host|port|type|header|prefix|env|enabled|required|policy|rotation|version|arn|ref|mode|format|method|scope|scopes|audience|issuer)$`)
 
+// notSecretToken matches names of tokens that identify or sequence rather
+// than authenticate: etcd's initial-cluster-token (its documentation: a
+// name that keeps clusters apart, not a secret), paging and idempotency
+// tokens.
+var notSecretToken = regexp.MustCompile(`(?i)(?:^|[_.-])(?:initial[_.-]cluster|cluster[_.-]init|next|page|pagination|continuation|idempotency|cancellation|sync|resume|correlation|request[_.-]id)[_.-]token$`)
+
 // IsSecretName reports whether a variable or key name denotes a secret
 // value, e.g. POSTGRES_PASSWORD, NPM_TOKEN, apiKey, but not
-// POSTGRES_PASSWORD_FILE or TOKEN_TTL.
+// POSTGRES_PASSWORD_FILE, TOKEN_TTL or ETCD_INITIAL_CLUSTER_TOKEN.
 func IsSecretName(name string) bool {
 	n := camelToSnake(name)
-	if notSecretSuffix.MatchString(n) {
+	if notSecretSuffix.MatchString(n) || notSecretToken.MatchString(n) {
 		return false
 	}
 	return secretName.MatchString(n) || strings.EqualFold(n, "secret_key_base")

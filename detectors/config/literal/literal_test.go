@@ -38,7 +38,8 @@ func TestIsSecretName(t *testing.T) {
 	yes := []string{"POSTGRES_PASSWORD", "MYSQL_ROOT_PASSWORD", "NPM_TOKEN", "GITHUB_TOKEN", "AWS_SECRET_ACCESS_KEY",
 		"apiKey", "api-key", "password", "JWT_SECRET", "SECRET_KEY_BASE", "DB_PASS", "STRIPE_SECRET_KEY", "client_secret", "BASIC_AUTH"}
 	no := []string{"POSTGRES_PASSWORD_FILE", "TOKEN_TTL", "PASSWORD_MIN_LENGTH", "AWS_ACCESS_KEY_ID", "TOKEN_URL", "LOG_LEVEL",
-		"POSTGRES_USER", "API_TOKEN_PATH", "SECRET_NAME", "POSTGRES_HOST_AUTH_METHOD", "tokenizer"}
+		"POSTGRES_USER", "API_TOKEN_PATH", "SECRET_NAME", "POSTGRES_HOST_AUTH_METHOD", "tokenizer",
+		"ETCD_INITIAL_CLUSTER_TOKEN", "initial-cluster-token", "nextPageToken", "NEXT_TOKEN", "IDEMPOTENCY_TOKEN"}
 	for _, n := range yes {
 		if !IsSecretName(n) {
 			t.Errorf("IsSecretName(%q) = false", n)
