@@ -135,12 +135,16 @@ func (p *printer) notes(r *correlator.Report, max int) {
 			p.printf("\n%s %s: %s\n", p.paint(red, "error:"), rr.Repo.Name, rr.Err)
 		}
 	}
-	p.noteList("Problems", errs, max, func(n scanners.Note) string {
-		return fmt.Sprintf("%s %s: %s", n.Kind, safe(n.Path), safe(n.Detail))
+	p.noteList("Problems", errs, r.Dropped[string(scanners.NoteError)]+r.Dropped[string(scanners.NoteLimit)], max, func(n scanners.Note) string {
+		where := n.Repo
+		if n.Path != "" {
+			where = safe(n.Path)
+		}
+		return fmt.Sprintf("%s %s: %s", n.Kind, where, safe(n.Detail))
 	})
 	// What the scan chose to leave out or how it read something: a
 	// mirror's pull request refs, a folder inside a repository.
-	p.noteList("Notes", infos, max, func(n scanners.Note) string {
+	p.noteList("Notes", infos, r.Dropped[string(scanners.NoteInfo)], max, func(n scanners.Note) string {
 		where := n.Repo
 		if n.Path != "" {
 			where = safe(n.Path)
@@ -159,18 +163,21 @@ func (p *printer) notes(r *correlator.Report, max int) {
 }
 
 // noteList prints notes under title, at most max of them, each as line
-// says.
-func (p *printer) noteList(title string, notes []scanners.Note, max int, line func(scanners.Note) string) {
+// says; dropped more of their kinds were counted but not kept (the
+// engine keeps MaxNotesPerKind of each).
+func (p *printer) noteList(title string, notes []scanners.Note, dropped int64, max int, line func(scanners.Note) string) {
 	if len(notes) == 0 {
 		return
 	}
 	p.printf("\n%s\n", p.paint(bold, title))
 	for i, n := range notes {
 		if i == max {
-			p.printf("  … and %d more (see --format json)\n", len(notes)-max)
 			break
 		}
 		p.printf("  %s\n", line(n))
+	}
+	if more := int64(len(notes)-min(len(notes), max)) + dropped; more > 0 {
+		p.printf("  … and %d more (see --format json)\n", more)
 	}
 }
 

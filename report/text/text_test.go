@@ -8,6 +8,7 @@ import (
 	"github.com/sprawl-dev/sprawl/correlator"
 	"github.com/sprawl-dev/sprawl/detectors"
 	"github.com/sprawl-dev/sprawl/engine"
+	"github.com/sprawl-dev/sprawl/scanners"
 )
 
 func TestHostileNamesAreQuoted(t *testing.T) {
@@ -25,5 +26,41 @@ func TestHostileNamesAreQuoted(t *testing.T) {
 	}
 	if !strings.Contains(out, `"evil\x1b[2J\nname\xff.env"`) {
 		t.Errorf("quoted name missing: %q", out)
+	}
+}
+
+// TestNotesCountWhatWasDropped: "… and N more" counts the notes listed
+// past MaxNotes and those the engine counted without keeping; a note with
+// no path names its repository.
+func TestNotesCountWhatWasDropped(t *testing.T) {
+	var notes []scanners.Note
+	for range 12 {
+		notes = append(notes, scanners.Note{Repo: "svc", Path: "a.txt", Kind: scanners.NoteError, Detail: "unreadable"})
+	}
+	notes = append(notes, scanners.Note{Repo: "svc", Kind: scanners.NoteError, Detail: "whole-repository problem"})
+	tests := []struct {
+		name    string
+		notes   []scanners.Note
+		dropped map[string]int64
+		want    []string
+	}{
+		{"listed past the limit", notes[:12], nil, []string{"… and 2 more"}},
+		{"and dropped", notes[:12], map[string]int64{"error": 500}, []string{"… and 502 more"}},
+		{"dropped, none past the limit", notes[:3], map[string]int64{"error": 7}, []string{"… and 7 more"}},
+		{"repository-wide note", notes[12:], nil, []string{"error svc: whole-repository problem"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := &correlator.Report{Result: &engine.Result{Notes: tt.notes, Dropped: tt.dropped}}
+			var buf bytes.Buffer
+			if err := Write(&buf, r, Options{}); err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(buf.String(), w) {
+					t.Errorf("output lacks %q:\n%s", w, buf.String())
+				}
+			}
+		})
 	}
 }

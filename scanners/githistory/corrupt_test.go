@@ -123,3 +123,48 @@ func TestGitFileAndDeepTree(t *testing.T) {
 		}
 	}
 }
+
+// TestPartialClone: the blobs a partial clone has not fetched are one
+// note with their count and the promisor remote (not one note per blob,
+// tens of thousands in a large history), and the blobs it has are scanned.
+func TestPartialClone(t *testing.T) {
+	src := t.TempDir()
+	gitgen.Build(t, src, gitgen.Script{Steps: []gitgen.Step{
+		gitgen.Commit{Label: "c1", Files: map[string]string{"a.txt": "one\n", "b.txt": "two\n"}},
+		gitgen.Commit{Label: "c2", Files: map[string]string{"a.txt": "one, again\n"}},
+		gitgen.Commit{Label: "c3", Files: map[string]string{"c.txt": "three\n"}},
+	}})
+	runGit(t, src, "config", "uploadpack.allowFilter", "true")
+	for _, tc := range []struct {
+		name     string
+		checkout bool
+		frags    int // blobs the clone holds: HEAD's, when checked out
+		absent   string
+	}{
+		{"no checkout", false, 0, "4 blobs are not in this partial clone (promisor remote origin, filter blob:none)"},
+		{"checked out", true, 3, "1 blobs are not in this partial clone (promisor remote origin, filter blob:none)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dst := filepath.Join(t.TempDir(), "clone")
+			args := []string{"clone", "-q", "--filter=blob:none", "file://" + src, dst}
+			if !tc.checkout {
+				args = append(args, "--no-checkout")
+			}
+			runGit(t, t.TempDir(), args...)
+			s, err := New(dst, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			sink := &notesSink{}
+			if _, err := s.Scan(context.Background(), sink); err != nil {
+				t.Fatal(err)
+			}
+			if len(sink.frags) != tc.frags {
+				t.Errorf("scanned %d blobs, want %d", len(sink.frags), tc.frags)
+			}
+			if len(sink.notes) != 1 || sink.notes[0].Kind != scanners.NoteError || !strings.HasPrefix(sink.notes[0].Detail, tc.absent) {
+				t.Errorf("notes = %+v, want one error note %q", sink.notes, tc.absent)
+			}
+		})
+	}
+}

@@ -63,6 +63,9 @@ type emitter struct {
 	maxSize  int64
 	jobs     []blobJob
 	order    []int32 // pair indices grouped by blob
+	// partial describes the promisor remote when the repository is a
+	// partial clone (see partialClone), "" otherwise.
+	partial string
 
 	blobs, bytes, files atomic.Int64
 	done                atomic.Int64 // jobs finished, emitted or not
@@ -130,10 +133,15 @@ func (e *emitter) plan() []*packForest {
 	for i := range forests {
 		forests[i] = &packForest{pack: int32(i), byOff: map[int64]int32{}}
 	}
+	var absent int64 // blobs a partial clone has not fetched
 	for ji := range e.jobs {
 		j := &e.jobs[ji]
 		l, ok := st.locate(j.id)
 		switch {
+		case !ok && e.partial != "":
+			j.missing = true
+			absent++
+			e.done.Add(1)
 		case !ok:
 			j.missing = true
 			e.note(scanners.NoteError, j, fmt.Sprintf("blob %s is missing from the object store (partial clone or corrupt repository); not scanned", j.id))
@@ -147,6 +155,10 @@ func (e *emitter) plan() []*packForest {
 			}
 			j.packed = true
 		}
+	}
+	if absent > 0 {
+		e.sink.Note(scanners.Note{Repo: e.repo.Name, Kind: scanners.NoteError, Detail: fmt.Sprintf(
+			"%d blobs are not in this partial clone (promisor remote %s) and were not scanned: sprawl fetches nothing; scan a clone made without --filter to cover the whole history", absent, e.partial)})
 	}
 	for _, f := range forests {
 		for i := range f.nodes {

@@ -288,7 +288,8 @@ func (s *Source) Scan(ctx context.Context, sink scanners.Sink) (scanners.Stats, 
 	}
 	ectx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	em := &emitter{ctx: ectx, cancel: cancel, w: w, sink: sink, repo: s.repo, maxSize: maxSize, archives: s.opts.Archives}
+	em := &emitter{ctx: ectx, cancel: cancel, w: w, sink: sink, repo: s.repo, maxSize: maxSize, archives: s.opts.Archives,
+		partial: partialClone(s.dirs)}
 	em.buildJobs()
 	s.mu.Lock()
 	e = em

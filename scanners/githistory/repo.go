@@ -219,6 +219,35 @@ func originURL(d gitDirs) string {
 	return ""
 }
 
+// partialClone describes the promisor remote of a partial clone ("origin,
+// filter blob:none"), or returns "" for a complete repository. Its objects
+// are fetched on demand, which a scan never does: the blobs it lacks are
+// summed up in one note instead of one note each.
+func partialClone(d gitDirs) string {
+	f, err := os.Open(filepath.Join(d.commonDir, "config"))
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	cfg, err := gitconfig.ReadConfig(f)
+	if err != nil || cfg.Raw == nil {
+		return ""
+	}
+	remote := cfg.Raw.Section("extensions").Option("partialclone")
+	for _, sub := range cfg.Raw.Section("remote").Subsections {
+		if remote == "" && strings.EqualFold(sub.Option("promisor"), "true") {
+			remote = sub.Name
+		}
+	}
+	if remote == "" {
+		return ""
+	}
+	if filter := cfg.Raw.Section("remote").Subsection(remote).Option("partialclonefilter"); filter != "" {
+		return remote + ", filter " + filter
+	}
+	return remote
+}
+
 // repoName is the label for reports: the folder name without ".git" (the
 // parent folder for a ".git" dir).
 func repoName(root string, d gitDirs) string {
