@@ -378,6 +378,10 @@ func (s *Source) walk(ctx context.Context) walkResult {
 			w.commits[i].gen = g + 1
 			stats.ShallowDepth = max(stats.ShallowDepth, int(g+1))
 		}
+		// A CI checkout is shallow by default: say that "no findings"
+		// covers the commits that are here, not the project's history.
+		w.note(scanners.NoteLimit, "", fmt.Sprintf("shallow clone: the history stops %d commits deep (%d cut-off points); older commits are not in the repository to scan: git fetch --unshallow, or actions/checkout with fetch-depth: 0",
+			stats.ShallowDepth, len(w.shallow)))
 	}
 
 	// HEAD's tree sets InHead; the tips' trees, newest first, set LastSeen

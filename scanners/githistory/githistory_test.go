@@ -307,6 +307,16 @@ func TestShallow(t *testing.T) {
 	if repo.RootCommit != ids["c2"] {
 		t.Errorf("root commit %s, want the shallow boundary c2 %s", repo.RootCommit, ids["c2"])
 	}
+	// "No findings" must not read as "the project's history is clean".
+	var limits []string
+	for _, n := range sink.notes {
+		if n.Kind == scanners.NoteLimit {
+			limits = append(limits, n.Detail)
+		}
+	}
+	if len(limits) != 1 || !strings.Contains(limits[0], "shallow clone: the history stops 3 commits deep") {
+		t.Errorf("limit notes = %q, want one saying the clone is shallow", limits)
+	}
 }
 
 func TestHostileContent(t *testing.T) {
