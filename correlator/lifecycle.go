@@ -272,6 +272,9 @@ func (c *corr) historyFindings() []detectors.Finding {
 			if h.RemovedIn != nil {
 				props["removedIn"] = h.RemovedIn.Hash
 			}
+			if len(h.OnlyInRefs) > 0 {
+				props["onlyInRefs"] = h.OnlyInRefs
+			}
 			if l.hasAge {
 				props["ageDays"] = l.ageDays
 			}
@@ -295,10 +298,15 @@ func (c *corr) historyFindings() []detectors.Finding {
 // oldest introduction, the newest LastSeen and its removal.
 func mergedHistory(findings []detectors.Finding, idx []int) *detectors.HistoryFacts {
 	var h detectors.HistoryFacts
-	for _, i := range idx {
+	for n, i := range idx {
 		fh := findings[i].History
 		if fh == nil {
 			continue
+		}
+		if n == 0 {
+			h.OnlyInRefs, h.OnlyInRefsTotal = fh.OnlyInRefs, fh.OnlyInRefsTotal
+		} else {
+			h.OnlyInRefs, h.OnlyInRefsTotal = detectors.MergeOnlyInRefs(&h, fh)
 		}
 		// A commit without a time (zero) is older than nothing.
 		if h.FirstSeen == nil || fh.FirstSeen != nil && !fh.FirstSeen.Time.IsZero() &&
@@ -331,8 +339,26 @@ func (c *corr) historyMessage(l *secretLife, first detectors.Finding, h *detecto
 			intro = fmt.Sprintf(" (introduced in %s on %s)", shortHash(cm.Hash), cm.Time.UTC().Format("2006-01-02"))
 		}
 	}
+	if len(h.OnlyInRefs) > 0 {
+		// No branch or tag holds it: rewriting them changes nothing.
+		return fmt.Sprintf("%s (%s) in %s is on no branch or tag but is reachable from %s%s: whoever can fetch that ref gets it (GitHub keeps serving a closed pull request's commits until its support purges them). Revoke or rotate it at its issuer. %s",
+			name, l.facts.Preview, first.Location.Path, refList(h.OnlyInRefs, h.OnlyInRefsTotal), intro, fixOf(l))
+	}
 	return fmt.Sprintf("%s (%s) in %s %s but is still in git history%s: every clone and fork keeps it, so deleting it is not a fix. Revoke or rotate it at its issuer. %s",
 		name, l.facts.Preview, first.Location.Path, removed, intro, fixOf(l))
+}
+
+// refList names refs for a message: "refs/pull/7/head", "refs/pull/7/head
+// and refs/stash", "refs/pull/7/head, refs/pull/9/head and 4 more refs".
+func refList(names []string, total int) string {
+	switch more := total - len(names); {
+	case more > 0:
+		return strings.Join(names, ", ") + fmt.Sprintf(" and %d more refs", more)
+	case len(names) > 1:
+		return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+	default:
+		return strings.Join(names, "")
+	}
 }
 
 // byRepo splits finding indices (oldest first) by repository, keeping order.

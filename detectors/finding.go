@@ -5,6 +5,7 @@ package detectors
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/sprawl-dev/sprawl/scanners"
@@ -77,7 +78,33 @@ type HistoryFacts struct {
 	LastSeen  *scanners.Commit `json:"lastSeen,omitempty"`
 	RemovedIn *scanners.Commit `json:"removedIn,omitempty"`
 	InHead    bool             `json:"inHead"`
+	// OnlyInRefs names refs outside branches and tags (refs/pull/7/head,
+	// refs/stash) through which the secret is reachable when no branch or
+	// tag holds it: the first few of OnlyInRefsTotal (--all-refs scans).
+	// Rewriting branches does not remove it; a pull request's commits
+	// stay on GitHub until its support purges them.
+	OnlyInRefs      []string `json:"onlyInRefs,omitempty"`
+	OnlyInRefsTotal int      `json:"onlyInRefsTotal,omitempty"`
 }
+
+// MergeOnlyInRefs combines the hidden refs of two sightings of one secret:
+// none when either is on a branch or tag, else the names of both (first
+// few) and the larger total (refs may reach both).
+func MergeOnlyInRefs(a, b *HistoryFacts) ([]string, int) {
+	if len(a.OnlyInRefs) == 0 || len(b.OnlyInRefs) == 0 {
+		return nil, 0
+	}
+	names := slices.Clone(a.OnlyInRefs)
+	for _, n := range b.OnlyInRefs {
+		if len(names) < maxRefNames && !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	return names, max(a.OnlyInRefsTotal, b.OnlyInRefsTotal, len(names))
+}
+
+// maxRefNames bounds the ref names a finding lists.
+const maxRefNames = 5
 
 // Finding is one thing a detector reports. It never holds a secret value.
 type Finding struct {

@@ -418,7 +418,8 @@ func place(fd detectors.Finding, occ scanners.Occurrence, firstPath string) dete
 	}
 	if occ.Commit != nil {
 		fd.Location.Commit = occ.Commit
-		fd.History = &detectors.HistoryFacts{FirstSeen: occ.Commit, LastSeen: occ.LastSeen, RemovedIn: occ.RemovedIn, InHead: occ.InHead}
+		fd.History = &detectors.HistoryFacts{FirstSeen: occ.Commit, LastSeen: occ.LastSeen, RemovedIn: occ.RemovedIn, InHead: occ.InHead,
+			OnlyInRefs: occ.OnlyInRefs, OnlyInRefsTotal: occ.OnlyInRefsTotal}
 		if fd.History.LastSeen == nil {
 			fd.History.LastSeen = occ.Commit
 		}
@@ -467,6 +468,7 @@ func mergeTwo(a, b detectors.Finding) detectors.Finding {
 	if h.InHead {
 		h.RemovedIn = nil
 	}
+	h.OnlyInRefs, h.OnlyInRefsTotal = detectors.MergeOnlyInRefs(a.History, b.History)
 	first.History = &h
 	return first
 }

@@ -48,6 +48,12 @@ type Occurrence struct {
 	// InHead reports whether this content is at Path in HEAD (true for
 	// working-tree and staged scans).
 	InHead bool
+	// OnlyInRefs names refs outside branches and tags (a pull request's
+	// head, the stash) that reach this content when no branch or tag
+	// does: the first few of OnlyInRefsTotal. Set by history scans that
+	// walk such refs (--all-refs).
+	OnlyInRefs      []string
+	OnlyInRefsTotal int
 }
 
 // Fragment is one distinct piece of content and every place it appears.

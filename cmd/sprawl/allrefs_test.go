@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
@@ -61,6 +62,51 @@ func TestScanAllRefs(t *testing.T) {
 	}
 	if got, want := found("--all-refs", dir), []string{"README.md", "deploy.go"}; !slices.Equal(got, want) {
 		t.Errorf("--all-refs: secrets in %v, want %v", got, want)
+	}
+	// Each says which ref alone keeps it reachable, in JSON, SARIF and
+	// the history finding's message.
+	out := filepath.Join(t.TempDir(), "report.json")
+	runCLI(t, "scan", "--history", "--all-refs", "--format", "json", "--out", out, dir)
+	raw, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Findings []struct {
+			RuleID   string `json:"ruleId"`
+			Message  string `json:"message"`
+			Location struct {
+				Path string `json:"path"`
+			} `json:"location"`
+			History struct {
+				OnlyInRefs []string `json:"onlyInRefs"`
+			} `json:"history"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal(raw, &rep); err != nil {
+		t.Fatal(err)
+	}
+	refsOf := map[string]string{"deploy.go": "refs/pull/7/head", "README.md": "refs/stash"}
+	checked := 0
+	for _, f := range rep.Findings {
+		want := refsOf[f.Location.Path]
+		switch f.RuleID {
+		case "secret/github-pat", "lifecycle/secret-in-history":
+			checked++
+		}
+		switch f.RuleID {
+		case "secret/github-pat":
+			if !slices.Equal(f.History.OnlyInRefs, []string{want}) {
+				t.Errorf("%s: onlyInRefs %v, want [%s]", f.Location.Path, f.History.OnlyInRefs, want)
+			}
+		case "lifecycle/secret-in-history":
+			if !strings.Contains(f.Message, "is on no branch or tag but is reachable from "+want) {
+				t.Errorf("%s: history message does not name %s: %s", f.Location.Path, want, f.Message)
+			}
+		}
+	}
+	if checked != 4 {
+		t.Errorf("checked %d findings, want a secret and a history finding for each of the two", checked)
 	}
 
 	srv := serveGit(t, served)

@@ -275,6 +275,9 @@ func result(f detectors.Finding, idx int, rule rules.Rule) *gosarif.Result {
 		if h.RemovedIn != nil {
 			props["removedIn"] = h.RemovedIn.Hash
 		}
+		if len(h.OnlyInRefs) > 0 {
+			props["onlyInRefs"] = h.OnlyInRefs
+		}
 	}
 	if len(props) > 0 {
 		res.Properties = props

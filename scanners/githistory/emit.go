@@ -402,6 +402,9 @@ func (e *emitter) emit(j *blobJob, data []byte) {
 		if !p.inHead {
 			o.RemovedIn = w.commitRef(p.removedIn)
 		}
+		if w.hidden != nil && !p.onBranch {
+			o.OnlyInRefs, o.OnlyInRefsTotal = w.hiddenRefsOf(p.intro)
+		}
 		occ[k] = o
 	}
 	if data != nil {

@@ -326,7 +326,7 @@ func (s *Source) walk(ctx context.Context) walkResult {
 	w.ctx, w.sink = ctx, s
 	stats := scanners.Stats{Skipped: map[scanners.NoteKind]int64{}}
 
-	tips, exclude, err := s.selectRefs()
+	tips, extra, exclude, err := s.selectRefs()
 	if err != nil {
 		return walkResult{stats: stats, err: err}
 	}
@@ -343,9 +343,17 @@ func (s *Source) walk(ctx context.Context) walkResult {
 		w.commits[i].excluded = true
 		return true
 	})
-	var tipIdx []int32
+	var tipIdx, branchTips []int32
 	for _, id := range tips {
 		i := w.commit(id)
+		if w.commits[i].ok && !w.commits[i].excluded && !w.commits[i].isTip {
+			w.commits[i].isTip = true
+			tipIdx = append(tipIdx, i)
+		}
+		branchTips = append(branchTips, i)
+	}
+	for _, t := range extra {
+		i := w.commit(t.id)
 		if w.commits[i].ok && !w.commits[i].excluded && !w.commits[i].isTip {
 			w.commits[i].isTip = true
 			tipIdx = append(tipIdx, i)
@@ -358,6 +366,12 @@ func (s *Source) walk(ctx context.Context) walkResult {
 		w.commits[i].included = true
 		return true
 	})
+	if len(extra) > 0 {
+		// Which commits only pull request refs, the stash or notes reach:
+		// a secret there is not in any branch, and not removed by
+		// rewriting one.
+		w.markHidden(branchTips, extra)
+	}
 	order := w.topoOrder(tipIdx)
 	w.pre = nil // every commit the scan needs has been read
 	t0 := time.Now()
@@ -463,8 +477,15 @@ func (s *Source) report(current func() *emitter) (stop func()) {
 	}
 }
 
-// selectRefs turns the options into start and exclusion commits.
-func (s *Source) selectRefs() (tips, exclude []oid, err error) {
+// namedTip is a ref outside branches and tags that --all-refs walks.
+type namedTip struct {
+	name string
+	id   oid
+}
+
+// selectRefs turns the options into start and exclusion commits; extra
+// are the refs outside branches and tags that --all-refs adds.
+func (s *Source) selectRefs() (tips []oid, extra []namedTip, exclude []oid, err error) {
 	add := func(list []oid, rev string) ([]oid, error) {
 		id, err := s.resolve(rev)
 		if err != nil {
@@ -480,22 +501,22 @@ func (s *Source) selectRefs() (tips, exclude []oid, err error) {
 			b = "HEAD"
 		}
 		if tips, err = add(tips, b); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		if a != "" {
 			if exclude, err = add(exclude, a); err != nil {
-				return nil, nil, err
+				return nil, nil, nil, err
 			}
 		}
-		return tips, exclude, nil
+		return tips, nil, exclude, nil
 	case len(s.opts.Branches) > 0:
 		for _, b := range s.opts.Branches {
 			id, ok := s.lookupRef(b, "refs/heads/", "refs/remotes/", "refs/")
 			if !ok {
-				return nil, nil, fmt.Errorf("githistory: no branch %q", b)
+				return nil, nil, nil, fmt.Errorf("githistory: no branch %q", b)
 			}
 			if id, err = s.peelCommit(id, b); err != nil {
-				return nil, nil, err
+				return nil, nil, nil, err
 			}
 			tips = append(tips, id)
 		}
@@ -531,15 +552,20 @@ func (s *Source) selectRefs() (tips, exclude []oid, err error) {
 				s.w.note(scanners.NoteInfo, "", fmt.Sprintf("ref %s points to a %s, not a commit; not scanned", r.name, typeName(typ)))
 				continue
 			}
+			if s.opts.AllRefs && !branchOrTag(r.name) {
+				extra = append(extra, namedTip{r.name, id})
+				continue
+			}
 			tips = append(tips, id)
 		}
 	}
 	if s.opts.Since != "" {
 		if exclude, err = add(exclude, s.opts.Since); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 	}
-	return tips, exclude, nil
+	slices.SortFunc(extra, func(a, b namedTip) int { return strings.Compare(a.name, b.name) })
+	return tips, extra, exclude, nil
 }
 
 // refNamespace names the group a ref belongs to in notes: "refs/pull/*"
@@ -558,6 +584,12 @@ func (s *Source) walks(name string) bool {
 	if s.opts.AllRefs {
 		return !strings.HasPrefix(name, "refs/sprawl/")
 	}
+	return branchOrTag(name)
+}
+
+// branchOrTag reports whether ref name is a branch, a tag or a
+// remote-tracking branch: what a history scan walks by default.
+func branchOrTag(name string) bool {
 	return strings.HasPrefix(name, "refs/heads/") || strings.HasPrefix(name, "refs/tags/") ||
 		strings.HasPrefix(name, "refs/remotes/")
 }

@@ -5,7 +5,9 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -427,5 +429,70 @@ func TestProgress(t *testing.T) {
 	scan(t, dir, githistory.Options{Progress: func(p githistory.Progress) { last = p; calls++ }})
 	if calls == 0 || last.Phase != "blobs" || last.Done != 6 || last.Total != 6 || last.Bytes == 0 {
 		t.Errorf("last progress %+v after %d calls", last, calls)
+	}
+}
+
+// TestOnlyInRefs: with AllRefs, content that no branch or tag reaches
+// names the refs that do (a closed pull request's head, a second pull
+// request stacked on it); content a branch also has, merged or committed
+// there on its own, names none; without AllRefs nothing is named.
+func TestOnlyInRefs(t *testing.T) {
+	dir := t.TempDir()
+	git := func(args ...string) string {
+		return strings.TrimSpace(gitgen.Git(t, dir, "", nil, append([]string{"-c", "user.name=dev", "-c", "user.email=dev@example.com"}, args...)...))
+	}
+	write := func(name, content string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		git("add", name)
+		git("commit", "-q", "-m", name)
+	}
+	git("init", "-q", "-b", "main")
+	write("README.md", "# service\n")
+	git("checkout", "-q", "-b", "pr1")
+	write("closed.txt", "only in pull requests\n")
+	write("shared.txt", "also on main\n")
+	git("update-ref", "refs/pull/1/head", "HEAD")
+	git("checkout", "-q", "-b", "pr2")
+	write("stacked.txt", "only in the second pull request\n")
+	git("update-ref", "refs/pull/2/head", "HEAD")
+	git("checkout", "-q", "main")
+	git("branch", "-q", "-D", "pr1", "pr2")
+	write("shared.txt", "also on main\n")
+	git("checkout", "-q", "-b", "merged")
+	write("merged.txt", "merged into main\n")
+	git("update-ref", "refs/pull/3/head", "HEAD")
+	git("checkout", "-q", "main")
+	git("merge", "-q", "--no-ff", "-m", "merge", "merged")
+	git("branch", "-q", "-D", "merged")
+
+	refsOf := func(sink *memSink, content string) []string {
+		t.Helper()
+		f, ok := sink.frags[gitgen.BlobID(content)]
+		if !ok {
+			t.Fatalf("%q not emitted", content)
+		}
+		var refs []string
+		for _, o := range f.Occurrences {
+			refs = append(refs, o.OnlyInRefs...)
+		}
+		return refs
+	}
+	sink, _, _ := scan(t, dir, githistory.Options{AllRefs: true})
+	for content, want := range map[string][]string{
+		"only in pull requests\n":           {"refs/pull/1/head", "refs/pull/2/head"},
+		"only in the second pull request\n": {"refs/pull/2/head"},
+		"also on main\n":                    nil,
+		"merged into main\n":                nil,
+		"# service\n":                       nil,
+	} {
+		if got := refsOf(sink, content); !slices.Equal(got, want) {
+			t.Errorf("%q: only in %v, want %v", strings.TrimSpace(content), got, want)
+		}
+	}
+	sink, _, _ = scan(t, dir, githistory.Options{})
+	if _, ok := sink.frags[gitgen.BlobID("only in pull requests\n")]; ok {
+		t.Error("without AllRefs: a pull request's content was scanned")
 	}
 }

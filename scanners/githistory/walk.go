@@ -38,6 +38,9 @@ type commitInfo struct {
 	gen       int32
 	isTip     bool
 	hasParent bool
+	// onBranch: reachable from HEAD, a branch, a tag or a remote-tracking
+	// branch (set when --all-refs walks other refs too).
+	onBranch bool
 }
 
 // pairKey is one (path, blob) pair.
@@ -53,6 +56,7 @@ type pairInfo struct {
 	lastSeen  int32 // newest commit known to hold the pair, -1 if none
 	removedIn int32 // chosen removing commit, -1 if none
 	inHead    bool
+	onBranch  bool // introduced by a commit a branch or tag reaches
 }
 
 type walker struct {
@@ -76,7 +80,21 @@ type walker struct {
 
 	limited sync.Map     // paths already noted as too deep
 	diffed  atomic.Int64 // commits diffed so far
+
+	// hidden is set when refs outside branches and tags are walked: for
+	// each commit no branch or tag reaches, the refs that do.
+	hidden map[int32]*hiddenRefs
 }
+
+// hiddenRefs names the refs outside branches and tags that reach a commit
+// no branch or tag reaches: the first few, and how many there are.
+type hiddenRefs struct {
+	names []string
+	total int
+}
+
+// maxHiddenRefNames bounds the ref names kept per commit.
+const maxHiddenRefNames = 5
 
 func newWalker(ctx context.Context, st *objStore, sink scanners.Sink, repo string, shallow map[oid]bool) *walker {
 	return &walker{
@@ -518,6 +536,62 @@ func (w *walker) introduce(path string, blob oid, c int32) {
 	if p.intro < 0 || w.newer(p.intro, c) {
 		p.intro = c
 	}
+	if w.commits[c].onBranch {
+		p.onBranch = true
+	}
+}
+
+// markHidden records, for each commit that only refs outside branches and
+// tags reach, which of those refs do. branchTips are the walk's other
+// tips; extra the outside refs, in name order. Each walk stops at commits
+// a branch reaches, so a pull request ref costs its own commits.
+func (w *walker) markHidden(branchTips []int32, extra []namedTip) {
+	w.reach(branchTips, nil, func(i int32) bool {
+		if w.commits[i].excluded || w.commits[i].onBranch {
+			return false
+		}
+		w.commits[i].onBranch = true
+		return true
+	})
+	w.hidden = map[int32]*hiddenRefs{}
+	stamp := make([]int32, len(w.commits)) // ref index + 1 that last visited a commit
+	var stack []int32
+	for k, t := range extra {
+		stack = append(stack[:0], w.commit(t.id))
+		for len(stack) > 0 {
+			i := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if i < 0 || int(i) >= len(stamp) || stamp[i] == int32(k+1) {
+				continue
+			}
+			c := &w.commits[i]
+			if !c.ok || !c.included || c.onBranch {
+				continue
+			}
+			stamp[i] = int32(k + 1)
+			h := w.hidden[i]
+			if h == nil {
+				h = &hiddenRefs{}
+				w.hidden[i] = h
+			}
+			if len(h.names) < maxHiddenRefNames {
+				h.names = append(h.names, t.name)
+			}
+			h.total++
+			for _, p := range w.parents(i) {
+				stack = append(stack, p)
+			}
+		}
+	}
+}
+
+// hiddenRefsOf returns the refs outside branches and tags that reach
+// commit c when none of the branches and tags does.
+func (w *walker) hiddenRefsOf(c int32) ([]string, int) {
+	if h := w.hidden[c]; h != nil {
+		return h.names, h.total
+	}
+	return nil, 0
 }
 
 // remove records that commit c no longer has (path, blob) that its parent
