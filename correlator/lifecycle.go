@@ -341,8 +341,15 @@ func (c *corr) historyMessage(l *secretLife, first detectors.Finding, h *detecto
 	}
 	if len(h.OnlyInRefs) > 0 {
 		// No branch or tag holds it: rewriting them changes nothing.
-		return fmt.Sprintf("%s (%s) in %s is on no branch or tag but is reachable from %s%s: whoever can fetch that ref gets it (GitHub keeps serving a closed pull request's commits until its support purges them). Revoke or rotate it at its issuer. %s",
-			name, l.facts.Preview, first.Location.Path, refList(h.OnlyInRefs, h.OnlyInRefsTotal), intro, fixOf(l))
+		host := ""
+		for _, r := range h.OnlyInRefs {
+			if strings.HasPrefix(r, "refs/pull/") || strings.HasPrefix(r, "refs/merge-requests/") {
+				host = " (the forge keeps serving a pull or merge request's commits, closed ones too, until its support purges them)"
+				break
+			}
+		}
+		return fmt.Sprintf("%s (%s) in %s is on no branch or tag but is reachable from %s%s: whoever can fetch that ref gets it%s. Revoke or rotate it at its issuer. %s",
+			name, l.facts.Preview, first.Location.Path, refList(h.OnlyInRefs, h.OnlyInRefsTotal), intro, host, fixOf(l))
 	}
 	return fmt.Sprintf("%s (%s) in %s %s but is still in git history%s: every clone and fork keeps it, so deleting it is not a fix. Revoke or rotate it at its issuer. %s",
 		name, l.facts.Preview, first.Location.Path, removed, intro, fixOf(l))
