@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net/url"
 	"os"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"github.com/zricethezav/gitleaks/v8/detect"
 
 	"github.com/sprawl-dev/sprawl/detectors"
+	"github.com/sprawl-dev/sprawl/rules"
 )
 
 // TestGeneratedMatchesAgreeWithGitleaks is a differential test of every
@@ -38,6 +40,12 @@ func TestGeneratedMatchesAgreeWithGitleaks(t *testing.T) {
 	}
 	d := testDetector(t)
 	gl := gitleaksDetector(t)
+	replaced := map[string]bool{} // gitleaks rules rules/secrets.toml redefines
+	for _, m := range regexp.MustCompile(`(?m)^id = "([^"]+)"`).FindAllStringSubmatch(rules.SecretsTOML, -1) {
+		if _, ok := gl.Config.Rules[m[1]]; ok {
+			replaced[m[1]] = true
+		}
+	}
 	samples := 12
 	if s, err := strconv.Atoi(os.Getenv("SPRAWL_DIFF_SAMPLES")); err == nil && s > 0 {
 		samples = s
@@ -83,12 +91,20 @@ func TestGeneratedMatchesAgreeWithGitleaks(t *testing.T) {
 				continue
 			}
 			have := map[string]bool{}
+			ruleAt := map[string]bool{} // rule and the line its match starts on
 			for _, f := range d.Detect(context.Background(), detectors.Input{Path: path, Content: []byte(content), Hasher: testHasher}) {
 				have[f.Secret.Fingerprint] = true
+				ruleAt[f.RuleID+":"+strconv.Itoa(matchLine(&f))] = true
 			}
 			for _, f := range want {
 				compared++
 				if have[testHasher.Fingerprint(f.Secret)] || isPlaceholder(f.Secret) {
+					continue
+				}
+				// A rule sprawl replaces may report a different part of the
+				// match as the secret (microsoft-teams-webhook: the whole URL,
+				// where gitleaks' capture group takes one UUID segment).
+				if replaced[f.RuleID] && ruleAt[RulePrefix+f.RuleID+":"+strconv.Itoa(f.StartLine+1)] { // gitleaks counts lines from 0 here
 					continue
 				}
 				missed[f.RuleID]++

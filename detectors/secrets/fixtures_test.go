@@ -153,6 +153,10 @@ var gens = map[string]generator{
 		}
 		panic("no wrapping leaves part of the END marker on a short last line")
 	},
+	// base64 of user:password, as an HTTP Basic Authorization header holds it.
+	"basic-auth-b64": one(func(g *fake.Gen, _ *rand.Rand) string {
+		return base64.StdEncoding.EncodeToString([]byte("svc-reports:" + g.String(alnum, 16)))
+	}),
 	// A Power Automate (Teams Workflows) trigger URL; the secret is its sig.
 	"workflow-url": func(g *fake.Gen, _ *rand.Rand) (string, []string) {
 		sig := g.String(alnum+"_-", 43)
