@@ -344,20 +344,19 @@ func (s *Source) walk(ctx context.Context) walkResult {
 		return true
 	})
 	var tipIdx, branchTips []int32
-	for _, id := range tips {
+	addTip := func(id oid) int32 {
 		i := w.commit(id)
 		if w.commits[i].ok && !w.commits[i].excluded && !w.commits[i].isTip {
 			w.commits[i].isTip = true
 			tipIdx = append(tipIdx, i)
 		}
-		branchTips = append(branchTips, i)
+		return i
+	}
+	for _, id := range tips {
+		branchTips = append(branchTips, addTip(id))
 	}
 	for _, t := range extra {
-		i := w.commit(t.id)
-		if w.commits[i].ok && !w.commits[i].excluded && !w.commits[i].isTip {
-			w.commits[i].isTip = true
-			tipIdx = append(tipIdx, i)
-		}
+		addTip(t.id)
 	}
 	w.reach(tipIdx, nil, func(i int32) bool {
 		if w.commits[i].excluded {
