@@ -349,15 +349,16 @@ func (c *corr) historyMessage(l *secretLife, first detectors.Finding, h *detecto
 			}
 		}
 		return fmt.Sprintf("%s (%s) in %s is on no branch or tag but is reachable from %s%s: whoever can fetch that ref gets it%s. Revoke or rotate it at its issuer. %s",
-			name, l.facts.Preview, first.Location.Path, refList(h.OnlyInRefs, h.OnlyInRefsTotal), intro, host, fixOf(l))
+			name, l.facts.Preview, first.Location.Path, RefList(h.OnlyInRefs, h.OnlyInRefsTotal), intro, host, fixOf(l))
 	}
 	return fmt.Sprintf("%s (%s) in %s %s but is still in git history%s: every clone and fork keeps it, so deleting it is not a fix. Revoke or rotate it at its issuer. %s",
 		name, l.facts.Preview, first.Location.Path, removed, intro, fixOf(l))
 }
 
-// refList names refs for a message: "refs/pull/7/head", "refs/pull/7/head
-// and refs/stash", "refs/pull/7/head, refs/pull/9/head and 4 more refs".
-func refList(names []string, total int) string {
+// RefList names the first few of total refs for a message:
+// "refs/pull/7/head", "refs/pull/7/head and refs/stash", "refs/pull/7/head,
+// refs/pull/9/head and 4 more refs".
+func RefList(names []string, total int) string {
 	switch more := total - len(names); {
 	case more > 0:
 		return strings.Join(names, ", ") + fmt.Sprintf(" and %d more refs", more)

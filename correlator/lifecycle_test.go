@@ -291,8 +291,8 @@ func TestRefList(t *testing.T) {
 		{[]string{"a", "b"}, 6, "a, b and 4 more refs"},
 	}
 	for _, tt := range tests {
-		if got := refList(tt.names, tt.total); got != tt.want {
-			t.Errorf("refList(%v, %d) = %q, want %q", tt.names, tt.total, got, tt.want)
+		if got := RefList(tt.names, tt.total); got != tt.want {
+			t.Errorf("RefList(%v, %d) = %q, want %q", tt.names, tt.total, got, tt.want)
 		}
 	}
 }

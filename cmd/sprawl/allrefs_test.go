@@ -59,6 +59,8 @@ func TestScanAllRefs(t *testing.T) {
 	}
 	if _, stdout, _ := runCLI(t, "scan", "--history", "--all-refs", dir); strings.Contains(stdout, "not walked") {
 		t.Errorf("--all-refs: a note of refs left out:\n%s", stdout)
+	} else if !strings.Contains(stdout, "on no branch or tag: only in refs/pull/7/head") {
+		t.Errorf("--all-refs: the terminal does not say which ref holds the pull request's secret:\n%s", stdout)
 	}
 	if got, want := found("--all-refs", dir), []string{"README.md", "deploy.go"}; !slices.Equal(got, want) {
 		t.Errorf("--all-refs: secrets in %v, want %v", got, want)

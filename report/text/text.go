@@ -68,10 +68,7 @@ func Write(w io.Writer, r *correlator.Report, opts Options) error {
 					extra += " (removed in " + short(h.RemovedIn.Hash) + ")"
 				}
 				if len(h.OnlyInRefs) > 0 {
-					extra = ", on no branch or tag: only in " + safe(strings.Join(h.OnlyInRefs, ", "))
-					if more := h.OnlyInRefsTotal - len(h.OnlyInRefs); more > 0 {
-						extra += fmt.Sprintf(" and %d more refs", more)
-					}
+					extra = ", on no branch or tag: only in " + safe(correlator.RefList(h.OnlyInRefs, h.OnlyInRefsTotal))
 				}
 			}
 			on := "on an unknown date"
