@@ -373,8 +373,8 @@ func dropDecodedTwins(fs []detectors.Finding) []detectors.Finding {
 // id says "generic", and sprawl's catch-alls tagged "generic", such as
 // config-secret) is dropped when a finding of a rule that is not, whose
 // match starts on the same line, holds its secret (or, beyond gitleaks,
-// whose secret is on that line: a match over several lines, such as a
-// bootstrapToken block's token). gitleaks tests
+// found the same secret on that line with a match over several lines,
+// such as a bootstrapToken block's token). gitleaks tests
 // that the other secret contains this one; a finding here keeps only a
 // fingerprint, so "holds" is the same fingerprint or a location that
 // covers this one (not for decoded text, located by its whole line).
@@ -383,7 +383,8 @@ func dropDecodedTwins(fs []detectors.Finding) []detectors.Finding {
 // (windower.wholeRules) and a generic rule in a window.
 func dropShadowedGeneric(fs []detectors.Finding, isGeneric func(ruleID string) bool) []detectors.Finding {
 	generic := func(f *detectors.Finding) bool { return isGeneric(f.RuleID) }
-	var specific map[int][]int // line -> indexes of findings of non-generic rules
+	var specific map[int][]int // match line -> indexes of findings of non-generic rules
+	var spanning map[int][]int // secret line -> those whose match starts above it
 	anyGeneric := false
 	for i := range fs {
 		if generic(&fs[i]) {
@@ -393,23 +394,31 @@ func dropShadowedGeneric(fs []detectors.Finding, isGeneric func(ruleID string) b
 		if specific == nil {
 			specific = map[int][]int{}
 		}
-		// By the line its match starts on (gitleaks' test) and, for a
-		// match over several lines, the line its secret is on too.
-		for _, l := range lines(&fs[i]) {
-			specific[l] = append(specific[l], i)
+		specific[matchLine(&fs[i])] = append(specific[matchLine(&fs[i])], i)
+		if l := fs[i].Location.StartLine; l != matchLine(&fs[i]) {
+			if spanning == nil {
+				spanning = map[int][]int{}
+			}
+			spanning[l] = append(spanning[l], i)
 		}
 	}
 	if !anyGeneric || specific == nil {
 		return fs
 	}
 	shadowed := func(g *detectors.Finding) bool {
-		for _, l := range lines(g) {
-			for _, i := range specific[l] {
-				f := &fs[i]
-				if f.RuleID != g.RuleID && (sameSecret(f, g) ||
-					!decoded(f) && !decoded(g) && covers(f.Location, g.Location)) {
-					return true
-				}
+		for _, i := range specific[matchLine(g)] {
+			f := &fs[i]
+			if f.RuleID != g.RuleID && (sameSecret(f, g) ||
+				!decoded(f) && !decoded(g) && covers(f.Location, g.Location)) {
+				return true
+			}
+		}
+		// Beyond gitleaks: the same secret from a match that started
+		// lines above (a match that merely spans this one, such as
+		// kubernetes-secret-yaml's "key: value", keeps the generic's).
+		for _, i := range spanning[g.Location.StartLine] {
+			if f := &fs[i]; f.RuleID != g.RuleID && sameSecret(f, g) {
+				return true
 			}
 		}
 		return false
@@ -464,15 +473,6 @@ func dropKindlessTwins(fs []detectors.Finding) []detectors.Finding {
 	return slices.DeleteFunc(fs, func(f detectors.Finding) bool {
 		return f.Secret != nil && !known(&f) && kinded[at(&f)]
 	})
-}
-
-// lines are the line f's match starts on and, when it differs, the line
-// its secret starts on.
-func lines(f *detectors.Finding) []int {
-	if m := matchLine(f); m != f.Location.StartLine {
-		return []int{m, f.Location.StartLine}
-	}
-	return []int{f.Location.StartLine}
 }
 
 // sameSecret reports whether f and g hold one secret.

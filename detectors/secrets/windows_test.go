@@ -187,6 +187,10 @@ func TestDropShadowedGeneric(t *testing.T) {
 		{"catch-all, other secret", []detectors.Finding{at("secret/config-secret", "a", 3, 10, 30, false), at("secret/aws-access-key-pair", "b", 3, 40, 80, false)}, 2},
 		{"multi-line match, secret on the generic's line", []detectors.Finding{at("secret/generic-api-key", "a", 6, 12, 35, false), lead(at("secret/kubernetes-bootstrap-token", "a", 6, 12, 35, false), 2)}, 1},
 		{"multi-line match, other secret there", []detectors.Finding{at("secret/generic-api-key", "b", 6, 40, 60, false), lead(at("secret/kubernetes-bootstrap-token", "a", 6, 12, 35, false), 2)}, 2},
+		// kubernetes-secret-yaml's secret is "key: value": it covers the
+		// generic's value, but its match starts at "kind: Secret", so
+		// gitleaks keeps both, and so does sprawl.
+		{"multi-line match covering another secret", []detectors.Finding{at("secret/generic-api-key", "b", 8, 8, 24, false), lead(at("secret/kubernetes-secret-yaml", "a", 8, 3, 24, false), 6)}, 2},
 	}
 	d := testDetector(t)
 	for _, tt := range tests {
