@@ -547,6 +547,7 @@ var partedTokens = map[string][]tokenPart{
 	"krb5-asrep":       {lit("$krb5asrep$23$svc-backup@CORP.EXAMPLE:"), rnd(hexDigits, 32), lit("$"), rnd(hexDigits, 230)},
 	"cisco-type8":      {lit("$8$"), rnd(cryptChars, 14), lit("$"), rnd(cryptChars, 43)},
 	"vault-unseal-key": {rnd(alnum+"+/", 43), lit("=")},
+	"uuid":             {uuid()},
 	"teams-webhook-legacy": {lit("https://outlook.office.com/webhook/"), uuid(), lit("@"), uuid(),
 		lit("/IncomingWebhook/"), rnd(hexDigits, 32), lit("/"), uuid()},
 }
