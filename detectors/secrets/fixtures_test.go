@@ -533,6 +533,9 @@ var prefixedTokens = map[string]struct {
 	"openrouter-key":    {"sk-or-v1-", hexDigits, 64},
 	"nvidia-key":        {"nvapi-", alnum + "_-", 64},
 	"cerebras-key":      {"csk-", lower, 48},
+	"ado-pat-legacy":    {"", "abcdefghijklmnopqrstuvwxyz234567", 52},
+	"newrelic-user-key": {"NRAK-", "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 27},
+	"newrelic-insert":   {"NRII-", lower + "-", 32},
 }
 
 // Tokens made of several random parts around fixed signatures, generated
