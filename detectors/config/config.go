@@ -1,7 +1,7 @@
 // Package config finds control misfits in configuration: credentials whose
 // control does not fit the workload that uses them, in GitHub Actions and
 // GitLab CI pipelines, Terraform, Vault, Kubernetes manifests,
-// docker-compose and .env files, and AI agent (MCP) configs. Every finding
+// docker-compose and .env files, Dockerfiles, and AI agent (MCP) configs. Every finding
 // is a config/<check-id> result at the offending line that says the fix and
 // carries detectors.WorkloadFacts for the correlator.
 //
@@ -22,6 +22,7 @@ import (
 
 	"github.com/sprawl-dev/sprawl/detectors"
 	"github.com/sprawl-dev/sprawl/detectors/config/compose"
+	"github.com/sprawl-dev/sprawl/detectors/config/dockerfile"
 	"github.com/sprawl-dev/sprawl/detectors/config/document"
 	"github.com/sprawl-dev/sprawl/detectors/config/dotenv"
 	"github.com/sprawl-dev/sprawl/detectors/config/ghactions"
@@ -76,7 +77,7 @@ func (d *Detector) Name() string { return "config" }
 func (d *Detector) CurrentOnly() bool { return true }
 
 // PathClass implements detectors.Detector: the parser the path selects
-// (gha, gitlab, terraform, hcl, compose, yaml, mcp, dotenv) joined with the
+// (gha, gitlab, terraform, hcl, compose, yaml, mcp, dotenv, dockerfile) joined with the
 // path itself, because findings name the file in their workload label.
 func (d *Detector) PathClass(path string) string {
 	if c, ok := d.classes.Load(path); ok {
@@ -160,6 +161,8 @@ func (d *Detector) Check(ctx context.Context, in detectors.Input) (findings []de
 		}
 	case "dotenv":
 		findings = dotenv.Check(src, in.Hasher, d.table)
+	case "dockerfile":
+		findings = dockerfile.Check(src, in.Hasher, d.table)
 	}
 	if err != nil {
 		notes = append(notes, note(in.Path, pl.Parser, err))

@@ -16,13 +16,14 @@ func FuzzCheck(f *testing.F) {
 		"apiVersion: v1\nkind: Secret\ntype: kubernetes.io/service-account-token\n",
 		"services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: hunter2hunter2\n",
 		"{\"mcpServers\": {\"x\": {\"env\": {\"API_KEY\": \"sk-aaaa\"}}}}",
+		"FROM x\nARG NPM_TOKEN\nENV API_TOKEN=\"abc \\\n  def\" DB_PASSWORD hunter2\n",
 		"a: &a [*a, *a]\n", "{{{{", "\x00\xff",
 	} {
 		f.Add(seed)
 	}
 	d := New()
 	h := detectors.NewHasher([]byte("k"), []byte("l"))
-	paths := []string{".github/workflows/ci.yml", ".gitlab-ci.yml", "main.tf", "k8s/app.yaml", "docker-compose.yml", ".env", ".mcp.json", "vault.hcl"}
+	paths := []string{".github/workflows/ci.yml", ".gitlab-ci.yml", "main.tf", "k8s/app.yaml", "docker-compose.yml", ".env", ".mcp.json", "vault.hcl", "Dockerfile"}
 	f.Fuzz(func(t *testing.T, content string) {
 		for _, p := range paths {
 			if d.PathClass(p) == "" {

@@ -30,13 +30,13 @@ var placeholderWords = map[string]bool{
 	"undefined": true, "todo": true, "fixme": true, "replaceme": true, "tbd": true, "notasecret": true,
 	"notreal": true, "fake": true, "fakepassword": true, "faketoken": true, "true": true, "false": true,
 	"yes": true, "no": true, "on": true, "off": true, "required": true, "optional": true, "secret": true,
-	"token": true, "apikey": true,
+	"token": true, "apikey": true, "default": true, "unset": true,
 }
 
 var placeholderMarkers = []string{
 	"your_", "your-", "yourapi", "insert_", "insert-", "replace_", "replace-", "replace_me", "change_me",
 	"changeme", "placeholder", "<", ">", "xxxxx", "*****", "example_", "-here", "_here", "not_a_real",
-	"notarealtoken",
+	"notarealtoken", "please_override", "please-override", "please_set", "please_change", "unset_",
 }
 
 // documented are vendor-documented example credentials.

@@ -26,6 +26,9 @@ func TestIsLiteral(t *testing.T) {
 		{"AKIAIOSFODNN7EXAMPLE", false},
 		{"", false},
 		{"true", false},
+		{"default", false},
+		{"UNSET_SECRET_PLEASE_OVERRIDE", false},
+		{"please_set_me", false},
 	}
 	for _, tt := range tests {
 		if got := IsLiteral(tt.v); got != tt.want {
