@@ -282,7 +282,7 @@ func (d *Detector) Detect(ctx context.Context, in detectors.Input) []detectors.F
 	if len(blocks) > 0 && ctx.Err() == nil {
 		out = d.detectWrapped(ctx, in, blocks, class, out)
 	}
-	return dropKindlessTwins(dropShadowedGeneric(dropDecodedTwins(out), d.generic))
+	return dropKindlessTwins(dropShadowedGeneric(dropDecodedTwins(out), d.generic), d.generic)
 }
 
 // detectWrapped adds the findings in a content's wrapped base64 blocks
@@ -446,9 +446,11 @@ func matchLine(f *detectors.Finding) int {
 // unknown: gitleaks' keyword-bound rules (telegram-bot-api-token after the
 // word "telegram") and sprawl's format rules (telegram-bot-token) both
 // match a token written after its service's name, and one secret is one
-// finding, under the rule that says what it is. Twins whose kinds are
-// both known, or both unknown, stay as gitleaks reports them.
-func dropKindlessTwins(fs []detectors.Finding) []detectors.Finding {
+// finding, under the rule that says what it is. A catch-all (generic)
+// rule's kind says nothing about the format, so it never wins. Twins
+// whose kinds are both known, or both unknown, stay as gitleaks reports
+// them.
+func dropKindlessTwins(fs []detectors.Finding, isGeneric func(ruleID string) bool) []detectors.Finding {
 	type place struct {
 		fingerprint string
 		start, end  [2]int
@@ -460,7 +462,7 @@ func dropKindlessTwins(fs []detectors.Finding) []detectors.Finding {
 	known := func(f *detectors.Finding) bool { return f.Secret != nil && f.Secret.Kind != "" }
 	var kinded map[place]bool
 	for i := range fs {
-		if known(&fs[i]) {
+		if known(&fs[i]) && !isGeneric(fs[i].RuleID) {
 			if kinded == nil {
 				kinded = map[place]bool{}
 			}

@@ -226,11 +226,14 @@ func TestDropKindlessTwins(t *testing.T) {
 		{"other secret", []detectors.Finding{at("secret/telegram-bot-api-token", "", "b", 5, 20), at("secret/telegram-bot-token", "saas-access-token", "a", 5, 20)}, []string{"secret/telegram-bot-api-token", "secret/telegram-bot-token"}},
 		{"both kinds known", []detectors.Finding{at("secret/aws-access-token", "aws-access-key", "a", 5, 20), at("secret/aws-access-key-pair", "aws-secret-access-key", "a", 5, 20)}, []string{"secret/aws-access-token", "secret/aws-access-key-pair"}},
 		{"neither kind known", []detectors.Finding{at("secret/x-token", "", "a", 5, 20), at("secret/y-token", "", "a", 5, 20)}, []string{"secret/x-token", "secret/y-token"}},
+		// generic-api-key has a kind (generic-secret), which says nothing.
+		{"generic rule's kind", []detectors.Finding{at("secret/generic-api-key", "generic-secret", "a", 6, 1), at("secret/grafana-service-account-token", "", "a", 6, 1)}, []string{"secret/generic-api-key", "secret/grafana-service-account-token"}},
 	}
+	d := testDetector(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got []string
-			for _, f := range dropKindlessTwins(tt.in) {
+			for _, f := range dropKindlessTwins(tt.in, d.generic) {
 				got = append(got, f.RuleID)
 			}
 			if !slices.Equal(got, tt.want) {
