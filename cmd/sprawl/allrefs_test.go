@@ -11,6 +11,7 @@ import (
 
 	"github.com/sprawl-dev/sprawl/fixtures/fake"
 	"github.com/sprawl-dev/sprawl/fixtures/gitgen"
+	"github.com/sprawl-dev/sprawl/report/sarif/sarifcheck"
 )
 
 // TestScanAllRefs: secrets reachable only from a pull request head (a
@@ -109,6 +110,39 @@ func TestScanAllRefs(t *testing.T) {
 	}
 	if checked != 4 {
 		t.Errorf("checked %d findings, want a secret and a history finding for each of the two", checked)
+	}
+	sarifOut := filepath.Join(t.TempDir(), "report.sarif")
+	runCLI(t, "scan", "--history", "--all-refs", "--format", "sarif", "--out", sarifOut, dir)
+	raw, err = os.ReadFile(sarifOut)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sarifcheck.Validate(raw); err != nil {
+		t.Fatalf("SARIF: %v", err)
+	}
+	var doc struct {
+		Runs []struct {
+			Results []struct {
+				RuleID     string `json:"ruleId"`
+				Properties struct {
+					OnlyInRefs []string `json:"onlyInRefs"`
+				} `json:"properties"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var named [][]string
+	for _, run := range doc.Runs {
+		for _, r := range run.Results {
+			if r.RuleID == "secret/github-pat" {
+				named = append(named, r.Properties.OnlyInRefs)
+			}
+		}
+	}
+	if !slices.ContainsFunc(named, func(refs []string) bool { return slices.Equal(refs, []string{"refs/pull/7/head"}) }) {
+		t.Errorf("SARIF github-pat results' onlyInRefs: %v, want one of [refs/pull/7/head]", named)
 	}
 
 	srv := serveGit(t, served)
