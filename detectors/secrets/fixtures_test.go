@@ -534,6 +534,8 @@ var prefixedTokens = map[string]struct {
 	"nvidia-key":        {"nvapi-", alnum + "_-", 64},
 	"cerebras-key":      {"csk-", lower, 48},
 	"ado-pat-legacy":    {"", "abcdefghijklmnopqrstuvwxyz234567", 52},
+	"flexport-key":      {"shltm_", alnum, 40},
+	"cody-token":        {"slk_", hexDigits, 64},
 	"newrelic-user-key": {"NRAK-", "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 27},
 	"newrelic-insert":   {"NRII-", lower + "-", 32},
 }
@@ -551,6 +553,11 @@ var partedTokens = map[string][]tokenPart{
 	"cisco-type8":      {lit("$8$"), rnd(cryptChars, 14), lit("$"), rnd(cryptChars, 43)},
 	"vault-unseal-key": {rnd(alnum+"+/", 43), lit("=")},
 	"uuid":             {uuid()},
+	"circleci-pat":     {lit("CCIPAT_"), rnd(alnum, 22), lit("_"), rnd(hexDigits, 40)},
+	"clickup-token":    {lit("pk_"), rnd("0123456789", 8), lit("_"), rnd("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 32)},
+	"stackhawk-key":    {lit("hawk."), rnd(alnum, 20), lit("."), rnd(alnum, 20)},
+	"zoho-token":       {lit("1000."), rnd(hexDigits, 32), lit("."), rnd(hexDigits, 32)},
+	"voiceflow-key":    {lit("VF.DM."), rnd(hexDigits, 24), lit("."), rnd(alnum, 16)},
 	"teams-webhook-legacy": {lit("https://outlook.office.com/webhook/"), uuid(), lit("@"), uuid(),
 		lit("/IncomingWebhook/"), rnd(hexDigits, 32), lit("/"), uuid()},
 }
