@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -90,6 +91,23 @@ func TestScanArchives(t *testing.T) {
 	os.Remove(filepath.Join(dir, ".sprawl.toml"))
 	if code, _, stderr := runCLI(t, "scan", "--max-archive-depth", "-1", dir); code != ExitError || !strings.Contains(stderr, "--max-archive-depth") {
 		t.Errorf("a negative depth: exit %d, %s", code, stderr)
+	}
+
+	// An archive piped to standard input is opened too.
+	for _, tc := range []struct {
+		depth string
+		want  []string
+	}{{"2", []string{"stdin!app/.env", "stdin!lib/plugin.jar!config/ci.yml"}}, {"0", nil}} {
+		var out, errb bytes.Buffer
+		code := run(context.Background(), []string{"scan", "--max-archive-depth", tc.depth, "--format", "json", "--quiet", "-"},
+			bytes.NewReader(files["dist/bundle.zip"]), &out, &errb)
+		if code != ExitClean && code != ExitFindings {
+			t.Fatalf("stdin, depth %s: exit %d\n%s", tc.depth, code, errb.String())
+		}
+		assertNoSecrets(t, "stdin", []byte(out.String()+errb.String()), []string{zipped, nested, gzipped})
+		if got := paths(out.Bytes()); !slices.Equal(got, tc.want) {
+			t.Errorf("stdin, depth %s: secrets at %v, want %v", tc.depth, got, tc.want)
+		}
 	}
 
 	raw := scan("sarif", "--max-archive-depth", "2", dir)

@@ -314,7 +314,7 @@ func scan(ctx context.Context, f *scanFlags, in io.Reader, stderr io.Writer) (*o
 		bare := !isRemote && p != "-" && !f.staged && isBareRepository(p)
 		switch {
 		case p == "-":
-			sources = append(sources, stdin.New(in, "stdin", f.maxFileSize))
+			sources = append(sources, stdin.New(in, "stdin", f.maxFileSize, f.archives()))
 		case isRemote && f.staged:
 			return fail("%s: --staged needs a local repository, not a URL", remote.URL)
 		case isRemote:
