@@ -207,8 +207,8 @@ func instructions(data []byte, esc byte) []instruction {
 			trimmed = trimmed[:len(trimmed)-1]
 		}
 		body := bytes.TrimLeft(trimmed, " \t")
-		if len(body) > 0 && body[0] == '#' && (cur != nil || !continued) {
-			continue // a comment, inside an instruction or not
+		if len(body) > 0 && body[0] == '#' {
+			continue // a comment (a trailing escape does not continue it)
 		}
 		i := start + (len(trimmed) - len(body)) // where body starts
 		if cur == nil {
