@@ -1,8 +1,10 @@
 package secrets
 
 import (
+	"encoding/base64"
 	"regexp"
 	"strings"
+	"unicode"
 )
 
 // placeholderPatterns match values that stand for a secret rather than
@@ -117,4 +119,35 @@ func sameChar(s string) bool {
 		}
 	}
 	return true
+}
+
+// basicAuthRule is the rule whose secret is base64 of user:password.
+const basicAuthRule = "authorization-basic-credentials"
+
+// notBasicCredentials reports whether a finding of the HTTP Basic rule
+// holds no credentials: text that is not base64 of "user:password"
+// ("Basic notabase64token" in a test), or a password that stands for one
+// (CLIENT_ID:CLIENT_SECRET, user:notsosecret, admin:password1). Other
+// rules are not judged here.
+func notBasicCredentials(ruleID, secret string) bool {
+	if ruleID != basicAuthRule {
+		return false
+	}
+	raw, err := base64.StdEncoding.DecodeString(secret)
+	if err != nil {
+		if raw, err = base64.RawStdEncoding.DecodeString(strings.TrimRight(secret, "=")); err != nil {
+			return true
+		}
+	}
+	user, pass, ok := strings.Cut(string(raw), ":")
+	if !ok || user == "" || pass == "" {
+		return true
+	}
+	for _, r := range string(raw) {
+		if !unicode.IsPrint(r) {
+			return true
+		}
+	}
+	lower := strings.ToLower(pass)
+	return isPlaceholder(pass) || strings.Contains(lower, "secret") || strings.Contains(lower, "password") || strings.Contains(lower, "passwd")
 }

@@ -1,6 +1,10 @@
 package secrets
 
-import "testing"
+import (
+	"encoding/base64"
+	"strings"
+	"testing"
+)
 
 func TestIsPlaceholder(t *testing.T) {
 	cases := []struct {
@@ -35,6 +39,31 @@ func TestIsPlaceholder(t *testing.T) {
 	for _, c := range cases {
 		if got := isPlaceholder(c.secret); got != c.want {
 			t.Errorf("isPlaceholder(%q) = %v, want %v", c.secret, got, c.want)
+		}
+	}
+}
+
+func TestNotBasicCredentials(t *testing.T) {
+	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+	tests := []struct {
+		rule, secret string
+		want         bool
+	}{
+		{basicAuthRule, b64("svc-reports:Qw8rT2zLm4Xp9Kd"), false},
+		{basicAuthRule, strings.TrimRight(b64("svc:Qw8rT2zLm4Xp9Kd1"), "="), false},
+		{basicAuthRule, "notabase64token", true},
+		{basicAuthRule, b64("no colon here"), true},
+		{basicAuthRule, b64(":Qw8rT2zLm4Xp9Kd"), true},
+		{basicAuthRule, b64("CLIENT_ID:CLIENT_SECRET"), true},
+		{basicAuthRule, b64("rbrgnognrhongo3bi4gb9g:notsosecret"), true},
+		{basicAuthRule, b64("admin:password1"), true},
+		{basicAuthRule, b64("svc:${PASSWORD}"), true},
+		{basicAuthRule, b64("svc:\x00\x01binary"), true},
+		{"generic-api-key", "notabase64token", false},
+	}
+	for _, tt := range tests {
+		if got := notBasicCredentials(tt.rule, tt.secret); got != tt.want {
+			t.Errorf("notBasicCredentials(%s, %q) = %v, want %v", tt.rule, tt.secret, got, tt.want)
 		}
 	}
 }

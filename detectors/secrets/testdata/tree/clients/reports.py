@@ -20,3 +20,6 @@ def fetch_env(url, token, user, password):
     requests.get(url, auth=(user, password))
     requests.get(url, auth=("jesse", "password1"))
     requests.get(url, headers={"Authorization": "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="})
+    requests.get(url, headers={"Authorization": "Basic notabase64token"})
+    requests.get(url, headers={"Authorization": "Basic Q0xJRU5UX0lEOkNMSUVOVF9TRUNSRVQ="})
+    requests.get(url, auth=("stanleyjobson", "wrongpassword"))
