@@ -76,15 +76,18 @@ type page struct {
 	Verdicts            []verdictCount
 	SecretsAtHead       int
 	SecretsHistoryOnly  int
-	Findings            int
-	TopRepos            []repoCount
-	Repos               []repoCount
-	MoreRepos           int
-	Charts              []chart
-	Rows                []row
-	Kinds, Workloads    []string
-	VerdictOptions      []string
-	RepoOptions         []string
+	// SecretsOnlyInRefs counts history-only secrets that no branch or tag
+	// reaches (pull request refs, the stash: --all-refs).
+	SecretsOnlyInRefs int
+	Findings          int
+	TopRepos          []repoCount
+	Repos             []repoCount
+	MoreRepos         int
+	Charts            []chart
+	Rows              []row
+	Kinds, Workloads  []string
+	VerdictOptions    []string
+	RepoOptions       []string
 }
 
 // Write renders r as one HTML page to w.
@@ -127,20 +130,27 @@ func build(r *correlator.Report, opts Options) *page {
 		p.Verdicts = append(p.Verdicts, *by[v])
 	}
 
-	// Secrets at HEAD vs only in history, by fingerprint.
-	atHead := map[string]bool{}
+	// Secrets at HEAD vs only in history, by fingerprint; of those, the
+	// ones only refs outside branches and tags reach.
+	atHead, onBranch := map[string]bool{}, map[string]bool{}
 	for _, f := range r.Findings {
 		if f.Secret == nil || f.Secret.Fingerprint == "" || !strings.HasPrefix(f.RuleID, "secret/") {
 			continue
 		}
+		fp := f.Secret.Fingerprint
 		head := f.History == nil || f.History.InHead
-		atHead[f.Secret.Fingerprint] = atHead[f.Secret.Fingerprint] || head
+		atHead[fp] = atHead[fp] || head
+		onBranch[fp] = onBranch[fp] || f.History == nil || len(f.History.OnlyInRefs) == 0
 	}
-	for _, h := range atHead {
-		if h {
+	for fp, h := range atHead {
+		switch {
+		case h:
 			p.SecretsAtHead++
-		} else {
+		default:
 			p.SecretsHistoryOnly++
+			if !onBranch[fp] {
+				p.SecretsOnlyInRefs++
+			}
 		}
 	}
 

@@ -66,6 +66,9 @@ func fixture(t *testing.T) (*engine.Result, []string) {
 		if !p.inHead {
 			f.History.RemovedIn = commit(100+i, p.age/2)
 		}
+		if p.rule == "stripe-access-token" { // only a closed pull request keeps it
+			f.History.OnlyInRefs, f.History.OnlyInRefsTotal = []string{"refs/pull/12/head"}, 1
+		}
 		res.Findings = append(res.Findings, f)
 	}
 	for i, w := range []struct{ repo, job, cred, kind, control string }{
@@ -135,6 +138,9 @@ func TestCounts(t *testing.T) {
 	}
 	if got := card(t, page, "count-history"); got != "1" {
 		t.Errorf("secrets only in history %s, want 1", got)
+	}
+	if got := card(t, page, "count-refs"); got != "1" {
+		t.Errorf("secrets on no branch or tag %s, want 1", got)
 	}
 	for v, n := range verdicts {
 		want := fmt.Sprintf(`<tr data-verdict="%s"><th scope="row"><span class="badge v-%s">%s</span></th><td class="num">%d</td>`, v, v, v, n)

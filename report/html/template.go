@@ -98,6 +98,7 @@ svg .axis { stroke: #000; stroke-width: 1.5; }
 <li class="card{{if .Misfits}} warn{{end}}" id="count-misfits"><span class="n">{{.Misfits}}</span> misfit today's control</li>
 <li class="card" id="count-head"><span class="n">{{.SecretsAtHead}}</span> secrets at HEAD</li>
 <li class="card" id="count-history"><span class="n">{{.SecretsHistoryOnly}}</span> secrets only in history</li>
+{{if .SecretsOnlyInRefs}}<li class="card warn" id="count-refs"><span class="n">{{.SecretsOnlyInRefs}}</span> of them on no branch or tag (pull request refs, stash)</li>{{end}}
 <li class="card" id="count-findings"><span class="n">{{.Findings}}</span> findings</li>
 </ul>
 <table id="verdicts">
