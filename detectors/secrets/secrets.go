@@ -595,6 +595,17 @@ func (d *Detector) finding(in detectors.Input, raw string, lines lineIndex, f gl
 	return out
 }
 
+// decodedFinding reports whether gitleaks found f in decoded text (its
+// "decoded:" tags).
+func decodedFinding(f glreport.Finding) bool {
+	for _, t := range f.Tags {
+		if strings.HasPrefix(t, "decoded:") {
+			return true
+		}
+	}
+	return false
+}
+
 // lineIndex holds the byte offset at which each line starts.
 type lineIndex []int
 
@@ -635,7 +646,13 @@ func locate(raw string, lines lineIndex, f glreport.Finding) detectors.Location 
 	}
 	first = strings.TrimRight(first, "\r")
 	mi := strings.Index(text, first)
-	if mi < 0 && first != "" {
+	if decodedFinding(f) {
+		// Found in decoded text: the match is not in the line as written,
+		// and a short first line of it ("I") may be found there by chance
+		// — at different places in differently cut windows.
+		mi = -1
+	}
+	if mi < 0 && first != "" && !decodedFinding(f) {
 		// gitleaks trims a match's leading newlines but counts its line
 		// from the first of them.
 		if next := lines.line(raw, start+1); strings.Contains(next, first) {
