@@ -553,6 +553,8 @@ var partedTokens = map[string][]tokenPart{
 	"cisco-type8":      {lit("$8$"), rnd(cryptChars, 14), lit("$"), rnd(cryptChars, 43)},
 	"vault-unseal-key": {rnd(alnum+"+/", 43), lit("=")},
 	"uuid":             {uuid()},
+	"mailchimp-key":    {rnd(hexDigits, 32), lit("-us14")},
+	"fcm-server-key":   {lit("AAAA"), rnd(alnum+"_-", 7), lit(":APA91b"), rnd(alnum+"_-", 134)},
 	"circleci-pat":     {lit("CCIPAT_"), rnd(alnum, 22), lit("_"), rnd(hexDigits, 40)},
 	"clickup-token":    {lit("pk_"), rnd("0123456789", 8), lit("_"), rnd("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 32)},
 	"stackhawk-key":    {lit("hawk."), rnd(alnum, 20), lit("."), rnd(alnum, 20)},
