@@ -28,6 +28,10 @@ func TestLocate(t *testing.T) {
 			glreport.Finding{StartLine: 1, Match: "curl \\\n  -X POST \\\n  -u \"ops:Pw-0042-x\"", Secret: "ops:Pw-0042-x"}, 4, 7, 20},
 		{"match gitleaks counted from the newline before it",
 			glreport.Finding{StartLine: 4, Match: `token = "abcd1234efgh"`, Secret: "abcd1234efgh"}, 6, 10, 22},
+		// Found in decoded text: the whole line, though the decoded
+		// match's first line ("o") happens to be in it.
+		{"decoded, whole line",
+			glreport.Finding{StartLine: 3, Match: "o\n\n='abcd1234efgh'", Secret: "abcd1234efgh", Tags: []string{"decoded:percent"}}, 4, 1, 23},
 	}
 	lines := newLineIndex(raw)
 	for _, tt := range tests {
