@@ -61,6 +61,9 @@ median() { # file of "seconds rss" lines -> "median-seconds max-rss"
 bench_repo() {
   local repo=$1 name
   name=$(basename "$(cd "$repo" && pwd)")
+  case "$name" in # a mirror's ".../owner+name/repo" or a ".git" folder: name it by its parent
+    repo | repo.git | .git) name=$(basename "$(cd "$repo/.." && pwd)") ;;
+  esac
   echo
   echo "== $name ($(git -C "$repo" rev-list --all --count 2>/dev/null || echo '?') commits; medians of $runs alternating runs)"
   # Same refs for both: branches, tags, remote-tracking branches and HEAD
