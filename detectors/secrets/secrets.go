@@ -584,26 +584,22 @@ func (d *Detector) finding(in detectors.Input, raw string, lines lineIndex, f gl
 		Location: loc,
 		Secret:   facts,
 	}
-	for _, t := range f.Tags {
-		if strings.HasPrefix(t, "decoded:") {
-			if out.Properties == nil {
-				out.Properties = map[string]any{}
-			}
-			out.Properties["encoding"] = strings.TrimPrefix(t, "decoded:")
-		}
+	if enc := decodedAs(f); enc != "" {
+		out.Properties = map[string]any{"encoding": enc}
 	}
 	return out
 }
 
-// decodedFinding reports whether gitleaks found f in decoded text (its
-// "decoded:" tags).
-func decodedFinding(f glreport.Finding) bool {
+// decodedAs returns the encoding gitleaks decoded to find f (the last of
+// its "decoded:" tags), "" for text as written.
+func decodedAs(f glreport.Finding) string {
+	enc := ""
 	for _, t := range f.Tags {
-		if strings.HasPrefix(t, "decoded:") {
-			return true
+		if e, ok := strings.CutPrefix(t, "decoded:"); ok {
+			enc = e
 		}
 	}
-	return false
+	return enc
 }
 
 // lineIndex holds the byte offset at which each line starts.
@@ -645,14 +641,15 @@ func locate(raw string, lines lineIndex, f glreport.Finding) detectors.Location 
 		first = first[:i]
 	}
 	first = strings.TrimRight(first, "\r")
-	mi := strings.Index(text, first)
-	if decodedFinding(f) {
-		// Found in decoded text: the match is not in the line as written,
-		// and a short first line of it ("I") may be found there by chance
-		// — at different places in differently cut windows.
-		mi = -1
+	// Found in decoded text, the match is not in the line as written, and
+	// a short first line of it ("I") may be found there by chance — at
+	// different places in differently cut windows: not searched for.
+	decoded := decodedAs(f) != ""
+	mi := -1
+	if !decoded {
+		mi = strings.Index(text, first)
 	}
-	if mi < 0 && first != "" && !decodedFinding(f) {
+	if mi < 0 && first != "" && !decoded {
 		// gitleaks trims a match's leading newlines but counts its line
 		// from the first of them.
 		if next := lines.line(raw, start+1); strings.Contains(next, first) {
