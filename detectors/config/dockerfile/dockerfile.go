@@ -164,7 +164,9 @@ func unquote(s string) string {
 // escapeChar reads the escape parser directive ("# escape=`" on a Windows
 // Dockerfile) from the directives at the top of the file.
 func escapeChar(data []byte) byte {
-	for _, line := range bytes.Split(data, []byte("\n")) {
+	for rest := data; len(rest) > 0; {
+		line, next, _ := bytes.Cut(rest, []byte("\n"))
+		rest = next
 		l := bytes.TrimSpace(line)
 		if len(l) == 0 || l[0] != '#' {
 			break
