@@ -744,8 +744,12 @@ func (w *walker) topoOrder(tips []int32) []int32 {
 
 var debug = os.Getenv("SPRAWL_GITHISTORY_DEBUG") != ""
 
+// debugStart is when the package was initialised, near the process start:
+// debug lines carry the time since then, so phases line up on one clock.
+var debugStart = time.Now()
+
 func debugf(format string, args ...any) {
 	if debug {
-		fmt.Fprintf(os.Stderr, "githistory: "+format+"\n", args...)
+		fmt.Fprintf(os.Stderr, "githistory: [%5.3fs] "+format+"\n", append([]any{time.Since(debugStart).Seconds()}, args...)...)
 	}
 }
