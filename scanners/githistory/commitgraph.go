@@ -29,13 +29,14 @@ type commitGraph struct {
 }
 
 type graphLayer struct {
-	data   []byte
-	mapped bool
-	fanout [256]uint32
-	oids   []byte // n × 20, sorted
-	cdat   []byte // n × 36: tree, first parent, second parent, generation/time
-	n      int
-	base   int // commits in the layers below
+	data    []byte
+	mapped  bool
+	fanout  [256]uint32
+	hashLen int    // 20 (SHA-1, hash version 1) or 32 (SHA-256, version 2)
+	oids    []byte // n × hashLen, sorted
+	cdat    []byte // n × (hashLen+16): tree, first parent, second parent, generation/time
+	n       int
+	base    int // commits in the layers below
 }
 
 var errBadGraph = errors.New("corrupt commit-graph")
@@ -43,10 +44,11 @@ var errBadGraph = errors.New("corrupt commit-graph")
 // maxGraphLayers bounds a chain (git merges layers long before this).
 const maxGraphLayers = 64
 
-// openCommitGraph opens the commit-graph of an objects folder, or returns
-// nil when there is none or it cannot be read (the caller reads objects).
-func openCommitGraph(objDir string) *commitGraph {
-	if l, err := openGraphLayer(filepath.Join(objDir, "info", "commit-graph"), 0); err == nil {
+// openCommitGraph opens the commit-graph of an objects folder whose ids
+// are hashLen bytes, or returns nil when there is none or it cannot be
+// read (the caller reads objects).
+func openCommitGraph(objDir string, hashLen int) *commitGraph {
+	if l, err := openGraphLayer(filepath.Join(objDir, "info", "commit-graph"), 0, hashLen); err == nil {
 		return &commitGraph{layers: []*graphLayer{l}, total: l.n}
 	}
 	dir := filepath.Join(objDir, "info", "commit-graphs")
@@ -66,7 +68,7 @@ func openCommitGraph(objDir string) *commitGraph {
 			g.close()
 			return nil
 		}
-		l, err := openGraphLayer(filepath.Join(dir, "graph-"+h+".graph"), g.total)
+		l, err := openGraphLayer(filepath.Join(dir, "graph-"+h+".graph"), g.total, hashLen)
 		if err != nil {
 			g.close()
 			return nil
@@ -81,12 +83,12 @@ func openCommitGraph(objDir string) *commitGraph {
 	return g
 }
 
-func openGraphLayer(path string, base int) (*graphLayer, error) {
+func openGraphLayer(path string, base, hashLen int) (*graphLayer, error) {
 	data, mapped, err := readIndexFile(path)
 	if err != nil {
 		return nil, err
 	}
-	l := &graphLayer{data: data, mapped: mapped, base: base}
+	l := &graphLayer{data: data, mapped: mapped, base: base, hashLen: hashLen}
 	if err := l.parse(); err != nil {
 		l.close()
 		return nil, err
@@ -97,14 +99,16 @@ func openGraphLayer(path string, base int) (*graphLayer, error) {
 // parse reads the layer's chunks from l.data.
 func (l *graphLayer) parse() error {
 	data := l.data
-	// Header: "CGPH", version 1, hash version 1 (SHA-1), chunk count, base
-	// graph count; then (chunks+1) × 12 bytes of chunk table.
-	if len(data) < 8 || string(data[:4]) != "CGPH" || data[4] != 1 || data[5] != 1 {
+	// Header: "CGPH", version 1, hash version (1 SHA-1, 2 SHA-256: it must
+	// be the repository's), chunk count, base graph count; then
+	// (chunks+1) × 12 bytes of chunk table.
+	hashVersion := map[int]byte{sha1Len: 1, sha256Len: 2}[l.hashLen]
+	if len(data) < 8 || string(data[:4]) != "CGPH" || data[4] != 1 || data[5] != hashVersion {
 		return errBadGraph
 	}
 	chunks := int(data[6])
 	table := 8
-	end := len(data) - 20 // trailing checksum
+	end := len(data) - l.hashLen // trailing checksum
 	if table+(chunks+1)*12 > end {
 		return errBadGraph
 	}
@@ -137,7 +141,7 @@ func (l *graphLayer) parse() error {
 		}
 	}
 	l.n = int(l.fanout[255])
-	if len(oidl) != l.n*20 || len(cdat) != l.n*36 {
+	if len(oidl) != l.n*l.hashLen || len(cdat) != l.n*(l.hashLen+16) {
 		return errBadGraph
 	}
 	l.oids, l.cdat = oidl, cdat
@@ -171,7 +175,7 @@ func (g *commitGraph) lookup(id oid) (int, bool) {
 		hi := int(l.fanout[id[0]])
 		for lo < hi {
 			m := int(uint(lo+hi) >> 1)
-			switch c := bytes.Compare(l.oids[m*20:m*20+20], id[:]); {
+			switch c := bytes.Compare(l.oids[m*l.hashLen:(m+1)*l.hashLen], id[:l.hashLen]); {
 			case c == 0:
 				return l.base + m, true
 			case c < 0:
@@ -201,7 +205,7 @@ func (g *commitGraph) firstParent(pos int) (parent int, ok bool, err error) {
 	if l == nil {
 		return 0, false, errBadGraph
 	}
-	p := binary.BigEndian.Uint32(l.cdat[i*36+20:])
+	p := binary.BigEndian.Uint32(l.cdat[i*(l.hashLen+16)+l.hashLen:])
 	if p == graphNoParent {
 		return 0, false, nil
 	}
@@ -215,7 +219,7 @@ func (g *commitGraph) firstParent(pos int) (parent int, ok bool, err error) {
 func (g *commitGraph) id(pos int) oid {
 	var o oid
 	if l, i := g.layer(pos); l != nil {
-		copy(o[:], l.oids[i*20:])
+		copy(o[:l.hashLen], l.oids[i*l.hashLen:])
 	}
 	return o
 }

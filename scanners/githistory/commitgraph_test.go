@@ -20,10 +20,10 @@ func runGit(t *testing.T, dir string, args ...string) string {
 
 // graphHistory has two roots: the first-parent line's, and one merged in
 // from an unrelated history (so "any root" would be wrong).
-func graphHistory(t *testing.T) string {
+func graphHistory(t *testing.T, format string) string {
 	t.Helper()
 	dir := t.TempDir()
-	runGit(t, dir, "init", "-q", "-b", "main")
+	runGit(t, dir, "init", "-q", "-b", "main", "--object-format="+format)
 	commit := func(name string) {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(name), 0o644); err != nil {
 			t.Fatal(err)
@@ -62,7 +62,7 @@ func rootOf(t *testing.T, dir string) (got, want string, usedGraph bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if g := openCommitGraph(r.st.dir); g != nil {
+	if g := openCommitGraph(r.st.dir, r.st.hashLen); g != nil {
 		_, usedGraph = g.lookup(oid(head))
 		g.close()
 	}
@@ -73,18 +73,18 @@ func rootOf(t *testing.T, dir string) (got, want string, usedGraph bool) {
 func TestRootCommitThroughCommitGraph(t *testing.T) {
 	tests := []struct {
 		name      string
-		setup     func(t *testing.T, dir string)
+		setup     func(t *testing.T, dir string, hashLen int)
 		usesGraph bool
 	}{
-		{"no graph", func(t *testing.T, dir string) {}, false},
-		{"one graph file", func(t *testing.T, dir string) {
+		{"no graph", func(t *testing.T, dir string, hashLen int) {}, false},
+		{"one graph file", func(t *testing.T, dir string, hashLen int) {
 			runGit(t, dir, "commit-graph", "write", "--reachable")
 		}, true},
-		{"graph older than HEAD", func(t *testing.T, dir string) {
+		{"graph older than HEAD", func(t *testing.T, dir string, hashLen int) {
 			runGit(t, dir, "commit-graph", "write", "--reachable")
 			runGit(t, dir, "commit", "-q", "--allow-empty", "-m", "after the graph")
 		}, false},
-		{"split graph chain", func(t *testing.T, dir string) {
+		{"split graph chain", func(t *testing.T, dir string, hashLen int) {
 			runGit(t, dir, "commit-graph", "write", "--reachable", "--split=no-merge")
 			runGit(t, dir, "commit", "-q", "--allow-empty", "-m", "second layer")
 			runGit(t, dir, "commit-graph", "write", "--reachable", "--split=no-merge")
@@ -92,7 +92,7 @@ func TestRootCommitThroughCommitGraph(t *testing.T) {
 				t.Fatalf("chain of one layer: %q", b)
 			}
 		}, true},
-		{"truncated graph", func(t *testing.T, dir string) {
+		{"truncated graph", func(t *testing.T, dir string, hashLen int) {
 			runGit(t, dir, "commit-graph", "write", "--reachable")
 			p := filepath.Join(dir, ".git", "objects", "info", "commit-graph")
 			b, _ := os.ReadFile(p)
@@ -101,19 +101,19 @@ func TestRootCommitThroughCommitGraph(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, false},
-		{"graph whose parents loop", func(t *testing.T, dir string) {
+		{"graph whose parents loop", func(t *testing.T, dir string, hashLen int) {
 			runGit(t, dir, "commit-graph", "write", "--reachable")
 			p := filepath.Join(dir, ".git", "objects", "info", "commit-graph")
 			b, _ := os.ReadFile(p)
 			os.Remove(p)
-			l, err := openGraphLayer(writeTemp(t, b), 0)
+			l, err := openGraphLayer(writeTemp(t, b), 0, hashLen)
 			if err != nil {
 				t.Fatal(err)
 			}
 			// Every commit becomes its own first parent.
-			off := len(b) - 20 - len(l.cdat) - trailingChunks(t, b)
+			off := len(b) - hashLen - len(l.cdat) - trailingChunks(t, b, hashLen)
 			for i := range l.n {
-				binary.BigEndian.PutUint32(b[off+i*36+20:], uint32(i))
+				binary.BigEndian.PutUint32(b[off+i*(hashLen+16)+hashLen:], uint32(i))
 			}
 			l.close()
 			if err := os.WriteFile(p, b, 0o644); err != nil {
@@ -121,23 +121,25 @@ func TestRootCommitThroughCommitGraph(t *testing.T) {
 			}
 		}, true},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			dir := graphHistory(t)
-			tc.setup(t, dir)
-			got, want, used := rootOf(t, dir)
-			if got != want {
-				t.Errorf("root %s, want %s", got, want)
-			}
-			if used != tc.usesGraph {
-				t.Errorf("graph used = %v, want %v", used, tc.usesGraph)
-			}
-		})
+	for _, format := range []string{"sha1", "sha256"} {
+		for _, tc := range tests {
+			t.Run(format+"/"+tc.name, func(t *testing.T) {
+				dir := graphHistory(t, format)
+				tc.setup(t, dir, hashLen(format))
+				got, want, used := rootOf(t, dir)
+				if got != want {
+					t.Errorf("root %s, want %s", got, want)
+				}
+				if used != tc.usesGraph {
+					t.Errorf("graph used = %v, want %v", used, tc.usesGraph)
+				}
+			})
+		}
 	}
 }
 
 // trailingChunks returns how many bytes of chunks follow CDAT.
-func trailingChunks(t *testing.T, b []byte) int {
+func trailingChunks(t *testing.T, b []byte, hashLen int) int {
 	t.Helper()
 	chunks := int(b[6])
 	var cdatEnd uint64
@@ -147,7 +149,7 @@ func trailingChunks(t *testing.T, b []byte) int {
 			cdatEnd = binary.BigEndian.Uint64(e[16:24])
 		}
 	}
-	return len(b) - 20 - int(cdatEnd)
+	return len(b) - hashLen - int(cdatEnd)
 }
 
 func writeTemp(t *testing.T, b []byte) string {
@@ -163,7 +165,7 @@ func writeTemp(t *testing.T, b []byte) string {
 // shallow boundary must not make the root the true one: every mode must
 // agree on the oldest commit present.
 func TestShallowCloneIgnoresCommitGraph(t *testing.T) {
-	dir := graphHistory(t)
+	dir := graphHistory(t, "sha1")
 	runGit(t, dir, "commit-graph", "write", "--reachable")
 	c := filepath.Join(t.TempDir(), "c")
 	runGit(t, t.TempDir(), "clone", "-q", "--depth", "2", "file://"+dir, c)
@@ -220,7 +222,7 @@ func FuzzCommitGraph(f *testing.F) {
 // (the fingerprint key) from this package's reader when it can, from a
 // folder inside the work tree too, and agrees with go-git's walk.
 func TestDescribeFindsTheSameRoot(t *testing.T) {
-	dir := graphHistory(t)
+	dir := graphHistory(t, "sha1")
 	want := runGit(t, dir, "rev-list", "--first-parent", "--max-parents=0", "HEAD")
 	sub := filepath.Join(dir, "sub")
 	if err := os.Mkdir(sub, 0o755); err != nil {

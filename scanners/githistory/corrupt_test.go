@@ -44,7 +44,7 @@ func TestCorruptPackedBlob(t *testing.T) {
 	if len(idxs) != 1 {
 		t.Fatalf("packs: %v", idxs)
 	}
-	p, err := openPack(idxs[0])
+	p, err := openPack(idxs[0], sha1Len)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -136,7 +136,7 @@ func New(root string, opts Options) (*Source, error) {
 	if abs, err := filepath.Abs(root); err == nil && abs != top {
 		within, root = root, top
 	}
-	st, err := openStore(filepath.Join(dirs.commonDir, "objects"))
+	st, err := openStore(filepath.Join(dirs.commonDir, "objects"), hashLen(ObjectFormat(gd)))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", root, err)
 	}
@@ -674,10 +674,11 @@ func (s *Source) resolve(rev string) (oid, error) {
 
 // abbrev finds the one object whose id starts with the hex prefix h.
 func (s *Source) abbrev(h string) (oid, bool) {
-	if len(h) == 40 {
+	full := 2 * s.store.hashLen
+	if len(h) == full {
 		return parseOID(h)
 	}
-	if len(h) < 4 || len(h) > 40 {
+	if len(h) < 4 || len(h) > full {
 		return oid{}, false
 	}
 	h = strings.ToLower(h)
@@ -690,8 +691,7 @@ func (s *Source) abbrev(h string) (oid, bool) {
 	n := 0
 	for _, p := range s.store.packs {
 		for i := range p.count {
-			var o oid
-			copy(o[:], p.names[i*20:])
+			o := p.nameAt(i)
 			if strings.HasPrefix(o.String(), h) && o != found {
 				found = o
 				n++

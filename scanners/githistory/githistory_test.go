@@ -3,8 +3,10 @@ package githistory_test
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -494,5 +496,95 @@ func TestOnlyInRefs(t *testing.T) {
 	sink, _, _ = scan(t, dir, githistory.Options{})
 	if _, ok := sink.frags[gitgen.BlobID("only in pull requests\n")]; ok {
 		t.Error("without AllRefs: a pull request's content was scanned")
+	}
+}
+
+// TestSHA256Repository: a history git makes in a SHA-256 repository (the
+// default for new repositories from Git 3.0) scans as the same history
+// made in a SHA-1 one: the same blobs, paths and attributions, each under
+// its format's ids, from packs (with deltas) and loose objects alike.
+func TestSHA256Repository(t *testing.T) {
+	scans := map[string][]string{}
+	for _, format := range []string{"sha1", "sha256"} {
+		dir := t.TempDir()
+		tick := 0
+		g := func(stdin string, args ...string) string {
+			t.Helper()
+			tick++ // the same dates in both repositories
+			date := fmt.Sprintf("@%d +0000", 1700000000+tick)
+			return strings.TrimSpace(gitgen.Git(t, dir, stdin, []string{"GIT_AUTHOR_DATE=" + date, "GIT_COMMITTER_DATE=" + date}, args...))
+		}
+		big := func(v int) string { // a file packs store as deltas
+			var b strings.Builder
+			for i := range 300 {
+				fmt.Fprintf(&b, "line %d of a long file, version %d\n", i, min(v, i/50))
+			}
+			return b.String()
+		}
+		commit := func(msg string, files map[string]string, remove ...string) {
+			t.Helper()
+			for name, content := range files {
+				gitgen.WriteFile(t, dir, name, content)
+			}
+			for _, name := range remove {
+				g("", "rm", "-q", name)
+			}
+			g("", "add", "-A")
+			g("", "commit", "-q", "-m", msg)
+		}
+		g("", "init", "-q", "-b", "main", "--object-format="+format)
+		secret := "api_key = \"3f9c2a7be41d5c8f06a9e2b7d4c13f58\"\n"
+		commit("add", map[string]string{"config/app.yml": secret, "README": "hello\n", "docs/big.txt": big(0)})
+		commit("copy", map[string]string{"config/other.yml": secret, "docs/big.txt": big(1)})
+		g("", "checkout", "-q", "-b", "feature")
+		commit("f1", map[string]string{"feature.txt": "feature work\n", "docs/big.txt": big(2)})
+		g("", "checkout", "-q", "main")
+		commit("remove", map[string]string{"README": "hello again\n"}, "config/app.yml")
+		g("", "merge", "-q", "--no-ff", "-m", "merge", "feature")
+		g("", "tag", "-a", "-m", "release", "v1")
+		g("", "gc", "-q", "--aggressive")
+		commit("loose", map[string]string{"loose.txt": "written after the pack\n", "docs/big.txt": big(4)})
+
+		sink, stats, repo := scan(t, dir, githistory.Options{Workers: 2})
+		if len(sink.notes) > 0 {
+			t.Errorf("%s: notes %+v", format, sink.notes)
+		}
+		if repo.Head != g("", "rev-parse", "HEAD") || repo.RootCommit != g("", "rev-list", "--max-parents=0", "HEAD") {
+			t.Errorf("%s: head %s root %s", format, repo.Head, repo.RootCommit)
+		}
+		subject := map[string]string{}
+		for _, line := range strings.Split(g("", "log", "--all", "--format=%H %s"), "\n") {
+			h, s, _ := strings.Cut(line, " ")
+			subject[h] = s
+		}
+		label := func(c *scanners.Commit) string {
+			if c == nil {
+				return "-"
+			}
+			if s, ok := subject[c.Hash]; ok {
+				return s
+			}
+			return "unknown " + c.Hash
+		}
+		var got []string
+		for id, f := range sink.frags {
+			if want := g(string(f.Content), "hash-object", "--stdin"); id != want {
+				t.Errorf("%s: blob id %s, git says %s", format, id, want)
+			}
+			sum := sha256.Sum256(f.Content)
+			for _, o := range f.Occurrences {
+				got = append(got, fmt.Sprintf("%x %s intro=%s last=%s removed=%s head=%v",
+					sum[:6], o.Path, label(o.Commit), label(o.LastSeen), label(o.RemovedIn), o.InHead))
+			}
+		}
+		slices.Sort(got)
+		if stats.Blobs != int64(len(sink.frags)) || len(got) < 8 {
+			t.Errorf("%s: %d blobs, %d fragments, %d occurrences", format, stats.Blobs, len(sink.frags), len(got))
+		}
+		scans[format] = got
+	}
+	if !slices.Equal(scans["sha1"], scans["sha256"]) {
+		t.Errorf("SHA-256 scan differs from SHA-1 scan:\nsha1:\n%s\nsha256:\n%s",
+			strings.Join(scans["sha1"], "\n"), strings.Join(scans["sha256"], "\n"))
 	}
 }

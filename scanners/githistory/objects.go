@@ -28,19 +28,44 @@ import (
 // lookup; reading the formats directly is several times faster and lets the
 // emit phase resolve delta chains in pack order (see emit.go).
 
-// oid is a SHA-1 object id.
-type oid [20]byte
+// Object id lengths: SHA-1 (git's default) and SHA-256 repositories
+// (`git init --object-format=sha256`, the default from Git 3.0).
+const (
+	sha1Len   = 20
+	sha256Len = 32
+)
 
-func (o oid) String() string { return hex.EncodeToString(o[:]) }
+// oid is an object id: a SHA-1 id fills the first 20 bytes and leaves the
+// rest zero; a SHA-256 id fills all 32. One repository uses one length,
+// which its objStore knows (hashLen); an id compares, hashes and sorts the
+// same way whichever it holds.
+type oid [sha256Len]byte
+
+// String returns the id in hex: 40 digits for a SHA-1 id, 64 for a
+// SHA-256 one. An id whose last 12 bytes are zero is taken for SHA-1: a
+// SHA-256 id ends so with probability 2^-96.
+func (o oid) String() string {
+	if o.short() {
+		return hex.EncodeToString(o[:sha1Len])
+	}
+	return hex.EncodeToString(o[:])
+}
+
+// short reports whether o holds a SHA-1 id (its last 12 bytes are zero).
+func (o oid) short() bool {
+	var zero [sha256Len - sha1Len]byte
+	return [sha256Len - sha1Len]byte(o[sha1Len:]) == zero
+}
 
 func (o oid) isZero() bool { return o == oid{} }
 
+// parseOID reads a 40-digit (SHA-1) or 64-digit (SHA-256) hex id.
 func parseOID(s string) (oid, bool) {
 	var o oid
-	if len(s) != 40 {
+	if len(s) != 2*sha1Len && len(s) != 2*sha256Len {
 		return o, false
 	}
-	if _, err := hex.Decode(o[:], []byte(s)); err != nil {
+	if _, err := hex.Decode(o[:len(s)/2], []byte(s)); err != nil {
 		return o, false
 	}
 	return o, true
@@ -69,7 +94,8 @@ type packFile struct {
 	size      int64
 	count     int
 	fanout    [256]uint32
-	names     []byte // count*20
+	hashLen   int    // 20 or 32: the repository's object id length
+	names     []byte // count*hashLen
 	off32     []byte // count*4
 	off64     []byte // 8 per large offset
 	sortOnce  sync.Once
@@ -120,7 +146,7 @@ func readIndexFile(path string) (data []byte, mapped bool, err error) {
 	return data, false, err
 }
 
-func openPack(idxPath string) (p *packFile, err error) {
+func openPack(idxPath string, hashLen int) (p *packFile, err error) {
 	data, mapped, err := readIndexFile(idxPath)
 	if err != nil {
 		return nil, err
@@ -134,7 +160,7 @@ func openPack(idxPath string) (p *packFile, err error) {
 		binary.BigEndian.Uint32(data[4:8]) != 2 {
 		return nil, fmt.Errorf("%s: not a version 2 pack index", filepath.Base(idxPath))
 	}
-	p = &packFile{name: strings.TrimSuffix(filepath.Base(idxPath), ".idx"), idxData: data, idxMapped: mapped}
+	p = &packFile{name: strings.TrimSuffix(filepath.Base(idxPath), ".idx"), hashLen: hashLen, idxData: data, idxMapped: mapped}
 	for i := range 256 {
 		p.fanout[i] = binary.BigEndian.Uint32(data[8+i*4:])
 		if i > 0 && p.fanout[i] < p.fanout[i-1] {
@@ -143,16 +169,19 @@ func openPack(idxPath string) (p *packFile, err error) {
 	}
 	n := int(p.fanout[255])
 	pos := 8 + 256*4
-	if len(data) < pos+n*(20+4+4)+40 {
+	// Names, CRC32s and 32-bit offsets; 64-bit offsets; the pack's and the
+	// index's checksums, each hashLen bytes (SHA-256 in a SHA-256
+	// repository: version 2 indexes do not say which).
+	if len(data) < pos+n*(hashLen+4+4)+2*hashLen {
 		return nil, fmt.Errorf("%s: truncated pack index", filepath.Base(idxPath))
 	}
 	p.count = n
-	p.names = data[pos : pos+n*20]
-	pos += n * 20
+	p.names = data[pos : pos+n*hashLen]
+	pos += n * hashLen
 	pos += n * 4 // CRC32s
 	p.off32 = data[pos : pos+n*4]
 	pos += n * 4
-	p.off64 = data[pos : len(data)-40]
+	p.off64 = data[pos : len(data)-2*hashLen]
 	f, err := os.Open(strings.TrimSuffix(idxPath, ".idx") + ".pack")
 	if err != nil {
 		return nil, err
@@ -199,7 +228,7 @@ func (p *packFile) find(id oid) (int64, bool) {
 	hi := int(p.fanout[id[0]])
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		c := bytes.Compare(p.names[m*20:m*20+20], id[:])
+		c := bytes.Compare(p.names[m*p.hashLen:(m+1)*p.hashLen], id[:p.hashLen])
 		switch {
 		case c == 0:
 			return p.offsetAt(m), true
@@ -220,7 +249,14 @@ func (p *packFile) end(off int64) int64 {
 	if i < len(p.sorted) {
 		return p.sorted[i]
 	}
-	return p.size - 20
+	return p.size - int64(p.hashLen)
+}
+
+// nameAt returns the id of the i-th object of the index (in id order).
+func (p *packFile) nameAt(i int) oid {
+	var o oid
+	copy(o[:p.hashLen], p.names[i*p.hashLen:])
+	return o
 }
 
 // entryHeader is a pack entry's header.
@@ -233,13 +269,13 @@ type entryHeader struct {
 }
 
 func (p *packFile) header(off int64) (entryHeader, error) {
-	var buf [32]byte
+	var buf [16 + sha256Len]byte // type and size, then a REF_DELTA's base id
 	var b []byte
 	if p.data != nil {
 		if off < 0 || off >= int64(len(p.data)) {
 			return entryHeader{}, io.ErrUnexpectedEOF
 		}
-		b = p.data[off:min(off+32, int64(len(p.data)))]
+		b = p.data[off:min(off+int64(len(buf)), int64(len(p.data)))]
 	} else {
 		n, err := p.f.ReadAt(buf[:], off)
 		if n == 0 && err != nil {
@@ -286,11 +322,11 @@ func (p *packFile) header(off int64) (entryHeader, error) {
 			return h, fmt.Errorf("bad delta base offset at %d", off)
 		}
 	case typeRefDelta:
-		if i+20 > len(b) {
+		if i+p.hashLen > len(b) {
 			return h, io.ErrUnexpectedEOF
 		}
-		copy(h.baseID[:], b[i:i+20])
-		i += 20
+		copy(h.baseID[:], b[i:i+p.hashLen])
+		i += p.hashLen
 	case typeCommit, typeTree, typeBlob, typeTag:
 	default:
 		return h, fmt.Errorf("bad object type %d at offset %d", h.typ, off)
@@ -338,10 +374,10 @@ func (z *inflater) inflateDelta(p *packFile, off int64, h entryHeader) ([]byte, 
 func (z *inflater) inflateTo(p *packFile, off int64, h entryHeader, dst []byte) ([]byte, error) {
 	if p.data != nil {
 		// The stream ends itself; the pack's trailer bounds it.
-		if h.dataOff >= p.size-20 || p.size > int64(len(p.data)) {
+		if h.dataOff >= p.size-int64(p.hashLen) || p.size > int64(len(p.data)) {
 			return nil, fmt.Errorf("bad object extent at offset %d", off)
 		}
-		src := p.data[h.dataOff : p.size-20]
+		src := p.data[h.dataOff : p.size-int64(p.hashLen)]
 		out, used, err := z.inflateBytes(src, h.size, dst)
 		p.noteRead(int64(used))
 		return out, err
@@ -489,17 +525,20 @@ const baseCacheBytes = 64 << 20
 
 // objStore finds and reads objects by id. It is safe for concurrent use.
 type objStore struct {
-	dir   string      // the objects folder
-	dirs  []string    // dir, then alternate object folders (objects/info/alternates)
-	packs []*packFile // the packs of every folder in dirs
+	dir     string      // the objects folder
+	hashLen int         // object id length: sha1Len or sha256Len
+	dirs    []string    // dir, then alternate object folders (objects/info/alternates)
+	packs   []*packFile // the packs of every folder in dirs
 
 	mu    sync.Mutex // guards cache
 	cache baseCache
 	infs  sync.Pool // *inflater
 }
 
-func openStore(objDir string) (*objStore, error) {
-	s := &objStore{dir: objDir, cache: newBaseCache(baseCacheBytes)}
+// openStore opens the object folder objDir of a repository whose object
+// ids are hashLen bytes long (sha1Len or sha256Len).
+func openStore(objDir string, hashLen int) (*objStore, error) {
+	s := &objStore{dir: objDir, hashLen: hashLen, cache: newBaseCache(baseCacheBytes)}
 	s.dirs = objectDirs(objDir)
 	var bad []string
 	for _, dir := range s.dirs {
@@ -509,7 +548,7 @@ func openStore(objDir string) (*objStore, error) {
 		}
 		sort.Strings(idxs)
 		for _, idx := range idxs {
-			p, err := openPack(idx)
+			p, err := openPack(idx, hashLen)
 			if err != nil {
 				bad = append(bad, err.Error())
 				continue

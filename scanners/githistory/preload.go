@@ -32,9 +32,7 @@ func (w *walker) preloadCommits(workers int) {
 			if err != nil || h.typ != typeCommit {
 				continue
 			}
-			var id oid
-			copy(id[:], p.names[i*20:])
-			todo = append(todo, entry{pi, id, h, off})
+			todo = append(todo, entry{pi, p.nameAt(i), h, off})
 		}
 	}
 	debugf("preload: %d commit headers found in %v", len(todo), time.Since(t0))

@@ -12,11 +12,17 @@ import (
 // whole in a pack is preloaded; loose commits and commits stored as deltas
 // are left to the walk.
 func TestPreloadCommitsMatchesReading(t *testing.T) {
-	dir := graphHistory(t)
+	for _, format := range []string{"sha1", "sha256"} {
+		t.Run(format, func(t *testing.T) { preloadMatchesReading(t, format) })
+	}
+}
+
+func preloadMatchesReading(t *testing.T, format string) {
+	dir := graphHistory(t, format)
 	runGit(t, dir, "gc", "-q")
 	runGit(t, dir, "commit", "-q", "--allow-empty", "-m", "loose")
 	loose := runGit(t, dir, "rev-parse", "HEAD")
-	st, err := openStore(filepath.Join(dir, ".git", "objects"))
+	st, err := openStore(filepath.Join(dir, ".git", "objects"), hashLen(format))
 	if err != nil {
 		t.Fatal(err)
 	}

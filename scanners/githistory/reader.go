@@ -10,6 +10,7 @@ import (
 
 	gitconfig "github.com/go-git/go-git/v5/config"
 
+	"github.com/sprawl-dev/sprawl/scanners"
 	"github.com/sprawl-dev/sprawl/scanners/repoinfo"
 )
 
@@ -18,8 +19,9 @@ import (
 // pack and loose-object reader, no git process, no go-git, no config that
 // runs anything.
 
-// ObjectID is a SHA-1 object id.
-type ObjectID [20]byte
+// ObjectID is an object id: SHA-1 in its first 20 bytes (the rest zero),
+// or SHA-256 in all 32.
+type ObjectID [sha256Len]byte
 
 // String returns the id in hex.
 func (id ObjectID) String() string { return oid(id).String() }
@@ -44,15 +46,17 @@ func FindGitDirs(root string) (GitDirs, error) {
 func (d GitDirs) internal() gitDirs { return gitDirs{gitDir: d.GitDir, commonDir: d.CommonDir} }
 
 // ErrUnsupportedRepo says that a repository uses a format this reader does
-// not know (SHA-256 object ids, reftable refs); the message says which.
+// not know (an object format other than SHA-1 and SHA-256, reftable refs);
+// the message says which.
 var ErrUnsupportedRepo = errors.New("unsupported repository format")
 
 // CheckFormat returns an error wrapping ErrUnsupportedRepo when the
-// repository uses a format the readers here do not know: SHA-256 object
-// ids, or refs in a reftable. Without it such a repository would read as
-// one with no refs, and its scan would find nothing without saying why.
+// repository uses a format the readers here do not know: object ids other
+// than SHA-1 and SHA-256, or refs in a reftable. Without it such a
+// repository would read as one with no refs, and its scan would find
+// nothing without saying why.
 func CheckFormat(d GitDirs) error {
-	if f := ObjectFormat(d); f != "sha1" {
+	if f := ObjectFormat(d); hashLen(f) == 0 {
 		return fmt.Errorf("%w: %s uses %s object ids, which sprawl reads only from working trees (scan it without --history or --staged)", ErrUnsupportedRepo, d.CommonDir, f)
 	}
 	if _, err := os.Stat(filepath.Join(d.CommonDir, "reftable")); err == nil {
@@ -122,7 +126,7 @@ func readRef(d GitDirs, name string) (string, bool) {
 		return "", false
 	}
 	for _, line := range strings.Split(string(b), "\n") {
-		if h, n, ok := strings.Cut(strings.TrimSpace(line), " "); ok && n == name && len(h) == 40 {
+		if h, n, ok := strings.Cut(strings.TrimSpace(line), " "); ok && n == name && (len(h) == 2*sha1Len || len(h) == 2*sha256Len) {
 			return h, true
 		}
 	}
@@ -147,6 +151,22 @@ func ObjectFormat(d GitDirs) string {
 	return "sha1"
 }
 
+// hashLen is the object id length of an object format ("sha1" or
+// "sha256", as ObjectFormat returns it), 0 for any other.
+func hashLen(format string) int {
+	switch format {
+	case "sha1":
+		return sha1Len
+	case "sha256":
+		return sha256Len
+	}
+	return 0
+}
+
+// HashSize returns the length in bytes of the repository's object ids: 20
+// (SHA-1) or 32 (SHA-256), or 0 for a format CheckFormat refuses.
+func HashSize(d GitDirs) int { return hashLen(ObjectFormat(d)) }
+
 // OriginURL returns remote "origin"'s URL without credentials, or "".
 func OriginURL(d GitDirs) string { return originURL(d.internal()) }
 
@@ -159,12 +179,18 @@ type ObjectReader struct {
 
 // OpenObjects opens d's object database.
 func OpenObjects(d GitDirs) (*ObjectReader, error) {
-	st, err := openStore(filepath.Join(d.CommonDir, "objects"))
+	if err := CheckFormat(d); err != nil {
+		return nil, err
+	}
+	st, err := openStore(filepath.Join(d.CommonDir, "objects"), HashSize(d))
 	if err != nil {
 		return nil, err
 	}
 	return &ObjectReader{st: st, dirs: d}, nil
 }
+
+// HashSize returns the length in bytes of the repository's object ids.
+func (r *ObjectReader) HashSize() int { return r.st.hashLen }
 
 // Close releases the packs.
 func (r *ObjectReader) Close() { r.st.close() }
@@ -219,7 +245,7 @@ func (r *ObjectReader) ReadTree(id ObjectID) ([]TreeEntry, error) {
 	if err != nil {
 		return nil, err
 	}
-	es, err := parseTree(data)
+	es, err := parseTree(data, r.st.hashLen)
 	if err != nil {
 		return nil, fmt.Errorf("tree %s: %w", id, err)
 	}
@@ -295,7 +321,7 @@ func (r *ObjectReader) RootCommit(head ObjectID) ObjectID {
 	if _, err := os.Stat(filepath.Join(r.dirs.CommonDir, "shallow")); err != nil {
 		// git ignores the graph of a shallow clone too: its parents may
 		// name commits that are not there.
-		graph = openCommitGraph(r.st.dir)
+		graph = openCommitGraph(r.st.dir, r.st.hashLen)
 		defer graph.close()
 		cacheFile = rootCacheFile(r.dirs.CommonDir) // rootcache.go
 	}
@@ -381,7 +407,34 @@ func (r *ObjectReader) firstParent(id ObjectID) (ObjectID, bool, error) {
 	return c.Parents[0], true, nil
 }
 
-func init() { repoinfo.FindRoot = findRoot }
+func init() {
+	repoinfo.FindRoot = findRoot
+	repoinfo.DescribeUnopened = describe
+}
+
+// describe is repoinfo.DescribeUnopened: what repoinfo reads with go-git
+// (origin, HEAD, branch, root commit), read with this package's readers.
+func describe(dir string, repo *scanners.Repo) bool {
+	_, dirs, err := FindRepo(dir)
+	if err != nil || CheckFormat(dirs) != nil {
+		return false
+	}
+	if repo.URI = OriginURL(dirs); repo.URI != "" {
+		if n := repoinfo.NameFromURL(repo.URI); n != "" {
+			repo.Name = n
+		}
+	}
+	head, branch, err := ReadHead(dirs)
+	if err != nil {
+		return false
+	}
+	repo.Branch = branch
+	if !head.IsZero() {
+		repo.Head = head.String()
+		repo.RootCommit = findRoot(dir, repo.Head)
+	}
+	return true
+}
 
 // findRoot is repoinfo.FindRoot: the root commit through ObjectReader.
 func findRoot(dir, head string) string {

@@ -28,7 +28,7 @@ func objectID(t *testing.T, s string) githistory.ObjectID {
 	t.Helper()
 	var id githistory.ObjectID
 	b, err := hex.DecodeString(strings.TrimSpace(s))
-	if err != nil || len(b) != 20 {
+	if err != nil || (len(b) != 20 && len(b) != 32) {
 		t.Fatalf("bad id %q", s)
 	}
 	copy(id[:], b)
@@ -39,8 +39,15 @@ func objectID(t *testing.T, s string) githistory.ObjectID {
 // little each time (so a packed repository stores deltas).
 func readerRepo(t *testing.T) string {
 	t.Helper()
+	return readerRepoIn(t, "sha1")
+}
+
+// readerRepoIn is readerRepo with object ids in format ("sha1" or
+// "sha256").
+func readerRepoIn(t *testing.T, format string) string {
+	t.Helper()
 	dir := t.TempDir()
-	gitCmd(t, dir, "init", "-q", "-b", "main")
+	gitCmd(t, dir, "init", "-q", "-b", "main", "--object-format="+format)
 	body := strings.Repeat("a line that repeats so that git stores deltas\n", 200)
 	for i := range 6 {
 		gitgen.WriteFile(t, dir, "docs/readme.md", body+fmt.Sprintf("version %d\n", i))
@@ -140,28 +147,41 @@ func TestObjectReaderMatchesGit(t *testing.T) {
 			return clone
 		}},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			dir := tc.setup(t, readerRepo(t))
-			d, err := githistory.FindGitDirs(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			r, err := githistory.OpenObjects(d)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer r.Close()
-			checkAllObjects(t, dir, r)
-			head, branch, err := githistory.ReadHead(d)
-			if err != nil || head != objectID(t, gitCmd(t, dir, "rev-parse", "HEAD")) || branch != "main" {
-				t.Errorf("HEAD = %s %q %v", head, branch, err)
-			}
-			want := objectID(t, gitCmd(t, dir, "rev-list", "--first-parent", "--max-parents=0", "HEAD"))
-			if got := r.RootCommit(head); got != want {
-				t.Errorf("root commit %s, want %s", got, want)
-			}
-		})
+	for _, format := range []string{"sha1", "sha256"} {
+		for _, tc := range tests {
+			t.Run(format+"/"+tc.name, func(t *testing.T) {
+				objectReaderMatchesGit(t, tc.setup(t, readerRepoIn(t, format)))
+			})
+		}
+	}
+}
+
+// objectReaderMatchesGit compares what ObjectReader reads in the
+// repository at dir with what git reads.
+func objectReaderMatchesGit(t *testing.T, dir string) {
+	t.Helper()
+	d, err := githistory.FindGitDirs(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := githistory.OpenObjects(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	checkAllObjects(t, dir, r)
+	head, branch, err := githistory.ReadHead(d)
+	if err != nil || head != objectID(t, gitCmd(t, dir, "rev-parse", "HEAD")) || branch != "main" {
+		t.Errorf("HEAD = %s %q %v", head, branch, err)
+	}
+	want := objectID(t, gitCmd(t, dir, "rev-list", "--first-parent", "--max-parents=0", "HEAD"))
+	if got := r.RootCommit(head); got != want {
+		t.Errorf("root commit %s, want %s", got, want)
+	}
+	// The commit-graph (git gc writes one) gives the same root.
+	gitCmd(t, dir, "commit-graph", "write", "--reachable")
+	if got := r.RootCommit(head); got != want {
+		t.Errorf("root commit through the commit-graph %s, want %s", got, want)
 	}
 }
 
@@ -269,8 +289,8 @@ func TestUnsupportedFormats(t *testing.T) {
 		name, want string
 		setup      func(t *testing.T, dir string)
 	}{
-		{"sha256", "sha256 object ids", func(t *testing.T, dir string) {
-			cfg := "[core]\n\trepositoryformatversion = 1\n[extensions]\n\tobjectFormat = SHA256\n"
+		{"unknown object format", "sha512 object ids", func(t *testing.T, dir string) {
+			cfg := "[core]\n\trepositoryformatversion = 1\n[extensions]\n\tobjectFormat = SHA512\n"
 			if err := os.WriteFile(filepath.Join(dir, ".git", "config"), []byte(cfg), 0o644); err != nil {
 				t.Fatal(err)
 			}

@@ -342,7 +342,8 @@ type treeEntry struct {
 func (e *treeEntry) isTree() bool { return e.mode&0o170000 == 0o040000 }
 func (e *treeEntry) isFile() bool { return e.mode&0o170000 == 0o100000 }
 
-func parseTree(data []byte) ([]treeEntry, error) {
+// parseTree reads a tree object whose entries hold ids of hashLen bytes.
+func parseTree(data []byte, hashLen int) ([]treeEntry, error) {
 	// Entry names are cut from one copy of the tree, not copied one by one.
 	text := string(data)
 	out := make([]treeEntry, 0, bytes.Count(data, []byte{0}))
@@ -360,12 +361,12 @@ func parseTree(data []byte) ([]treeEntry, error) {
 		}
 		at += sp + 1
 		nul := strings.IndexByte(text[at:], 0)
-		if nul < 0 || at+nul+21 > len(text) {
+		if nul < 0 || at+nul+1+hashLen > len(text) {
 			return out, errors.New("truncated tree")
 		}
 		e := treeEntry{name: text[at : at+nul], mode: mode}
-		copy(e.id[:], text[at+nul+1:at+nul+21])
-		at += nul + 21
+		copy(e.id[:hashLen], text[at+nul+1:])
+		at += nul + 1 + hashLen
 		out = append(out, e)
 	}
 	return out, nil
@@ -496,7 +497,7 @@ func (w *walker) loadTree(id oid, path string) []treeEntry {
 	}
 	var es []treeEntry
 	if err == nil {
-		es, err = parseTree(data)
+		es, err = parseTree(data, w.store.hashLen)
 	}
 	if err != nil {
 		w.note(scanners.NoteError, path, fmt.Sprintf("tree %s: %v", id, err))

@@ -29,6 +29,13 @@ const maxRootWalk = 2_000_000
 // itself, and imports this package, so it cannot be called from here.
 var FindRoot func(dir, head string) string
 
+// DescribeUnopened, when set, fills repo (Name and Root already set) for
+// the repository holding the folder dir when go-git cannot open it, and
+// reports whether it could: go-git v5 refuses SHA-256 repositories (its
+// objectFormat extension), which git makes on request and by default
+// from Git 3.0. scanners/githistory sets it, as it sets FindRoot.
+var DescribeUnopened func(dir string, repo *scanners.Repo) bool
+
 // Describe returns what is known about the folder at root. A folder that is
 // not in a git repository gets only Name and Root.
 func Describe(root string) *scanners.Repo {
@@ -39,6 +46,9 @@ func Describe(root string) *scanners.Repo {
 	repo := &scanners.Repo{Name: filepath.Base(abs), Root: root}
 	r, err := git.PlainOpenWithOptions(abs, &git.PlainOpenOptions{DetectDotGit: true})
 	if err != nil {
+		if !errors.Is(err, git.ErrRepositoryNotExists) && DescribeUnopened != nil {
+			DescribeUnopened(abs, repo)
+		}
 		return repo
 	}
 	fill(repo, r, abs)

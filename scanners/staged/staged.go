@@ -15,8 +15,10 @@ package staged
 import (
 	"context"
 	"crypto/sha1"
+	"crypto/sha256"
 	"errors"
 	"fmt"
+	"hash"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -87,7 +89,7 @@ func New(dir string, opts Options) (*Source, error) {
 	if indexFile == "" {
 		indexFile = filepath.Join(dirs.GitDir, "index")
 	}
-	idx, err := gitindex.Read(indexFile, dirs.GitDir)
+	idx, err := gitindex.Read(indexFile, dirs.GitDir, gitindex.Hash(objs.HashSize()))
 	if err != nil {
 		objs.Close()
 		return nil, fmt.Errorf("reading the staged changes of %s: %w", root, err)
@@ -241,7 +243,7 @@ func (s *Source) readBlob(h ObjectID) (text, raw []byte, note string) {
 // next commit and are left out; so are symlinks and submodules, which hold
 // no content to scan.
 func compare(objs *githistory.ObjectReader, idx *gitindex.Index, head ObjectID) ([]Change, error) {
-	d := &differ{objs: objs, entries: idx.Entries}
+	d := &differ{objs: objs, entries: idx.Entries, hashSize: objs.HashSize()}
 	var headTree ObjectID
 	if !head.IsZero() {
 		c, err := objs.ReadCommit(head)
@@ -265,9 +267,10 @@ func compare(objs *githistory.ObjectReader, idx *gitindex.Index, head ObjectID) 
 const maxDepth = 4096
 
 type differ struct {
-	objs    *githistory.ObjectReader
-	entries []gitindex.Entry
-	out     []Change
+	objs     *githistory.ObjectReader
+	entries  []gitindex.Entry
+	out      []Change
+	hashSize int // object id length: 20 (SHA-1) or 32 (SHA-256)
 }
 
 // node is one directory of the index: the entries [lo, hi) under prefix.
@@ -349,7 +352,7 @@ func (d *differ) hash(n *node) {
 			body = append(body, "40000 "...)
 			body = append(body, it.sub.prefix[len(n.prefix):len(it.sub.prefix)-1]...)
 			body = append(body, 0)
-			body = append(body, it.sub.id[:]...)
+			body = append(body, it.sub.id[:d.hashSize]...)
 			continue
 		}
 		e := &d.entries[it.entry]
@@ -360,10 +363,15 @@ func (d *differ) hash(n *node) {
 		body = append(body, ' ')
 		body = append(body, strings.TrimSuffix(e.Path[len(n.prefix):], "/")...)
 		body = append(body, 0)
-		body = append(body, e.ID[:]...)
+		body = append(body, e.ID[:d.hashSize]...)
 	}
 	n.empty = len(body) == 0
-	h := sha1.New()
+	var h hash.Hash
+	if d.hashSize == sha256.Size {
+		h = sha256.New()
+	} else {
+		h = sha1.New()
+	}
 	h.Write([]byte("tree " + strconv.Itoa(len(body)) + "\x00"))
 	h.Write(body)
 	h.Sum(n.id[:0])

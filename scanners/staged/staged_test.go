@@ -32,8 +32,14 @@ func git(t *testing.T, dir, stdin string, args ...string) string {
 // base is the committed starting point of most scenarios.
 func base(t *testing.T) string {
 	t.Helper()
+	return baseIn(t, "sha1")
+}
+
+// baseIn is base in a repository with object ids in format.
+func baseIn(t *testing.T, format string) string {
+	t.Helper()
 	dir := t.TempDir()
-	git(t, dir, "", "init", "-q", "-b", "main")
+	git(t, dir, "", "init", "-q", "-b", "main", "--object-format="+format)
 	for i := range 12 {
 		gitgen.WriteFile(t, dir, fmt.Sprintf("pkg%d/sub/file%d.go", i%4, i), fmt.Sprintf("package p%d\n", i))
 	}
@@ -51,39 +57,41 @@ func base(t *testing.T) string {
 }
 
 type scenario struct {
-	name  string
-	setup func(t *testing.T) string // returns the work tree, changes staged
+	name string
+	// setup returns the work tree, changes staged, of a repository with
+	// object ids in format ("sha1" or "sha256").
+	setup func(t *testing.T, format string) string
 }
 
 var scenarios = []scenario{
-	{"modified file in a nested folder", func(t *testing.T) string {
-		dir := base(t)
+	{"modified file in a nested folder", func(t *testing.T, format string) string {
+		dir := baseIn(t, format)
 		gitgen.WriteFile(t, dir, "pkg2/sub/file6.go", "package changed\n")
 		git(t, dir, "", "add", "pkg2/sub/file6.go")
 		return dir
 	}},
-	{"new files, new folders", func(t *testing.T) string {
-		dir := base(t)
+	{"new files, new folders", func(t *testing.T, format string) string {
+		dir := baseIn(t, format)
 		gitgen.WriteFile(t, dir, "app/new.env", "NEW=1\n")
 		gitgen.WriteFile(t, dir, "brand/new/deep/file.txt", "deep\n")
 		git(t, dir, "", "add", "-A")
 		return dir
 	}},
-	{"deletion only", func(t *testing.T) string {
-		dir := base(t)
+	{"deletion only", func(t *testing.T, format string) string {
+		dir := baseIn(t, format)
 		git(t, dir, "", "rm", "-q", "app/old.env")
 		return dir
 	}},
-	{"rename with and without edits", func(t *testing.T) string {
-		dir := base(t)
+	{"rename with and without edits", func(t *testing.T, format string) string {
+		dir := baseIn(t, format)
 		git(t, dir, "", "mv", "app/old.env", "app/renamed.env")
 		git(t, dir, "", "mv", "docs/readme.md", "docs/README.md")
 		gitgen.WriteFile(t, dir, "docs/README.md", "hello\nedited\n")
 		git(t, dir, "", "add", "-A")
 		return dir
 	}},
-	{"executable bit", func(t *testing.T) string {
-		dir := base(t)
+	{"executable bit", func(t *testing.T, format string) string {
+		dir := baseIn(t, format)
 		if err := os.Chmod(filepath.Join(dir, "app", "config.env"), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -94,8 +102,8 @@ var scenarios = []scenario{
 		git(t, dir, "", "add", "-A")
 		return dir
 	}},
-	{"symlinks and a submodule", func(t *testing.T) string {
-		dir := base(t)
+	{"symlinks and a submodule", func(t *testing.T, format string) string {
+		dir := baseIn(t, format)
 		if err := os.Symlink("app/config.env", filepath.Join(dir, "link2")); err != nil {
 			t.Fatal(err)
 		}
@@ -108,11 +116,11 @@ var scenarios = []scenario{
 			t.Fatal(err)
 		}
 		git(t, dir, "", "add", "link", "tool.sh")
-		git(t, dir, "", "update-index", "--add", "--cacheinfo", "160000,"+strings.Repeat("ab", 20)+",vendor/lib")
+		git(t, dir, "", "update-index", "--add", "--cacheinfo", "160000,"+strings.Repeat("ab", map[string]int{"sha1": 20, "sha256": 32}[format])+",vendor/lib")
 		return dir
 	}},
-	{"file becomes a folder and back", func(t *testing.T) string {
-		dir := base(t)
+	{"file becomes a folder and back", func(t *testing.T, format string) string {
+		dir := baseIn(t, format)
 		git(t, dir, "", "rm", "-q", "x")
 		gitgen.WriteFile(t, dir, "x/inside.txt", "now a folder\n")
 		git(t, dir, "", "rm", "-q", "-r", "docs")
@@ -120,8 +128,8 @@ var scenarios = []scenario{
 		git(t, dir, "", "add", "-A")
 		return dir
 	}},
-	{"intent to add", func(t *testing.T) string {
-		dir := base(t)
+	{"intent to add", func(t *testing.T, format string) string {
+		dir := baseIn(t, format)
 		gitgen.WriteFile(t, dir, "later.env", "TOKEN=later\n")
 		gitgen.WriteFile(t, dir, "pkg1/sub/later.go", "package later\n")
 		git(t, dir, "", "add", "-N", "later.env", "pkg1/sub/later.go")
@@ -129,15 +137,15 @@ var scenarios = []scenario{
 		git(t, dir, "", "add", "staged.env")
 		return dir
 	}},
-	{"partially staged", func(t *testing.T) string {
-		dir := base(t)
+	{"partially staged", func(t *testing.T, format string) string {
+		dir := baseIn(t, format)
 		gitgen.WriteFile(t, dir, "app/config.env", "MODE=staged\n")
 		git(t, dir, "", "add", "app/config.env")
 		gitgen.WriteFile(t, dir, "app/config.env", "MODE=staged\nUNSTAGED=1\n")
 		return dir
 	}},
-	{"merge with a conflict and a resolved path", func(t *testing.T) string {
-		dir := base(t)
+	{"merge with a conflict and a resolved path", func(t *testing.T, format string) string {
+		dir := baseIn(t, format)
 		git(t, dir, "", "checkout", "-q", "-b", "side")
 		gitgen.WriteFile(t, dir, "app/config.env", "MODE=side\n")
 		gitgen.WriteFile(t, dir, "pkg0/sub/file0.go", "package side\n")
@@ -153,16 +161,16 @@ var scenarios = []scenario{
 		}
 		return dir
 	}},
-	{"skip-worktree entries", func(t *testing.T) string {
-		dir := base(t)
+	{"skip-worktree entries", func(t *testing.T, format string) string {
+		dir := baseIn(t, format)
 		git(t, dir, "", "update-index", "--skip-worktree", "pkg1/sub/file1.go")
 		gitgen.WriteFile(t, dir, "pkg1/sub/file5.go", "package five\n")
 		git(t, dir, "", "add", "pkg1/sub/file5.go")
 		return dir
 	}},
-	{"first commit (no HEAD)", func(t *testing.T) string {
+	{"first commit (no HEAD)", func(t *testing.T, format string) string {
 		dir := t.TempDir()
-		git(t, dir, "", "init", "-q", "-b", "main")
+		git(t, dir, "", "init", "-q", "-b", "main", "--object-format="+format)
 		gitgen.WriteFile(t, dir, "first.env", "A=1\n")
 		gitgen.WriteFile(t, dir, "deep/er/file.txt", "x\n")
 		if err := os.Symlink("first.env", filepath.Join(dir, "l")); err != nil {
@@ -171,8 +179,8 @@ var scenarios = []scenario{
 		git(t, dir, "", "add", "-A")
 		return dir
 	}},
-	{"linked worktree", func(t *testing.T) string {
-		dir := base(t)
+	{"linked worktree", func(t *testing.T, format string) string {
+		dir := baseIn(t, format)
 		wt := filepath.Join(t.TempDir(), "wt")
 		git(t, dir, "", "worktree", "add", "-q", "-b", "side", wt)
 		gitgen.WriteFile(t, wt, "app/config.env", "MODE=worktree\n")
@@ -183,13 +191,13 @@ var scenarios = []scenario{
 		git(t, dir, "", "add", "-A")
 		return wt
 	}},
-	{"nothing staged", func(t *testing.T) string {
-		dir := base(t)
+	{"nothing staged", func(t *testing.T, format string) string {
+		dir := baseIn(t, format)
 		gitgen.WriteFile(t, dir, "app/config.env", "MODE=unstaged\n")
 		return dir
 	}},
-	{"sparse index, HEAD moved under it", func(t *testing.T) string {
-		dir := base(t)
+	{"sparse index, HEAD moved under it", func(t *testing.T, format string) string {
+		dir := baseIn(t, format)
 		gitgen.WriteFile(t, dir, "pkg0/sub/file0.go", "package later0\n")
 		gitgen.WriteFile(t, dir, "pkg3/sub/added.go", "package added\n")
 		gitgen.WriteFile(t, dir, "app/config.env", "MODE=later\n")
@@ -209,7 +217,7 @@ func wantChanges(t *testing.T, dir string) []Change {
 	t.Helper()
 	against := "HEAD"
 	if _, err := exec.Command("git", "-C", dir, "rev-parse", "-q", "--verify", "HEAD").Output(); err != nil {
-		against = "4b825dc642cb6eb9a060e54bf8d69288fbee4904" // the empty tree
+		against = strings.TrimSpace(git(t, dir, "", "hash-object", "-t", "tree", "--stdin")) // the empty tree
 	}
 	ita := map[string]bool{}
 	out := git(t, dir, "", "ls-files", "-z", "--stage", "--debug")
@@ -251,7 +259,7 @@ func oidOf(t *testing.T, s string) ObjectID {
 	t.Helper()
 	var id ObjectID
 	b, err := hex.DecodeString(s)
-	if err != nil || len(b) != 20 {
+	if err != nil || (len(b) != 20 && len(b) != 32) {
 		t.Fatalf("bad id %q", s)
 	}
 	copy(id[:], b)
@@ -270,7 +278,7 @@ func changesWithoutTree(t *testing.T, dir string) []Change {
 		t.Fatal(err)
 	}
 	defer objs.Close()
-	idx, err := gitindex.Read(filepath.Join(dirs.GitDir, "index"), dirs.GitDir)
+	idx, err := gitindex.Read(filepath.Join(dirs.GitDir, "index"), dirs.GitDir, gitindex.Hash(objs.HashSize()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -316,24 +324,28 @@ func describe(cs []Change) []string {
 }
 
 func TestChangesMatchGit(t *testing.T) {
-	for _, sc := range scenarios {
-		t.Run(sc.name, func(t *testing.T) {
-			dir := sc.setup(t)
-			checkChanges(t, dir, "as git wrote it")
-			git(t, dir, "", "update-index", "--index-version", "4")
-			checkChanges(t, dir, "version 4")
-			if !strings.Contains(sc.name, "sparse") { // git refuses to split a sparse index
-				git(t, dir, "", "update-index", "--index-version", "3", "--split-index")
-				checkChanges(t, dir, "split index")
-			}
-			// A cached tree made valid by git write-tree (not possible
-			// with conflicts).
-			if !strings.Contains(sc.name, "conflict") {
-				git(t, dir, "", "update-index", "--no-split-index")
-				git(t, dir, "", "write-tree")
-				checkChanges(t, dir, "after write-tree")
-			}
-		})
+	for _, format := range []string{"sha1", "sha256"} {
+		for _, sc := range scenarios {
+			t.Run(format+"/"+sc.name, func(t *testing.T) { changesMatchGit(t, sc, format) })
+		}
+	}
+}
+
+func changesMatchGit(t *testing.T, sc scenario, format string) {
+	dir := sc.setup(t, format)
+	checkChanges(t, dir, "as git wrote it")
+	git(t, dir, "", "update-index", "--index-version", "4")
+	checkChanges(t, dir, "version 4")
+	if !strings.Contains(sc.name, "sparse") { // git refuses to split a sparse index
+		git(t, dir, "", "update-index", "--index-version", "3", "--split-index")
+		checkChanges(t, dir, "split index")
+	}
+	// A cached tree made valid by git write-tree (not possible with
+	// conflicts).
+	if !strings.Contains(sc.name, "conflict") {
+		git(t, dir, "", "update-index", "--no-split-index")
+		git(t, dir, "", "write-tree")
+		checkChanges(t, dir, "after write-tree")
 	}
 }
 
@@ -344,14 +356,14 @@ func TestCachedTreeSkipsWork(t *testing.T) {
 	gitgen.WriteFile(t, dir, "pkg2/sub/file6.go", "package changed\n")
 	git(t, dir, "", "add", "pkg2/sub/file6.go")
 	_, dirs, _ := githistory.FindRepo(dir)
-	idx, err := gitindex.Read(filepath.Join(dirs.GitDir, "index"), dirs.GitDir)
+	idx, err := gitindex.Read(filepath.Join(dirs.GitDir, "index"), dirs.GitDir, gitindex.SHA1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if idx.Tree == nil || idx.Tree.Valid() || !idx.Tree.Child("pkg0").Valid() {
 		t.Fatalf("git left no usable cached tree: %+v", idx.Tree)
 	}
-	d := &differ{entries: idx.Entries}
+	d := &differ{entries: idx.Entries, hashSize: int(gitindex.SHA1)}
 	root, err := d.build("", 0, idx.Tree, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -387,7 +399,7 @@ func TestInconsistentCachedTree(t *testing.T) {
 	_, dirs, _ := githistory.FindRepo(dir)
 	objs, _ := githistory.OpenObjects(dirs)
 	defer objs.Close()
-	idx, err := gitindex.Read(filepath.Join(dirs.GitDir, "index"), dirs.GitDir)
+	idx, err := gitindex.Read(filepath.Join(dirs.GitDir, "index"), dirs.GitDir, gitindex.SHA1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -517,9 +529,9 @@ func TestBrokenRepositories(t *testing.T) {
 			tree := strings.TrimSpace(git(t, dir, "", "rev-parse", "HEAD^{tree}"))
 			os.Remove(filepath.Join(dir, ".git", "objects", tree[:2], tree[2:]))
 		}, []string{"HEAD", "git status"}},
-		{"SHA-256 repository", func(t *testing.T, dir string) {
-			git(t, dir, "", "config", "extensions.objectFormat", "sha256")
-		}, []string{"sha256"}},
+		{"unknown object format", func(t *testing.T, dir string) {
+			git(t, dir, "", "config", "extensions.objectFormat", "sha512")
+		}, []string{"sha512"}},
 		{"not a repository", func(t *testing.T, dir string) {
 			os.RemoveAll(filepath.Join(dir, ".git"))
 		}, []string{"not inside a git repository"}},

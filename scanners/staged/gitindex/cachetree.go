@@ -38,8 +38,9 @@ func (t *CacheTree) Child(name string) *CacheTree {
 // maxTreeDepth bounds the recursion of a hostile extension.
 const maxTreeDepth = 4096
 
-func parseCacheTree(b []byte) (*CacheTree, error) {
-	p := treeParser{b: b}
+// parseCacheTree reads a TREE extension whose ids are hashSize bytes.
+func parseCacheTree(b []byte, hashSize int) (*CacheTree, error) {
+	p := treeParser{b: b, hashSize: hashSize}
 	t, err := p.node(0)
 	if err != nil {
 		return nil, err
@@ -51,8 +52,9 @@ func parseCacheTree(b []byte) (*CacheTree, error) {
 }
 
 type treeParser struct {
-	b     []byte
-	nodes int
+	b        []byte
+	nodes    int
+	hashSize int
 }
 
 var errBadTree = errors.New("cached tree: malformed")
@@ -79,11 +81,11 @@ func (p *treeParser) node(depth int) (*CacheTree, error) {
 	if t.Entries < 0 {
 		t.Entries = -1
 	} else {
-		if len(p.b) < hashSize {
+		if len(p.b) < p.hashSize {
 			return nil, errBadTree
 		}
-		copy(t.ID[:], p.b[:hashSize])
-		p.b = p.b[hashSize:]
+		copy(t.ID[:p.hashSize], p.b)
+		p.b = p.b[p.hashSize:]
 	}
 	// Each subtree takes at least 5 bytes ("\x000 0\n"), so subs is bounded
 	// by what is left.

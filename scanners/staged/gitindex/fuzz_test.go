@@ -1,6 +1,7 @@
 package gitindex
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,7 +31,7 @@ func seeds(t testing.TB) map[string][]byte {
 func TestSeedsParse(t *testing.T) {
 	s := seeds(t)
 	for name, b := range s {
-		idx, err := Parse(b)
+		idx, err := Parse(b, SHA1)
 		if err != nil {
 			t.Errorf("%s: %v", name, err)
 			continue
@@ -42,8 +43,8 @@ func TestSeedsParse(t *testing.T) {
 			t.Errorf("%s: sparse = %v", name, idx.Sparse)
 		}
 	}
-	link, _ := Parse(s["split-link.index"])
-	shared, _ := Parse(s["split-shared.index"])
+	link, _ := Parse(s["split-link.index"], SHA1)
+	shared, _ := Parse(s["split-shared.index"], SHA1)
 	if err := link.merge(shared); err != nil {
 		t.Fatal(err)
 	}
@@ -65,13 +66,23 @@ func FuzzParse(f *testing.F) {
 	for _, b := range s {
 		f.Add(b)
 	}
-	shared, err := Parse(s["split-shared.index"])
+	shared, err := Parse(s["split-shared.index"], SHA1)
 	if err != nil {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, b := range [][]byte{data, withSum(data)} {
-			idx, err := Parse(b)
+		// The same bytes read as a SHA-256 repository's index, with the
+		// checksum zeroed (index.skipHash) so that they get past it.
+		sha256Index := bytes.Clone(data)
+		if len(sha256Index) >= int(SHA256) {
+			clear(sha256Index[len(sha256Index)-int(SHA256):])
+		}
+		for i, b := range [][]byte{data, withSum(data), sha256Index} {
+			h := SHA1
+			if i == 2 {
+				h = SHA256
+			}
+			idx, err := Parse(b, h)
 			if err != nil {
 				continue
 			}

@@ -46,8 +46,17 @@ func hashObject(t testing.TB, dir, content string) string {
 // intent-to-add entry, a skip-worktree entry and a three-way conflict.
 func richRepo(t testing.TB) string {
 	t.Helper()
+	return richRepoIn(t, SHA1)
+}
+
+// formatName is git's name for an object id format.
+func formatName(h Hash) string { return map[Hash]string{SHA1: "sha1", SHA256: "sha256"}[h] }
+
+// richRepoIn is richRepo with object ids in format h.
+func richRepoIn(t testing.TB, h Hash) string {
+	t.Helper()
 	dir := t.TempDir()
-	git(t, dir, "", "init", "-q", "-b", "main")
+	git(t, dir, "", "init", "-q", "-b", "main", "--object-format="+formatName(h))
 	gitgen.WriteFile(t, dir, "a.txt", "a\n")
 	gitgen.WriteFile(t, dir, "a/b/c.txt", "c\n")
 	gitgen.WriteFile(t, dir, "a0", "zero\n")
@@ -68,7 +77,7 @@ func richRepo(t testing.TB) string {
 	odd := "odd\x01name\ttab"
 	git(t, dir, "", "update-index", "--add", "--cacheinfo", "100644,"+blob+","+long)
 	git(t, dir, "", "update-index", "--add", "--cacheinfo", "100644,"+blob+","+odd)
-	git(t, dir, "", "update-index", "--add", "--cacheinfo", "160000,"+strings.Repeat("ab", 20)+",vendor/sub")
+	git(t, dir, "", "update-index", "--add", "--cacheinfo", "160000,"+strings.Repeat("ab", int(h))+",vendor/sub")
 	git(t, dir, "", "commit", "-q", "-m", "initial")
 	// Changes after the commit: new, modified, intent-to-add, skip-worktree,
 	// a conflict.
@@ -142,63 +151,75 @@ func headTree(t testing.TB, dir string) ID {
 
 func TestReadMatchesGit(t *testing.T) {
 	needGit(t)
-	for _, version := range []int{2, 3, 4} {
-		for _, split := range []bool{false, true} {
-			t.Run(fmt.Sprintf("v%d/split=%v", version, split), func(t *testing.T) {
-				dir := richRepo(t)
-				git(t, dir, "", "update-index", "--index-version", strconv.Itoa(version))
-				if split {
-					git(t, dir, "", "update-index", "--split-index")
-					// Changes after the split land in the small file:
-					// replacements, deletions and additions.
-					gitgen.WriteFile(t, dir, "a.txt", "replaced\n")
-					gitgen.WriteFile(t, dir, "zz-added.txt", "added\n")
-					git(t, dir, "", "add", "a.txt", "zz-added.txt")
-					git(t, dir, "", "rm", "-q", "--cached", "pkg/sub01/file01.go")
-				}
-				gitDir := filepath.Join(dir, ".git")
-				idx, err := Read(filepath.Join(gitDir, "index"), gitDir)
-				if err != nil {
-					t.Fatal(err)
-				}
-				data, _ := os.ReadFile(filepath.Join(gitDir, "index"))
-				// git writes version 2 or 3 by whether entries need
-				// extended flags; version 4 stays 4.
-				if got := int(data[7]); got != version && (version == 4 || got == 4) {
-					t.Fatalf("git wrote version %d, want %d", got, version)
-				}
-				if split {
-					if m, _ := filepath.Glob(filepath.Join(gitDir, "sharedindex.*")); len(m) == 0 {
-						t.Fatal("git wrote no shared index")
-					}
-					own, err := Parse(data)
-					if err != nil {
-						t.Fatal(err)
-					}
-					if own.link == nil || own.link.replace.count() == 0 || own.link.delete.count() == 0 {
-						t.Fatalf("split index without replacements and deletions: %+v", own.link)
-					}
-				}
-				sameEntries(t, idx.Entries, lsFiles(t, dir, false))
-				var long, ita, skip, conflict bool
-				for _, e := range idx.Entries {
-					long = long || len(e.Path) > 0xfff
-					ita = ita || e.IntentToAdd
-					skip = skip || e.SkipWorktree
-					conflict = conflict || e.Stage == 3
-				}
-				if !long || !ita || !skip || !conflict {
-					t.Errorf("fixture lacks a kind of entry: long %v ita %v skip-worktree %v conflict %v", long, ita, skip, conflict)
-				}
-			})
+	for _, h := range []Hash{SHA1, SHA256} {
+		for _, version := range []int{2, 3, 4} {
+			for _, split := range []bool{false, true} {
+				t.Run(fmt.Sprintf("%s/v%d/split=%v", formatName(h), version, split), func(t *testing.T) {
+					readMatchesGit(t, h, version, split)
+				})
+			}
 		}
+	}
+}
+
+func readMatchesGit(t *testing.T, h Hash, version int, split bool) {
+	dir := richRepoIn(t, h)
+	git(t, dir, "", "update-index", "--index-version", strconv.Itoa(version))
+	if split {
+		git(t, dir, "", "update-index", "--split-index")
+		// Changes after the split land in the small file:
+		// replacements, deletions and additions.
+		gitgen.WriteFile(t, dir, "a.txt", "replaced\n")
+		gitgen.WriteFile(t, dir, "zz-added.txt", "added\n")
+		git(t, dir, "", "add", "a.txt", "zz-added.txt")
+		git(t, dir, "", "rm", "-q", "--cached", "pkg/sub01/file01.go")
+	}
+	gitDir := filepath.Join(dir, ".git")
+	idx, err := Read(filepath.Join(gitDir, "index"), gitDir, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(filepath.Join(gitDir, "index"))
+	// git writes version 2 or 3 by whether entries need
+	// extended flags; version 4 stays 4.
+	if got := int(data[7]); got != version && (version == 4 || got == 4) {
+		t.Fatalf("git wrote version %d, want %d", got, version)
+	}
+	if split {
+		if m, _ := filepath.Glob(filepath.Join(gitDir, "sharedindex.*")); len(m) == 0 {
+			t.Fatal("git wrote no shared index")
+		}
+		own, err := Parse(data, h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if own.link == nil || own.link.replace.count() == 0 || own.link.delete.count() == 0 {
+			t.Fatalf("split index without replacements and deletions: %+v", own.link)
+		}
+	}
+	sameEntries(t, idx.Entries, lsFiles(t, dir, false))
+	var long, ita, skip, conflict bool
+	for _, e := range idx.Entries {
+		long = long || len(e.Path) > 0xfff
+		ita = ita || e.IntentToAdd
+		skip = skip || e.SkipWorktree
+		conflict = conflict || e.Stage == 3
+	}
+	if !long || !ita || !skip || !conflict {
+		t.Errorf("fixture lacks a kind of entry: long %v ita %v skip-worktree %v conflict %v", long, ita, skip, conflict)
 	}
 }
 
 func TestCacheTree(t *testing.T) {
 	needGit(t)
+	for _, h := range []Hash{SHA1, SHA256} {
+		t.Run(formatName(h), func(t *testing.T) { cacheTree(t, h) })
+	}
+}
+
+func cacheTree(t *testing.T, h Hash) {
 	dir := t.TempDir()
-	git(t, dir, "", "init", "-q", "-b", "main")
+	git(t, dir, "", "init", "-q", "-b", "main", "--object-format="+formatName(h))
 	for i := range 30 {
 		gitgen.WriteFile(t, dir, fmt.Sprintf("d%d/e/f%d.txt", i%3, i), strconv.Itoa(i))
 	}
@@ -208,7 +229,7 @@ func TestCacheTree(t *testing.T) {
 	gitDir := filepath.Join(dir, ".git")
 	read := func() *Index {
 		t.Helper()
-		idx, err := Read(filepath.Join(gitDir, "index"), gitDir)
+		idx, err := Read(filepath.Join(gitDir, "index"), gitDir, h)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -238,7 +259,7 @@ func TestCacheTree(t *testing.T) {
 	// git write-tree revalidates it; its id is what write-tree printed.
 	want := strings.TrimSpace(git(t, dir, "", "write-tree"))
 	idx = read()
-	if !idx.Tree.Valid() || hex.EncodeToString(idx.Tree.ID[:]) != want {
+	if !idx.Tree.Valid() || hex.EncodeToString(idx.Tree.ID[:h]) != want {
 		t.Errorf("root after write-tree: %+v, want %s", idx.Tree, want)
 	}
 
@@ -273,7 +294,7 @@ func TestSparseIndex(t *testing.T) {
 	git(t, dir, "", "commit", "-q", "-m", "one")
 	git(t, dir, "", "sparse-checkout", "set", "--cone", "--sparse-index", "in")
 	gitDir := filepath.Join(dir, ".git")
-	idx, err := Read(filepath.Join(gitDir, "index"), gitDir)
+	idx, err := Read(filepath.Join(gitDir, "index"), gitDir, SHA1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -293,11 +314,14 @@ func TestSparseIndex(t *testing.T) {
 }
 
 func TestMissingIndexIsEmpty(t *testing.T) {
-	idx, err := Read(filepath.Join(t.TempDir(), "index"), t.TempDir())
+	idx, err := Read(filepath.Join(t.TempDir(), "index"), t.TempDir(), SHA1)
 	if err != nil || len(idx.Entries) != 0 {
 		t.Fatalf("missing index: %v, %d entries", err, len(idx.Entries))
 	}
 }
+
+// hashSize is the length of a SHA-1 id and checksum.
+const hashSize = int(SHA1)
 
 // withSum replaces the trailing checksum so that a modified index gets
 // past the checksum test.
@@ -319,7 +343,7 @@ func TestCorruptIndexes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Parse(good); err != nil {
+	if _, err := Parse(good, SHA1); err != nil {
 		t.Fatal(err)
 	}
 	flip := bytes.Clone(good)
@@ -350,7 +374,7 @@ func TestCorruptIndexes(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Parse(tc.data)
+			_, err := Parse(tc.data, SHA1)
 			switch {
 			case tc.want == "" && err != nil:
 				t.Errorf("unexpected error: %v", err)
@@ -362,7 +386,7 @@ func TestCorruptIndexes(t *testing.T) {
 
 	// Every prefix, with a recomputed checksum, fails cleanly.
 	for n := 0; n < len(good); n += 7 {
-		if _, err := Parse(withSum(append(bytes.Clone(good[:n]), make([]byte, hashSize)...))); err == nil && n < len(good)-hashSize {
+		if _, err := Parse(withSum(append(bytes.Clone(good[:n]), make([]byte, hashSize)...)), SHA1); err == nil && n < len(good)-hashSize {
 			t.Errorf("prefix of %d bytes parsed without error", n)
 		}
 	}
@@ -372,7 +396,7 @@ func TestCorruptIndexes(t *testing.T) {
 	if err := os.WriteFile(p, flip, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Read(p, gitDir); err == nil || !strings.Contains(err.Error(), p) {
+	if _, err := Read(p, gitDir, SHA1); err == nil || !strings.Contains(err.Error(), p) {
 		t.Errorf("Read error does not name the file: %v", err)
 	}
 }
@@ -394,7 +418,7 @@ func TestSplitIndexProblems(t *testing.T) {
 	if err := os.Rename(shared[0], moved); err != nil {
 		t.Fatal(err)
 	}
-	_, err := Read(filepath.Join(gitDir, "index"), gitDir)
+	_, err := Read(filepath.Join(gitDir, "index"), gitDir, SHA1)
 	if err == nil || !strings.Contains(err.Error(), "--no-split-index") {
 		t.Errorf("missing shared index: %v", err)
 	}
@@ -405,7 +429,7 @@ func TestSplitIndexProblems(t *testing.T) {
 	if err := os.WriteFile(shared[0], other, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Read(filepath.Join(gitDir, "index"), gitDir); err == nil {
+	if _, err := Read(filepath.Join(gitDir, "index"), gitDir, SHA1); err == nil {
 		t.Error("mismatched shared index accepted")
 	}
 }

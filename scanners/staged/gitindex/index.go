@@ -13,6 +13,7 @@ package gitindex
 import (
 	"bytes"
 	"crypto/sha1"
+	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -21,8 +22,34 @@ import (
 	"strings"
 )
 
-// ID is a SHA-1 object id.
-type ID [20]byte
+// ID is an object id: SHA-1 in its first 20 bytes (the rest zero), or
+// SHA-256 in all 32.
+type ID [32]byte
+
+// Hash is the object id format of the repository an index belongs to: it
+// sets the length of every id in the file and the checksum's algorithm.
+// The file does not say which; the repository's config does
+// (extensions.objectFormat).
+type Hash int
+
+// The object id formats, by id length.
+const (
+	SHA1   Hash = 20
+	SHA256 Hash = 32
+)
+
+// sum returns the checksum of body in format h.
+func (h Hash) sum(body []byte) []byte {
+	if h == SHA256 {
+		s := sha256.Sum256(body)
+		return s[:]
+	}
+	s := sha1.Sum(body)
+	return s[:]
+}
+
+// hex returns the first h bytes of id in hex.
+func (h Hash) hex(id ID) string { return fmt.Sprintf("%x", id[:h]) }
 
 // IsZero reports whether id is all zeros.
 func (id ID) IsZero() bool { return id == ID{} }
@@ -71,6 +98,7 @@ type Index struct {
 	Sparse bool
 
 	link *link // split index: the shared index and how to apply this file
+	hash Hash  // the object id format the file was read with
 }
 
 // Limits on sizes read from the file, so that a hostile index cannot ask
@@ -78,9 +106,9 @@ type Index struct {
 const (
 	maxIndexSize = 1 << 31
 	headerSize   = 12
-	hashSize     = 20
-	// entryFixed is the on-disk size of an entry before its flags.
-	entryFixed = 40 + hashSize
+	// statSize is the on-disk size of an entry before its id (ctime,
+	// mtime, dev, ino, mode, uid, gid, size); the id and the flags follow.
+	statSize = 40
 )
 
 // Flag bits.
@@ -95,13 +123,14 @@ const (
 	xflagKnown       = xflagSkipWT | xflagIntentToAdd
 )
 
-// Read reads the index at path. A split index's shared part is read from
-// gitDir (sharedindex.<id>, as git does). A missing file is an empty index:
-// a new repository has none until something is staged.
-func Read(path, gitDir string) (*Index, error) {
+// Read reads the index at path, of a repository whose object ids are in
+// format h. A split index's shared part is read from gitDir
+// (sharedindex.<id>, as git does). A missing file is an empty index: a new
+// repository has none until something is staged.
+func Read(path, gitDir string, h Hash) (*Index, error) {
 	var idx *Index
 	err := withFile(path, func(data []byte) (err error) {
-		if idx, err = Parse(data); err != nil {
+		if idx, err = Parse(data, h); err != nil {
 			return fmt.Errorf("git index %s: %w", path, err)
 		}
 		return nil
@@ -123,13 +152,13 @@ func Read(path, gitDir string) (*Index, error) {
 		idx.link = nil
 		return idx, idx.checkOrder()
 	}
-	sharedPath := filepath.Join(gitDir, "sharedindex."+fmt.Sprintf("%x", idx.link.shared[:]))
+	sharedPath := filepath.Join(gitDir, "sharedindex."+h.hex(idx.link.shared))
 	var shared *Index
 	err = withFile(sharedPath, func(data []byte) (err error) {
-		if shared, err = Parse(data); err != nil {
+		if shared, err = Parse(data, h); err != nil {
 			return fmt.Errorf("shared git index %s: %w", sharedPath, err)
 		}
-		if !bytes.Equal(data[len(data)-hashSize:], idx.link.shared[:]) {
+		if !bytes.Equal(data[len(data)-int(h):], idx.link.shared[:h]) {
 			return fmt.Errorf("shared git index %s does not match the checksum %s names", sharedPath, path)
 		}
 		return nil
@@ -178,9 +207,14 @@ func withFile(path string, f func([]byte) error) error {
 	return f(data)
 }
 
-// Parse decodes one index file. A split index comes back unmerged (with
-// the entries of this file only); Read merges it with its shared index.
-func Parse(data []byte) (*Index, error) {
+// Parse decodes one index file whose object ids are in format h. A split
+// index comes back unmerged (with the entries of this file only); Read
+// merges it with its shared index.
+func Parse(data []byte, h Hash) (*Index, error) {
+	if h != SHA1 && h != SHA256 {
+		return nil, fmt.Errorf("object id length %d is not SHA-1's or SHA-256's", h)
+	}
+	hashSize := int(h)
 	if len(data) < headerSize+hashSize {
 		return nil, errors.New("too short to be an index (truncated?)")
 	}
@@ -190,17 +224,17 @@ func Parse(data []byte) (*Index, error) {
 	body, sum := data[:len(data)-hashSize], data[len(data)-hashSize:]
 	// git writes a zero checksum when index.skipHash is set.
 	if !bytes.Equal(sum, make([]byte, hashSize)) {
-		if got := sha1.Sum(body); !bytes.Equal(got[:], sum) {
+		if got := h.sum(body); !bytes.Equal(got, sum) {
 			return nil, errors.New("checksum mismatch: the file is corrupt or was cut short (`git status` shows whether git can read it)")
 		}
 	}
-	idx := &Index{Version: int(binary.BigEndian.Uint32(data[4:8]))}
+	idx := &Index{Version: int(binary.BigEndian.Uint32(data[4:8])), hash: h}
 	if idx.Version < 2 || idx.Version > 4 {
 		return nil, fmt.Errorf("index version %d is not supported (2, 3 and 4 are; `git update-index --index-version 4` rewrites it)", idx.Version)
 	}
 	count := binary.BigEndian.Uint32(data[8:12])
-	// Every entry takes at least entryFixed+2 bytes plus a NUL.
-	if uint64(count)*(entryFixed+3) > uint64(len(body)) {
+	// Every entry takes at least its fixed part, 2 bytes of flags and a NUL.
+	if uint64(count)*uint64(statSize+hashSize+3) > uint64(len(body)) {
 		return nil, fmt.Errorf("claims %d entries, more than the file can hold", count)
 	}
 	off, err := idx.readEntries(body, headerSize, int(count))
@@ -229,6 +263,8 @@ func (idx *Index) readEntries(data []byte, off, count int) (int, error) {
 	var names strings.Builder
 	names.Grow(min(len(data), count*32))
 	prev := ""
+	// entryFixed is the on-disk size of an entry before its flags.
+	entryFixed := statSize + int(idx.hash)
 	for i := range count {
 		start := off
 		if off+entryFixed+2 > len(data) {
@@ -236,7 +272,7 @@ func (idx *Index) readEntries(data []byte, off, count int) (int, error) {
 		}
 		e := &idx.Entries[i]
 		e.Mode = binary.BigEndian.Uint32(data[off+24:])
-		copy(e.ID[:], data[off+40:off+entryFixed])
+		copy(e.ID[:idx.hash], data[off+statSize:off+entryFixed])
 		flags := binary.BigEndian.Uint16(data[off+entryFixed:])
 		off += entryFixed + 2
 		e.Stage = uint8((flags & flagStageMask) >> flagStageShift)
@@ -350,11 +386,11 @@ func (idx *Index) readExtensions(data []byte, off int) error {
 		case "TREE":
 			// Like git, an unreadable cached tree is dropped: it only
 			// saves work, and entries say what is staged.
-			if t, err := parseCacheTree(ext); err == nil {
+			if t, err := parseCacheTree(ext, int(idx.hash)); err == nil {
 				idx.Tree = t
 			}
 		case "link":
-			l, err := parseLink(ext)
+			l, err := parseLink(ext, int(idx.hash))
 			if err != nil {
 				return err
 			}

@@ -46,12 +46,14 @@ func (s bitset) count() int {
 // would be over 2 GiB).
 const maxBits = 1 << 25
 
-func parseLink(b []byte) (*link, error) {
+// parseLink reads a link extension whose shared index id is hashSize
+// bytes.
+func parseLink(b []byte, hashSize int) (*link, error) {
 	if len(b) < hashSize {
 		return nil, errors.New("split index: link extension too short")
 	}
 	l := &link{}
-	copy(l.shared[:], b)
+	copy(l.shared[:hashSize], b)
 	b = b[hashSize:]
 	if len(b) == 0 {
 		return l, nil
