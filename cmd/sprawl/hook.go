@@ -8,7 +8,9 @@ import (
 	"os"
 	"path/filepath"
 
-	git "github.com/go-git/go-git/v5"
+	gitconfig "github.com/go-git/go-git/v5/config"
+
+	"github.com/sprawl-dev/sprawl/scanners/githistory"
 )
 
 // hookScript is the plain git pre-commit hook "sprawl install-hook" writes.
@@ -38,26 +40,28 @@ func runInstallHook(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		dir = fs.Arg(0)
 	}
-	r, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	// The repository is found and read as data, as scans read it (go-git
+	// refuses SHA-256 and reftable repositories, Git 3.0's defaults).
+	top, dirs, err := githistory.FindRepo(dir)
 	if err != nil {
 		fmt.Fprintf(stderr, "sprawl: %s is not inside a git repository: %v\n", dir, err)
 		return ExitError
 	}
-	wt, err := r.Worktree()
-	if err != nil {
-		fmt.Fprintf(stderr, "sprawl: %s has no work tree (bare repository?): %v\n", dir, err)
+	dotGit := filepath.Join(top, ".git")
+	st, err := os.Lstat(dotGit)
+	switch {
+	case err != nil:
+		fmt.Fprintf(stderr, "sprawl: %s has no work tree (bare repository?); install the hook in a checkout\n", top)
 		return ExitError
-	}
-	hooks := filepath.Join(wt.Filesystem.Root(), ".git", "hooks")
-	if cfg, err := r.Config(); err == nil && cfg.Raw.Section("core").Option("hooksPath") != "" {
-		fmt.Fprintf(stderr, "sprawl: core.hooksPath is set to %q; add `sprawl scan --staged --quiet .` to the pre-commit hook there (or use the pre-commit framework)\n",
-			cfg.Raw.Section("core").Option("hooksPath"))
-		return ExitError
-	}
-	if st, err := os.Stat(filepath.Join(wt.Filesystem.Root(), ".git")); err == nil && !st.IsDir() {
+	case !st.IsDir():
 		fmt.Fprintf(stderr, "sprawl: %s is a linked worktree or submodule; run install-hook in the main checkout\n", dir)
 		return ExitError
 	}
+	if hp := hooksPath(dirs); hp != "" {
+		fmt.Fprintf(stderr, "sprawl: core.hooksPath is set to %q; add `sprawl scan --staged --quiet .` to the pre-commit hook there (or use the pre-commit framework)\n", hp)
+		return ExitError
+	}
+	hooks := filepath.Join(dotGit, "hooks")
 	path := filepath.Join(hooks, "pre-commit")
 	if old, err := os.ReadFile(path); err == nil && !bytes.Contains(old, []byte(hookMarker)) && !*force {
 		fmt.Fprintf(stderr, "sprawl: %s already exists; add `sprawl scan --staged --quiet .` to it, or run with --force to replace it\n", path)
@@ -73,4 +77,19 @@ func runInstallHook(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "installed %s\n", path)
 	return ExitClean
+}
+
+// hooksPath returns core.hooksPath from the repository's config (read as
+// data), or "".
+func hooksPath(d githistory.GitDirs) string {
+	f, err := os.Open(filepath.Join(d.CommonDir, "config"))
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	cfg, err := gitconfig.ReadConfig(f)
+	if err != nil || cfg.Raw == nil {
+		return ""
+	}
+	return cfg.Raw.Section("core").Option("hooksPath")
 }

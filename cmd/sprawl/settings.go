@@ -12,7 +12,7 @@ import (
 
 	"github.com/sprawl-dev/sprawl/baseline"
 	"github.com/sprawl-dev/sprawl/detectors/secrets"
-	"github.com/sprawl-dev/sprawl/scanners/repoinfo"
+	"github.com/sprawl-dev/sprawl/scanners/githistory"
 )
 
 // settings come from a project's .sprawl.toml: a [sprawl] table of options
@@ -82,7 +82,7 @@ func folderFiles(dir string) settingsFiles {
 // headFiles reads settings files from HEAD's tree of the git folder dir.
 func headFiles(dir string) settingsFiles {
 	return func(name string) (string, []byte, bool, error) {
-		raw, found, err := repoinfo.HeadFile(dir, name)
+		raw, found, err := githistory.HeadFile(dir, name)
 		return dir + ":HEAD:" + name, raw, found, err
 	}
 }

@@ -499,11 +499,13 @@ func TestOnlyInRefs(t *testing.T) {
 	}
 }
 
-// TestSHA256Repository: a history git makes in a SHA-256 repository (the
+// TestRepositoryFormats: a history git makes in a SHA-256 repository (the
 // default for new repositories from Git 3.0) scans as the same history
 // made in a SHA-1 one: the same blobs, paths and attributions, each under
-// its format's ids, from packs (with deltas) and loose objects alike.
-func TestSHA256Repository(t *testing.T) {
+// its format's ids, from packs (with deltas) and loose objects alike; and
+// each scans the same again once its refs move into reftables (Git 3.0's
+// other default), HEAD among them.
+func TestRepositoryFormats(t *testing.T) {
 	scans := map[string][]string{}
 	for _, format := range []string{"sha1", "sha256"} {
 		dir := t.TempDir()
@@ -545,46 +547,76 @@ func TestSHA256Repository(t *testing.T) {
 		g("", "gc", "-q", "--aggressive")
 		commit("loose", map[string]string{"loose.txt": "written after the pack\n", "docs/big.txt": big(4)})
 
-		sink, stats, repo := scan(t, dir, githistory.Options{Workers: 2})
-		if len(sink.notes) > 0 {
-			t.Errorf("%s: notes %+v", format, sink.notes)
-		}
-		if repo.Head != g("", "rev-parse", "HEAD") || repo.RootCommit != g("", "rev-list", "--max-parents=0", "HEAD") {
-			t.Errorf("%s: head %s root %s", format, repo.Head, repo.RootCommit)
-		}
 		subject := map[string]string{}
 		for _, line := range strings.Split(g("", "log", "--all", "--format=%H %s"), "\n") {
 			h, s, _ := strings.Cut(line, " ")
 			subject[h] = s
 		}
-		label := func(c *scanners.Commit) string {
-			if c == nil {
-				return "-"
-			}
-			if s, ok := subject[c.Hash]; ok {
-				return s
-			}
-			return "unknown " + c.Hash
-		}
-		var got []string
+		head, root := g("", "rev-parse", "HEAD"), g("", "rev-list", "--max-parents=0", "HEAD")
+		sink, got := describeScan(t, dir, subject, head, root)
 		for id, f := range sink.frags {
 			if want := g(string(f.Content), "hash-object", "--stdin"); id != want {
 				t.Errorf("%s: blob id %s, git says %s", format, id, want)
 			}
-			sum := sha256.Sum256(f.Content)
-			for _, o := range f.Occurrences {
-				got = append(got, fmt.Sprintf("%x %s intro=%s last=%s removed=%s head=%v",
-					sum[:6], o.Path, label(o.Commit), label(o.LastSeen), label(o.RemovedIn), o.InHead))
-			}
 		}
-		slices.Sort(got)
-		if stats.Blobs != int64(len(sink.frags)) || len(got) < 8 {
-			t.Errorf("%s: %d blobs, %d fragments, %d occurrences", format, stats.Blobs, len(sink.frags), len(got))
+		if len(got) < 8 {
+			t.Errorf("%s: %d occurrences", format, len(got))
 		}
 		scans[format] = got
+
+		for _, o := range []gitgen.ReftableOptions{{BlockSize: 128, RestartEvery: 2}, {RestartEvery: 16, Trailer: true}} {
+			rt := t.TempDir()
+			if err := os.CopyFS(rt, os.DirFS(dir)); err != nil {
+				t.Fatal(err)
+			}
+			gitgen.ConvertToReftable(t, rt, o)
+			if _, err := os.Stat(filepath.Join(rt, ".git", "packed-refs")); err == nil {
+				t.Fatal("the conversion left packed-refs")
+			}
+			if _, rtScan := describeScan(t, rt, subject, head, root); !slices.Equal(rtScan, got) {
+				t.Errorf("%s with refs in reftables (block size %d) scans differently:\n%s\nwant:\n%s", format, o.BlockSize,
+					strings.Join(rtScan, "\n"), strings.Join(got, "\n"))
+			}
+		}
 	}
 	if !slices.Equal(scans["sha1"], scans["sha256"]) {
 		t.Errorf("SHA-256 scan differs from SHA-1 scan:\nsha1:\n%s\nsha256:\n%s",
 			strings.Join(scans["sha1"], "\n"), strings.Join(scans["sha256"], "\n"))
 	}
+}
+
+// describeScan scans the history at dir and describes every occurrence of
+// every blob by a hash of its content, its path and the subjects of its
+// commits, sorted. HEAD and the root commit must be head and root.
+func describeScan(t *testing.T, dir string, subject map[string]string, head, root string) (*memSink, []string) {
+	t.Helper()
+	sink, stats, repo := scan(t, dir, githistory.Options{Workers: 2})
+	if len(sink.notes) > 0 {
+		t.Errorf("%s: notes %+v", dir, sink.notes)
+	}
+	if repo.Head != head || repo.RootCommit != root || repo.Branch != "main" {
+		t.Errorf("%s: head %s root %s branch %q, want %s %s main", dir, repo.Head, repo.RootCommit, repo.Branch, head, root)
+	}
+	label := func(c *scanners.Commit) string {
+		if c == nil {
+			return "-"
+		}
+		if s, ok := subject[c.Hash]; ok {
+			return s
+		}
+		return "unknown " + c.Hash
+	}
+	var got []string
+	for _, f := range sink.frags {
+		sum := sha256.Sum256(f.Content)
+		for _, o := range f.Occurrences {
+			got = append(got, fmt.Sprintf("%x %s intro=%s last=%s removed=%s head=%v",
+				sum[:6], o.Path, label(o.Commit), label(o.LastSeen), label(o.RemovedIn), o.InHead))
+		}
+	}
+	slices.Sort(got)
+	if stats.Blobs != int64(len(sink.frags)) {
+		t.Errorf("%s: %d blobs, %d fragments", dir, stats.Blobs, len(sink.frags))
+	}
+	return sink, got
 }

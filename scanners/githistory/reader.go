@@ -52,15 +52,21 @@ var ErrUnsupportedRepo = errors.New("unsupported repository format")
 
 // CheckFormat returns an error wrapping ErrUnsupportedRepo when the
 // repository uses a format the readers here do not know: object ids other
-// than SHA-1 and SHA-256, or refs in a reftable. Without it such a
-// repository would read as one with no refs, and its scan would find
-// nothing without saying why.
+// than SHA-1 and SHA-256, or a ref storage other than files and reftable.
+// Without it such a repository would read as one with no refs, and its
+// scan would find nothing without saying why.
 func CheckFormat(d GitDirs) error {
 	if f := ObjectFormat(d); hashLen(f) == 0 {
 		return fmt.Errorf("%w: %s uses %s object ids, which sprawl reads only from working trees (scan it without --history or --staged)", ErrUnsupportedRepo, d.CommonDir, f)
 	}
-	if _, err := os.Stat(filepath.Join(d.CommonDir, "reftable")); err == nil {
-		return fmt.Errorf("%w: %s keeps its refs in a reftable, which sprawl does not read yet (scan the working tree without --history or --staged, or convert it with `git refs migrate --ref-format=files`)", ErrUnsupportedRepo, d.CommonDir)
+	switch s := refStorage(d); s {
+	case "files":
+	case "reftable":
+		if _, err := os.Stat(filepath.Join(d.CommonDir, "reftable", "tables.list")); err != nil {
+			return fmt.Errorf("%w: %s keeps its refs in a reftable but has no reftable/tables.list (does `git for-each-ref` work?)", ErrUnsupportedRepo, d.CommonDir)
+		}
+	default:
+		return fmt.Errorf("%w: %s keeps its refs in %q storage, which sprawl does not read (scan the working tree without --history or --staged, or convert it with `git refs migrate --ref-format=files`)", ErrUnsupportedRepo, d.CommonDir, s)
 	}
 	return nil
 }
@@ -70,6 +76,14 @@ func CheckFormat(d GitDirs) error {
 func ReadHead(d GitDirs) (ObjectID, string, error) {
 	if err := CheckFormat(d); err != nil {
 		return ObjectID{}, "", err
+	}
+	if usesReftable(d.CommonDir) {
+		refs, err := reftableRefs(d.internal())
+		if err != nil {
+			return ObjectID{}, "", err
+		}
+		id, branch, err := reftableHead(refs)
+		return ObjectID(id), branch, err
 	}
 	b, err := os.ReadFile(filepath.Join(d.GitDir, "HEAD"))
 	if err != nil {
@@ -135,20 +149,29 @@ func readRef(d GitDirs, name string) (string, bool) {
 
 // ObjectFormat returns the repository's object id format in lower case:
 // "sha1" unless its config sets extensions.objectFormat (read as data).
-func ObjectFormat(d GitDirs) string {
+func ObjectFormat(d GitDirs) string { return extension(d, "objectformat", "sha1") }
+
+// refStorage returns how the repository keeps its refs, in lower case:
+// "files" (loose refs and packed-refs) unless its config sets
+// extensions.refStorage ("reftable").
+func refStorage(d GitDirs) string { return extension(d, "refstorage", "files") }
+
+// extension reads extensions.<name> from the repository's config as data,
+// in lower case, or returns def when it is not set.
+func extension(d GitDirs, name, def string) string {
 	f, err := os.Open(filepath.Join(d.CommonDir, "config"))
 	if err != nil {
-		return "sha1"
+		return def
 	}
 	defer f.Close()
 	cfg, err := gitconfig.ReadConfig(f)
 	if err != nil || cfg.Raw == nil {
-		return "sha1"
+		return def
 	}
-	if v := cfg.Raw.Section("extensions").Option("objectformat"); v != "" {
+	if v := cfg.Raw.Section("extensions").Option(name); v != "" {
 		return strings.ToLower(v)
 	}
-	return "sha1"
+	return def
 }
 
 // hashLen is the object id length of an object format ("sha1" or
@@ -456,4 +479,62 @@ func findRoot(dir, head string) string {
 		return ""
 	}
 	return root.String()
+}
+
+// maxHeadFile bounds what HeadFile reads: settings and ignore files are
+// small.
+const maxHeadFile = 1 << 20
+
+// HeadFile returns the content of the regular file at path (slash
+// separated) in the tree of HEAD of the repository whose git folder (bare,
+// or a .git folder) is gitDir, for settings a repository without a working
+// tree carries in its commits (.sprawl.toml, .sprawlignore,
+// .gitleaksignore). found is false when HEAD is unborn or has no such
+// file.
+func HeadFile(gitDir, path string) (data []byte, found bool, err error) {
+	d, err := FindGitDirs(gitDir)
+	if err != nil {
+		return nil, false, err
+	}
+	head, _, err := ReadHead(d)
+	if err != nil || head.IsZero() {
+		return nil, false, err
+	}
+	r, err := OpenObjects(d)
+	if err != nil {
+		return nil, false, err
+	}
+	defer r.Close()
+	c, err := r.ReadCommit(head)
+	if err != nil {
+		return nil, false, err
+	}
+	id := c.Tree
+	names := strings.Split(path, "/")
+	for i, name := range names {
+		es, err := r.ReadTree(id)
+		if err != nil {
+			return nil, false, err
+		}
+		var e *TreeEntry
+		for j := range es {
+			if es[j].Name == name {
+				e = &es[j]
+				break
+			}
+		}
+		last := i == len(names)-1
+		if e == nil || e.IsDir() == last {
+			return nil, false, nil // no such path, or a folder where a file is wanted
+		}
+		if last && e.Mode&0o170000 != 0o100000 {
+			return nil, false, nil // a symlink or a submodule
+		}
+		id = e.ID
+	}
+	data, size, err := r.ReadBlob(id, maxHeadFile)
+	if errors.Is(err, ErrTooLarge) {
+		return nil, false, fmt.Errorf("%s at HEAD is %d bytes, more than %d", path, size, maxHeadFile)
+	}
+	return data, err == nil, err
 }

@@ -230,6 +230,39 @@ func TestReadHead(t *testing.T) {
 			gitCmd(t, dir, "worktree", "add", "-q", "-b", "side", w, "HEAD~5")
 			return w
 		}, first, "side"},
+		{"refs in reftables", func(t *testing.T) string {
+			c := filepath.Join(t.TempDir(), "c")
+			gitCmd(t, dir, "clone", "-q", dir, c)
+			gitgen.ConvertToReftable(t, c, gitgen.ReftableOptions{BlockSize: 4096})
+			return c
+		}, head, "main"},
+		{"detached, refs in reftables", func(t *testing.T) string {
+			c := filepath.Join(t.TempDir(), "c")
+			gitCmd(t, dir, "clone", "-q", dir, c)
+			gitCmd(t, c, "checkout", "-q", "--detach", "HEAD~5")
+			gitgen.ConvertToReftable(t, c, gitgen.ReftableOptions{})
+			return c
+		}, first, ""},
+		{"linked worktree, refs in reftables", func(t *testing.T) string {
+			// The worktree's HEAD lives in its own stack
+			// (.git/worktrees/<id>/reftable), its branch in the common one.
+			c := filepath.Join(t.TempDir(), "c")
+			gitCmd(t, dir, "clone", "-q", dir, c)
+			w := filepath.Join(t.TempDir(), "wt")
+			gitCmd(t, c, "worktree", "add", "-q", "-b", "side", w, "HEAD~5")
+			gitgen.ConvertToReftable(t, c, gitgen.ReftableOptions{})
+			own := filepath.Join(c, ".git", "worktrees", "wt")
+			table := gitgen.WriteReftable([]gitgen.RefRecord{{Name: "HEAD", Symref: "refs/heads/side"}}, gitgen.ReftableOptions{HashLen: 20})
+			for name, b := range map[string][]byte{"HEAD": []byte("ref: refs/heads/.invalid\n"), "reftable/1.ref": table, "reftable/tables.list": []byte("1.ref\n")} {
+				if err := os.MkdirAll(filepath.Dir(filepath.Join(own, name)), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(own, name), b, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return w
+		}, first, "side"},
 		{"bare", func(t *testing.T) string {
 			c := filepath.Join(t.TempDir(), "c.git")
 			gitCmd(t, dir, "clone", "-q", "--bare", dir, c)
@@ -249,15 +282,14 @@ func TestReadHead(t *testing.T) {
 		})
 	}
 
-	// A reftable repository is refused by name, not read as unborn.
+	// A reftable repository whose tables cannot be read is refused by
+	// name, not read as unborn.
 	c := t.TempDir()
 	gitCmd(t, c, "init", "-q")
-	if err := os.Mkdir(filepath.Join(c, ".git", "reftable"), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	gitCmd(t, c, "config", "extensions.refStorage", "reftable")
 	d, _ := githistory.FindGitDirs(c)
 	if _, _, err := githistory.ReadHead(d); !errors.Is(err, githistory.ErrUnsupportedRepo) {
-		t.Errorf("reftable: %v", err)
+		t.Errorf("reftable without tables.list: %v", err)
 	}
 }
 
@@ -295,10 +327,11 @@ func TestUnsupportedFormats(t *testing.T) {
 				t.Fatal(err)
 			}
 		}},
-		{"reftable", "reftable", func(t *testing.T, dir string) {
-			if err := os.Mkdir(filepath.Join(dir, ".git", "reftable"), 0o755); err != nil {
-				t.Fatal(err)
-			}
+		{"unknown ref storage", `"lmdb" storage`, func(t *testing.T, dir string) {
+			gitCmd(t, dir, "config", "extensions.refStorage", "lmdb")
+		}},
+		{"reftable without its tables", "reftable/tables.list", func(t *testing.T, dir string) {
+			gitCmd(t, dir, "config", "extensions.refStorage", "reftable")
 		}},
 	}
 	for _, tc := range tests {

@@ -117,10 +117,23 @@ type ref struct {
 	id   oid
 }
 
-// readRefs lists refs under refs/ (loose refs win over packed ones),
-// sorted by name. Symbolic refs other than HEAD are skipped.
+// readRefs lists refs under refs/ (loose refs win over packed ones, or
+// the records of a reftable stack), sorted by name. Symbolic refs other
+// than HEAD are skipped.
 func readRefs(d gitDirs) ([]ref, error) {
 	m := map[string]oid{}
+	if usesReftable(d.commonDir) {
+		table, err := reftableRefs(d)
+		if err != nil {
+			return nil, err
+		}
+		for name, r := range table {
+			if r.symref == "" && strings.HasPrefix(name, "refs/") {
+				m[name] = r.id
+			}
+		}
+		return sortedRefs(m), nil
+	}
 	if b, err := os.ReadFile(filepath.Join(d.commonDir, "packed-refs")); err == nil {
 		sc := bufio.NewScanner(bytes.NewReader(b))
 		sc.Buffer(make([]byte, 64<<10), 1<<20)
@@ -153,17 +166,29 @@ func readRefs(d gitDirs) ([]ref, error) {
 		}
 		return nil
 	})
+	return sortedRefs(m), nil
+}
+
+// sortedRefs lists m's refs sorted by name.
+func sortedRefs(m map[string]oid) []ref {
 	refs := make([]ref, 0, len(m))
 	for n, id := range m {
 		refs = append(refs, ref{n, id})
 	}
 	sort.Slice(refs, func(i, j int) bool { return refs[i].name < refs[j].name })
-	return refs, nil
+	return refs
 }
 
 // readHead returns HEAD's commit id (zero when unborn) and the branch it
 // names, if any.
 func readHead(d gitDirs, refs []ref) (oid, string, error) {
+	if usesReftable(d.commonDir) {
+		table, err := reftableRefs(d)
+		if err != nil {
+			return oid{}, "", err
+		}
+		return reftableHead(table)
+	}
 	b, err := os.ReadFile(filepath.Join(d.gitDir, "HEAD"))
 	if err != nil {
 		return oid{}, "", err

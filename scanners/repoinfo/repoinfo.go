@@ -5,7 +5,6 @@ package repoinfo
 
 import (
 	"errors"
-	"fmt"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -137,39 +136,4 @@ func NameFromURL(u string) string {
 		return ""
 	}
 	return parts[len(parts)-2] + "/" + parts[len(parts)-1]
-}
-
-// maxHeadFile bounds what HeadFile reads: ignore files are small.
-const maxHeadFile = 1 << 20
-
-// HeadFile returns the content of the file at path in the tree of HEAD of
-// the repository whose git folder (bare, or a .git folder) is gitDir, for
-// settings a repository without a working tree carries in its commits
-// (.sprawlignore, .gitleaksignore). found is false when there is no HEAD
-// or no such file.
-func HeadFile(gitDir, path string) (data []byte, found bool, err error) {
-	r, err := git.PlainOpen(gitDir)
-	if err != nil {
-		return nil, false, err
-	}
-	head, err := r.Head()
-	if err != nil {
-		return nil, false, nil // an empty repository, or HEAD names no branch yet
-	}
-	c, err := r.CommitObject(head.Hash())
-	if err != nil {
-		return nil, false, err
-	}
-	f, err := c.File(path)
-	if err != nil {
-		return nil, false, nil // object.ErrFileNotFound, or a folder of that name
-	}
-	if f.Size > maxHeadFile {
-		return nil, false, fmt.Errorf("%s at HEAD is %d bytes, more than %d", path, f.Size, maxHeadFile)
-	}
-	s, err := f.Contents()
-	if err != nil {
-		return nil, false, err
-	}
-	return []byte(s), true, nil
 }

@@ -37,7 +37,7 @@ import (
 	"github.com/sprawl-dev/sprawl/detectors"
 	"github.com/sprawl-dev/sprawl/engine"
 	"github.com/sprawl-dev/sprawl/scanners"
-	"github.com/sprawl-dev/sprawl/scanners/repoinfo"
+	"github.com/sprawl-dev/sprawl/scanners/githistory"
 )
 
 // SourceFunc opens the history of the repository at dir (a bare clone),
@@ -507,7 +507,7 @@ func HeadIgnores(dir string) (ignore, glIgnore baseline.Ignore, warnings []strin
 		{".sprawlignore", baseline.ParseIgnore, &ignore},
 		{".gitleaksignore", baseline.ParseGitleaksIgnore, &glIgnore},
 	} {
-		data, found, err := repoinfo.HeadFile(dir, f.name)
+		data, found, err := githistory.HeadFile(dir, f.name)
 		if err != nil {
 			warnings = append(warnings, fmt.Sprintf("%s at HEAD not applied: %v", f.name, err))
 			continue
@@ -526,7 +526,7 @@ func HeadIgnores(dir string) (ignore, glIgnore baseline.Ignore, warnings []strin
 	// Paths the repository's gitleaks allowlists allowlist outright go
 	// with the .gitleaksignore: dropped before correlation.
 	for _, name := range []string{".gitleaks.toml", ".sprawl.toml"} {
-		data, found, err := repoinfo.HeadFile(dir, name)
+		data, found, err := githistory.HeadFile(dir, name)
 		if err != nil {
 			warnings = append(warnings, fmt.Sprintf("%s at HEAD not applied: %v", name, err))
 			continue
