@@ -90,6 +90,19 @@ const (
 // what older tables said. hashLen is the repository's object id length:
 // a table for another format is an error.
 func parseReftable(data []byte, hashLen int, refs map[string]tableRef) error {
+	return eachRefBlock(data, hashLen, func(off int, block []byte, headerOff int) error {
+		if err := parseRefBlock(block, headerOff, hashLen, refs); err != nil {
+			return fmt.Errorf("ref block at %d: %w", off, err)
+		}
+		return nil
+	})
+}
+
+// eachRefBlock checks a table's header and footer and calls f with each
+// of its ref blocks, in order: its offset, its bytes (from the block's
+// first byte, the file header included for the first block, to its
+// restart table's end) and where its type byte sits in them.
+func eachRefBlock(data []byte, hashLen int, f func(off int, block []byte, headerOff int) error) error {
 	if len(data) < reftableHeaderV1 || string(data[:4]) != "REFT" {
 		return fmt.Errorf("%w: no REFT header", errBadReftable)
 	}
@@ -146,8 +159,8 @@ func parseReftable(data []byte, hashLen int, refs map[string]tableRef) error {
 		if size < headerOff+4+2 || off+size > end {
 			return fmt.Errorf("%w: ref block at %d claims %d bytes", errBadReftable, off, size)
 		}
-		if err := parseRefBlock(data[off:off+size], headerOff, hashLen, refs); err != nil {
-			return fmt.Errorf("ref block at %d: %w", off, err)
+		if err := f(off, data[off:off+size], headerOff); err != nil {
+			return err
 		}
 		// The next block starts at the next multiple of the block size
 		// when blocks are padded (the byte after this one is a NUL), else

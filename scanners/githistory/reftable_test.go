@@ -8,6 +8,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/sprawl-dev/sprawl/fixtures/gitgen"
@@ -83,6 +84,58 @@ func TestReftableRoundTrip(t *testing.T) {
 	// An empty table: a header and a footer.
 	if err := parseReftable(gitgen.WriteReftable(nil, gitgen.ReftableOptions{HashLen: 20, BlockSize: 4096}), 20, map[string]tableRef{}); err != nil {
 		t.Errorf("empty table: %v", err)
+	}
+}
+
+// TestReftableLayoutMatchesGit: tables written for the refs of two of
+// git's own tests (t/t0613-reftable-write-options.sh, which checks the
+// blocks `git pack-refs` writes with a 100-byte block size) split into ref
+// blocks of the lengths git's test expects (git's dump prints a block's
+// length up to its restart table), and read back whole. This checks the
+// record encoding and block filling the tests here rely on against git's.
+func TestReftableLayoutMatchesGit(t *testing.T) {
+	id := func(s string) []byte { b := sha256.Sum256([]byte(s)); return b[:20] }
+	branches := func(n int) []string {
+		var out []string
+		for i := 1; i <= n; i++ {
+			out = append(out, fmt.Sprintf("refs/heads/branch-%d", i))
+		}
+		return out
+	}
+	tests := []struct {
+		name      string
+		blockSize int
+		refs      []string // besides HEAD, a symbolic ref to refs/heads/master
+		want      []string // length/restarts of each ref block
+	}{
+		{"small block size leads to multiple ref blocks", 100,
+			[]string{"refs/heads/master", "refs/tags/A", "refs/tags/B"}, []string{"53/1", "74/1", "38/1"}},
+		{"object index gets written by default with ref index", 100,
+			append(branches(5), "refs/heads/master", "refs/tags/initial"), []string{"53/1", "95/1", "71/1", "80/1"}},
+		{"many refs results in multiple blocks", 4096,
+			append(branches(200), "refs/heads/master", "refs/tags/initial"), []string{"4049/11", "1136/3"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			recs := []gitgen.RefRecord{{Name: "HEAD", Symref: "refs/heads/master"}}
+			for _, r := range tc.refs {
+				recs = append(recs, gitgen.RefRecord{Name: r, ID: id(r)})
+			}
+			data := gitgen.WriteReftable(recs, gitgen.ReftableOptions{HashLen: 20, BlockSize: tc.blockSize, RestartEvery: 16})
+			var got []string
+			err := eachRefBlock(data, 20, func(off int, block []byte, headerOff int) error {
+				restarts := int(block[len(block)-2])<<8 | int(block[len(block)-1])
+				got = append(got, fmt.Sprintf("%d/%d", len(block)-2-3*restarts, restarts))
+				return nil
+			})
+			if err != nil || !slices.Equal(got, tc.want) {
+				t.Errorf("ref blocks (length/restarts) %v (%v), git writes %v", got, err, tc.want)
+			}
+			refs := map[string]tableRef{}
+			if err := parseReftable(data, 20, refs); err != nil || len(refs) != len(recs) {
+				t.Errorf("read %d refs (%v), wrote %d", len(refs), err, len(recs))
+			}
+		})
 	}
 }
 
