@@ -531,6 +531,7 @@ var prefixedTokens = map[string]struct {
 	"square-secret":     {"sq0csp-", alnum + "_-", 43},
 	"replicate-token":   {"r8_", alnum, 37},
 	"openrouter-key":    {"sk-or-v1-", hexDigits, 64},
+	"okta-token":        {"00", alnum + "_-", 40},
 	"nvidia-key":        {"nvapi-", alnum + "_-", 64},
 	"cerebras-key":      {"csk-", lower, 48},
 	"ado-pat-legacy":    {"", "abcdefghijklmnopqrstuvwxyz234567", 52},
