@@ -282,7 +282,8 @@ func (d *Detector) Detect(ctx context.Context, in detectors.Input) []detectors.F
 	if len(blocks) > 0 && ctx.Err() == nil {
 		out = d.detectWrapped(ctx, in, blocks, class, out)
 	}
-	return dropKindlessTwins(dropShadowedGeneric(dropDecodedTwins(out), d.generic), d.generic)
+	out = dropEncodedOriginals(dropDecodedTwins(out), d.catchAll)
+	return dropKindlessTwins(dropShadowedGeneric(out, d.generic), d.generic)
 }
 
 // detectWrapped adds the findings in a content's wrapped base64 blocks
@@ -364,6 +365,34 @@ func dropDecodedTwins(fs []detectors.Finding) []detectors.Finding {
 	}
 	return slices.DeleteFunc(fs, func(f detectors.Finding) bool {
 		return decoded(&f) && f.Secret != nil && plain[twin{f.RuleID, f.Secret.Fingerprint, f.Location.StartLine}]
+	})
+}
+
+// dropEncodedOriginals drops a finding of one of sprawl's catch-all rules
+// (tagged "generic": config-password, config-secret) when the same rule
+// found a secret on the same line in its decoded text: the value as
+// written is an encoding of the one decoded. A Kubernetes Secret's
+// "password: c2VjcmV0…" is one password, not a password and its base64.
+// gitleaks' own rules report both forms, and so do they here.
+func dropEncodedOriginals(fs []detectors.Finding, catchAll map[string]bool) []detectors.Finding {
+	type at struct {
+		rule string
+		line int
+	}
+	var decodedAt map[at]bool
+	for i := range fs {
+		if f := &fs[i]; decoded(f) && catchAll[strings.TrimPrefix(f.RuleID, RulePrefix)] {
+			if decodedAt == nil {
+				decodedAt = map[at]bool{}
+			}
+			decodedAt[at{f.RuleID, f.Location.StartLine}] = true
+		}
+	}
+	if decodedAt == nil {
+		return fs
+	}
+	return slices.DeleteFunc(fs, func(f detectors.Finding) bool {
+		return !decoded(&f) && decodedAt[at{f.RuleID, f.Location.StartLine}]
 	})
 }
 
