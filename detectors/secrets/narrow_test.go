@@ -113,7 +113,7 @@ func settle(d *Detector, fs []detectors.Finding) []detectors.Finding {
 			out = append(out, f)
 		}
 	}
-	return dropKindlessTwins(dropShadowedGeneric(dropDecodedTwins(out), d.generic), d.generic)
+	return d.filter(out)
 }
 
 // TestNarrowBoundsParts: in a file of one secret a line (whose composite

@@ -282,8 +282,7 @@ func (d *Detector) Detect(ctx context.Context, in detectors.Input) []detectors.F
 	if len(blocks) > 0 && ctx.Err() == nil {
 		out = d.detectWrapped(ctx, in, blocks, class, out)
 	}
-	out = dropEncodedOriginals(dropDecodedTwins(out), d.catchAll)
-	return dropKindlessTwins(dropShadowedGeneric(out, d.generic), d.generic)
+	return d.filter(out)
 }
 
 // detectWrapped adds the findings in a content's wrapped base64 blocks
@@ -368,32 +367,56 @@ func dropDecodedTwins(fs []detectors.Finding) []detectors.Finding {
 	})
 }
 
+// filter applies, in order, the filters that make the findings of one
+// content one finding per secret and place: decoded twins, encoded
+// originals, generic matches shadowed by specific ones, kindless twins.
+func (d *Detector) filter(fs []detectors.Finding) []detectors.Finding {
+	fs = dropEncodedOriginals(dropDecodedTwins(fs), d.catchAll)
+	return dropKindlessTwins(dropShadowedGeneric(fs, d.generic), d.generic)
+}
+
+// decodesTo is the transient property under which scan notes the
+// fingerprint of what a catch-all's value decodes to (gitleaks' decoder:
+// base64, hex, percent and unicode escapes); filter removes it.
+const decodesTo = "sprawl.decodesTo"
+
 // dropEncodedOriginals drops a finding of one of sprawl's catch-all rules
-// (tagged "generic": config-password, config-secret) when the same rule
-// found a secret on the same line in its decoded text: the value as
-// written is an encoding of the one decoded. A Kubernetes Secret's
-// "password: c2VjcmV0…" is one password, not a password and its base64.
-// gitleaks' own rules report both forms, and so do they here.
+// (tagged "generic": config-password, config-secret) when the same rule,
+// on the same line, found in the decoded text the value this one decodes
+// to: the value as written is an encoding of the one decoded. A
+// Kubernetes Secret's "password: c2VjcmV0…" is one password, not a
+// password and its base64. Another value on the line (minified JSON) is
+// kept. gitleaks' own rules report both forms, and so do they here.
 func dropEncodedOriginals(fs []detectors.Finding, catchAll map[string]bool) []detectors.Finding {
 	type at struct {
-		rule string
-		line int
+		rule, fingerprint string
+		line              int
 	}
 	var decodedAt map[at]bool
 	for i := range fs {
-		if f := &fs[i]; decoded(f) && catchAll[strings.TrimPrefix(f.RuleID, RulePrefix)] {
+		if f := &fs[i]; decoded(f) && f.Secret != nil && catchAll[strings.TrimPrefix(f.RuleID, RulePrefix)] {
 			if decodedAt == nil {
 				decodedAt = map[at]bool{}
 			}
-			decodedAt[at{f.RuleID, f.Location.StartLine}] = true
+			decodedAt[at{f.RuleID, f.Secret.Fingerprint, f.Location.StartLine}] = true
 		}
 	}
-	if decodedAt == nil {
-		return fs
+	out := fs[:0]
+	for _, f := range fs {
+		fp, ok := f.Properties[decodesTo].(string)
+		if ok {
+			if decodedAt[at{f.RuleID, fp, f.Location.StartLine}] {
+				continue
+			}
+			// Findings here are copies (cloneFindings): the cached ones
+			// keep the property for the next content holding the window.
+			if delete(f.Properties, decodesTo); len(f.Properties) == 0 {
+				f.Properties = nil
+			}
+		}
+		out = append(out, f)
 	}
-	return slices.DeleteFunc(fs, func(f detectors.Finding) bool {
-		return !decoded(&f) && decodedAt[at{f.RuleID, f.Location.StartLine}]
-	})
+	return out
 }
 
 // dropShadowedGeneric applies gitleaks' generic-rule filter across the
@@ -578,7 +601,14 @@ func (d *Detector) scan(ctx context.Context, in detectors.Input, text string, de
 		if strings.Contains(f.Line, AllowComment) {
 			continue
 		}
-		out = append(out, d.finding(in, text, lines, f))
+		fd := d.finding(in, text, lines, f)
+		if d.catchAll[f.RuleID] && !decoded(&fd) {
+			// What this value decodes to, for dropEncodedOriginals.
+			if dec, changed, ok := decodeOnce(f.Secret); ok && changed {
+				fd.Properties = map[string]any{decodesTo: in.Hasher.Fingerprint(dec)}
+			}
+		}
+		out = append(out, fd)
 	}
 	return out
 }
