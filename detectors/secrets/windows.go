@@ -388,7 +388,7 @@ func (w *windower) windows(raw, path string) []window {
 			lt.nl = append(lt.nl, end)
 		}
 		if end-at >= w.minKeyword || (w.decode && end-at >= 3) {
-			cand = append(cand, [3]int{at, end, line})
+			cand = append(cand, int32(line))
 			hs = append(hs, w.memo.hash(raw[at:end]))
 		}
 		at = end + 1
@@ -398,15 +398,30 @@ func (w *windower) windows(raw, path string) []window {
 	sc.cand, sc.hs, sc.flags = keep(cand), keep(hs), keep(flags)
 	todo := sc.todo[:0]
 	defer func() { sc.todo = keep(todo) }()
+	// A candidate's bounds come from the newline offsets: a line's start
+	// follows the newline before it, its end is its own newline (or the
+	// end of the content).
+	bounds := func(line int) (start, end int) {
+		end = len(raw)
+		if line < len(lt.nl) {
+			end = lt.nl[line]
+		}
+		if line > 0 {
+			start = lt.nl[line-1] + 1
+		}
+		return start, end
+	}
 	for i, c := range cand {
 		f := flags[i]
 		if f == 0 {
-			f = w.classify(raw[c[0]:c[1]])
+			at, end := bounds(int(c))
+			f = w.classify(raw[at:end])
 			w.memo.put(hs[i], f)
 			sc.nearPut(hs[i], f)
 		}
 		if f&(memoHit|memoEncoded) != 0 {
-			todo = append(todo, flagged{c[0], c[1], c[2], f})
+			at, end := bounds(int(c))
+			todo = append(todo, flagged{at, end, int(c), f})
 		}
 	}
 	anyDecode := false
@@ -716,7 +731,7 @@ const maxDeepBytes = 4 * maxChunkBytes
 // windowScratch holds windows' per-call buffers, reused across calls.
 type windowScratch struct {
 	nl    []int     // the content's newline offsets (its lineTable)
-	cand  [][3]int  // lines worth a memo probe: start, end, line number
+	cand  []int32   // lines worth a memo probe, by number (bounds from nl)
 	hs    []uint64  // their hashes
 	flags []uint64  // their memo flags
 	todo  []flagged // the lines with a hit or an encoded run
