@@ -12,3 +12,9 @@ return [
         ],
     ],
 ];
+
+$db['default']['hostname'] = 'localhost';
+$db['default']['password'] = '{{gen:password}}'; // want: secret/php-password
+$config['smtp_pass'] = "{{gen:password}}"; // want: secret/php-password
+$config['smtp_pass'] = getenv('SMTP_PASS');
+$config['encryption_key'] = '';
