@@ -368,55 +368,14 @@ func dropDecodedTwins(fs []detectors.Finding) []detectors.Finding {
 }
 
 // filter applies, in order, the filters that make the findings of one
-// content one finding per secret and place: decoded twins, encoded
-// originals, generic matches shadowed by specific ones, kindless twins.
+// content one finding per secret and place: decoded twins, generic
+// matches shadowed by specific ones, kindless twins. A value and its
+// decoding (a Kubernetes Secret's base64 password and the password) stay
+// two findings: gitleaks reports the value as written, and every secret
+// gitleaks finds, sprawl finds (see "Escaped quotes, encoded values" in
+// docs/ARCHITECTURE.md).
 func (d *Detector) filter(fs []detectors.Finding) []detectors.Finding {
-	fs = dropEncodedOriginals(dropDecodedTwins(fs), d.catchAll)
-	return dropKindlessTwins(dropShadowedGeneric(fs, d.generic), d.generic)
-}
-
-// decodesTo is the transient property under which scan notes the
-// fingerprint of what a catch-all's value decodes to (gitleaks' decoder:
-// base64, hex, percent and unicode escapes); filter removes it.
-const decodesTo = "sprawl.decodesTo"
-
-// dropEncodedOriginals drops a finding of one of sprawl's catch-all rules
-// (tagged "generic": config-password, config-secret) when the same rule,
-// on the same line, found in the decoded text the value this one decodes
-// to: the value as written is an encoding of the one decoded. A
-// Kubernetes Secret's "password: c2VjcmV0…" is one password, not a
-// password and its base64. Another value on the line (minified JSON) is
-// kept. gitleaks' own rules report both forms, and so do they here.
-func dropEncodedOriginals(fs []detectors.Finding, catchAll map[string]bool) []detectors.Finding {
-	type at struct {
-		rule, fingerprint string
-		line              int
-	}
-	var decodedAt map[at]bool
-	for i := range fs {
-		if f := &fs[i]; decoded(f) && f.Secret != nil && catchAll[strings.TrimPrefix(f.RuleID, RulePrefix)] {
-			if decodedAt == nil {
-				decodedAt = map[at]bool{}
-			}
-			decodedAt[at{f.RuleID, f.Secret.Fingerprint, f.Location.StartLine}] = true
-		}
-	}
-	out := fs[:0]
-	for _, f := range fs {
-		fp, ok := f.Properties[decodesTo].(string)
-		if ok {
-			if decodedAt[at{f.RuleID, fp, f.Location.StartLine}] {
-				continue
-			}
-			// Findings here are copies (cloneFindings): the cached ones
-			// keep the property for the next content holding the window.
-			if delete(f.Properties, decodesTo); len(f.Properties) == 0 {
-				f.Properties = nil
-			}
-		}
-		out = append(out, f)
-	}
-	return out
+	return dropKindlessTwins(dropShadowedGeneric(dropDecodedTwins(fs), d.generic), d.generic)
 }
 
 // dropShadowedGeneric applies gitleaks' generic-rule filter across the
@@ -601,14 +560,7 @@ func (d *Detector) scan(ctx context.Context, in detectors.Input, text string, de
 		if strings.Contains(f.Line, AllowComment) {
 			continue
 		}
-		fd := d.finding(in, text, lines, f)
-		if d.catchAll[f.RuleID] && !decoded(&fd) {
-			// What this value decodes to, for dropEncodedOriginals.
-			if dec, changed, ok := decodeOnce(f.Secret); ok && changed {
-				fd.Properties = map[string]any{decodesTo: in.Hasher.Fingerprint(dec)}
-			}
-		}
-		out = append(out, fd)
+		out = append(out, d.finding(in, text, lines, f))
 	}
 	return out
 }
