@@ -8,8 +8,6 @@ import (
 	"os"
 	"path/filepath"
 
-	gitconfig "github.com/go-git/go-git/v5/config"
-
 	"github.com/sprawl-dev/sprawl/scanners/githistory"
 )
 
@@ -57,7 +55,7 @@ func runInstallHook(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sprawl: %s is a linked worktree or submodule; run install-hook in the main checkout\n", dir)
 		return ExitError
 	}
-	if hp := hooksPath(dirs); hp != "" {
+	if hp := githistory.ConfigOption(dirs, "core", "hooksPath"); hp != "" {
 		fmt.Fprintf(stderr, "sprawl: core.hooksPath is set to %q; add `sprawl scan --staged --quiet .` to the pre-commit hook there (or use the pre-commit framework)\n", hp)
 		return ExitError
 	}
@@ -77,19 +75,4 @@ func runInstallHook(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "installed %s\n", path)
 	return ExitClean
-}
-
-// hooksPath returns core.hooksPath from the repository's config (read as
-// data), or "".
-func hooksPath(d githistory.GitDirs) string {
-	f, err := os.Open(filepath.Join(d.CommonDir, "config"))
-	if err != nil {
-		return ""
-	}
-	defer f.Close()
-	cfg, err := gitconfig.ReadConfig(f)
-	if err != nil || cfg.Raw == nil {
-		return ""
-	}
-	return cfg.Raw.Section("core").Option("hooksPath")
 }

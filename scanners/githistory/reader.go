@@ -8,8 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	gitconfig "github.com/go-git/go-git/v5/config"
-
 	"github.com/sprawl-dev/sprawl/scanners"
 	"github.com/sprawl-dev/sprawl/scanners/repoinfo"
 )
@@ -159,16 +157,7 @@ func refStorage(d GitDirs) string { return extension(d, "refstorage", "files") }
 // extension reads extensions.<name> from the repository's config as data,
 // in lower case, or returns def when it is not set.
 func extension(d GitDirs, name, def string) string {
-	f, err := os.Open(filepath.Join(d.CommonDir, "config"))
-	if err != nil {
-		return def
-	}
-	defer f.Close()
-	cfg, err := gitconfig.ReadConfig(f)
-	if err != nil || cfg.Raw == nil {
-		return def
-	}
-	if v := cfg.Raw.Section("extensions").Option(name); v != "" {
+	if v := ConfigOption(d, "extensions", name); v != "" {
 		return strings.ToLower(v)
 	}
 	return def

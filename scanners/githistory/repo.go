@@ -229,17 +229,37 @@ func readShallow(d gitDirs) map[oid]bool {
 // originURL reads remote "origin" from the repository's config file as data
 // (no includes are followed, nothing is run) and strips credentials.
 func originURL(d gitDirs) string {
-	f, err := os.Open(filepath.Join(d.commonDir, "config"))
-	if err != nil {
-		return ""
-	}
-	defer f.Close()
-	cfg, err := gitconfig.ReadConfig(f)
-	if err != nil {
+	cfg := readConfig(d.commonDir)
+	if cfg == nil {
 		return ""
 	}
 	if rem, ok := cfg.Remotes["origin"]; ok && len(rem.URLs) > 0 {
 		return repoinfo.CleanURL(rem.URLs[0])
+	}
+	return ""
+}
+
+// readConfig reads the config file of the repository whose common folder
+// is commonDir as data (no includes are followed, nothing is run), or
+// returns nil when there is none or it cannot be parsed.
+func readConfig(commonDir string) *gitconfig.Config {
+	f, err := os.Open(filepath.Join(commonDir, "config"))
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	cfg, err := gitconfig.ReadConfig(f)
+	if err != nil || cfg.Raw == nil {
+		return nil
+	}
+	return cfg
+}
+
+// ConfigOption returns option of section (no subsection) from the
+// repository's config, read as data, or "" when unset or unreadable.
+func ConfigOption(d GitDirs, section, option string) string {
+	if cfg := readConfig(d.CommonDir); cfg != nil {
+		return cfg.Raw.Section(section).Option(option)
 	}
 	return ""
 }
@@ -249,13 +269,8 @@ func originURL(d gitDirs) string {
 // are fetched on demand, which a scan never does: the blobs it lacks are
 // summed up in one note instead of one note each.
 func partialClone(d gitDirs) string {
-	f, err := os.Open(filepath.Join(d.commonDir, "config"))
-	if err != nil {
-		return ""
-	}
-	defer f.Close()
-	cfg, err := gitconfig.ReadConfig(f)
-	if err != nil || cfg.Raw == nil {
+	cfg := readConfig(d.commonDir)
+	if cfg == nil {
 		return ""
 	}
 	remote := cfg.Raw.Section("extensions").Option("partialclone")
