@@ -262,9 +262,10 @@ func reftableRefs(d gitDirs) (map[string]tableRef, error) {
 	if err != nil {
 		return nil, err
 	}
-	if filepath.Clean(d.gitDir) != filepath.Clean(d.commonDir) {
-		own, err := readReftableStack(filepath.Join(d.gitDir, "reftable"), n)
-		if err != nil && !errors.Is(err, os.ErrNotExist) {
+	own := filepath.Join(d.gitDir, "reftable")
+	if _, err := os.Stat(filepath.Join(own, "tables.list")); err == nil && filepath.Clean(d.gitDir) != filepath.Clean(d.commonDir) {
+		own, err := readReftableStack(own, n)
+		if err != nil {
 			return nil, err
 		}
 		for name, r := range own {
