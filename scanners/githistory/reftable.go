@@ -262,9 +262,9 @@ func reftableRefs(d gitDirs) (map[string]tableRef, error) {
 	if err != nil {
 		return nil, err
 	}
-	own := filepath.Join(d.gitDir, "reftable")
-	if _, err := os.Stat(filepath.Join(own, "tables.list")); err == nil && filepath.Clean(d.gitDir) != filepath.Clean(d.commonDir) {
-		own, err := readReftableStack(own, n)
+	ownDir := filepath.Join(d.gitDir, "reftable")
+	if _, err := os.Stat(filepath.Join(ownDir, "tables.list")); err == nil && filepath.Clean(d.gitDir) != filepath.Clean(d.commonDir) {
+		own, err := readReftableStack(ownDir, n)
 		if err != nil {
 			return nil, err
 		}
