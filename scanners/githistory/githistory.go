@@ -140,12 +140,7 @@ func New(root string, opts Options) (*Source, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", root, err)
 	}
-	refs, err := readRefs(dirs)
-	if err != nil {
-		st.close()
-		return nil, err
-	}
-	head, branch, err := readHead(dirs, refs)
+	refs, head, branch, err := readRefsAndHead(dirs)
 	if err != nil {
 		st.close()
 		return nil, fmt.Errorf("%s: %w", root, err)

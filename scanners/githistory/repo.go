@@ -117,23 +117,36 @@ type ref struct {
 	id   oid
 }
 
-// readRefs lists refs under refs/ (loose refs win over packed ones, or
-// the records of a reftable stack), sorted by name. Symbolic refs other
-// than HEAD are skipped.
+// readRefsAndHead lists the refs under refs/, sorted by name (symbolic
+// refs other than HEAD are skipped), and returns HEAD's commit (zero when
+// unborn) and the branch it names: from loose refs and packed-refs, or
+// from the reftable stack, read once.
+func readRefsAndHead(d gitDirs) (refs []ref, head oid, branch string, err error) {
+	if !usesReftable(d.commonDir) {
+		if refs, err = readRefs(d); err != nil {
+			return nil, oid{}, "", err
+		}
+		head, branch, err = readHead(d, refs)
+		return refs, head, branch, err
+	}
+	table, err := reftableRefs(d)
+	if err != nil {
+		return nil, oid{}, "", err
+	}
+	m := map[string]oid{}
+	for name, r := range table {
+		if r.symref == "" && strings.HasPrefix(name, "refs/") {
+			m[name] = r.id
+		}
+	}
+	head, branch, err = reftableHead(table)
+	return sortedRefs(m), head, branch, err
+}
+
+// readRefs lists refs under refs/ (loose refs win over packed ones),
+// sorted by name. Symbolic refs other than HEAD are skipped.
 func readRefs(d gitDirs) ([]ref, error) {
 	m := map[string]oid{}
-	if usesReftable(d.commonDir) {
-		table, err := reftableRefs(d)
-		if err != nil {
-			return nil, err
-		}
-		for name, r := range table {
-			if r.symref == "" && strings.HasPrefix(name, "refs/") {
-				m[name] = r.id
-			}
-		}
-		return sortedRefs(m), nil
-	}
 	if b, err := os.ReadFile(filepath.Join(d.commonDir, "packed-refs")); err == nil {
 		sc := bufio.NewScanner(bytes.NewReader(b))
 		sc.Buffer(make([]byte, 64<<10), 1<<20)
@@ -182,13 +195,6 @@ func sortedRefs(m map[string]oid) []ref {
 // readHead returns HEAD's commit id (zero when unborn) and the branch it
 // names, if any.
 func readHead(d gitDirs, refs []ref) (oid, string, error) {
-	if usesReftable(d.commonDir) {
-		table, err := reftableRefs(d)
-		if err != nil {
-			return oid{}, "", err
-		}
-		return reftableHead(table)
-	}
 	b, err := os.ReadFile(filepath.Join(d.gitDir, "HEAD"))
 	if err != nil {
 		return oid{}, "", err
