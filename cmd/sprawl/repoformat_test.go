@@ -109,6 +109,14 @@ func scanRepoFormat(t *testing.T, format string, reftable bool, seed uint64) {
 	if !strings.Contains(out, root) {
 		t.Errorf("history findings do not name the commits")
 	}
+	// Refs resolve by name, and revisions by abbreviated id.
+	if got, _ := scan("--history", "--branch", "main", dir); got["deploy.env"] != hist["deploy.env"] {
+		t.Errorf("--branch main: findings %v", got)
+	}
+	// The secrets came with the root commit, which the range leaves out.
+	if code, stdout, stderr := runCLI(t, "scan", "--history", "--range", root[:10]+"..main", "--format", "json", dir); code != ExitClean {
+		t.Errorf("--range %s..main: exit %d, stderr %s, findings %v", root[:10], code, stderr, findingPaths(t, stdout))
+	}
 	if got, _ := scan("--staged", dir); len(got) != 1 || got["ci/token.env"] == "" {
 		t.Errorf("staged: findings %v, want ci/token.env only", got)
 	}
