@@ -384,6 +384,14 @@ func TestFindRepo(t *testing.T) {
 		})
 	}
 
+	// A .git folder that is not a repository (copied in part) is named as
+	// such, not reported as no .git at all.
+	broken := t.TempDir()
+	gitgen.WriteFile(t, broken, ".git/HEAD", "ref: refs/heads/main\n")
+	if _, _, err := githistory.FindRepo(broken); err == nil || !strings.Contains(err.Error(), filepath.Join(broken, ".git")+" is not a readable git folder") {
+		t.Errorf("broken .git: %v", err)
+	}
+
 	// A history scan from a subfolder scans the whole repository.
 	src, err := githistory.New(filepath.Join(dir, "src"), githistory.Options{})
 	if err != nil {

@@ -60,7 +60,7 @@ func findGitDir(root string) (gitDirs, error) {
 		}
 	}
 	if !isGitDir(gd) {
-		return gitDirs{}, fmt.Errorf("%s is not a git repository", root)
+		return gitDirs{}, fmt.Errorf("%s is not a readable git folder (it has no HEAD, or no objects and no commondir): the repository is damaged or was copied in part", gd)
 	}
 	d := gitDirs{gitDir: gd, commonDir: gd}
 	if b, err := os.ReadFile(filepath.Join(gd, "commondir")); err == nil {
@@ -85,8 +85,12 @@ func FindRepo(dir string) (top string, d GitDirs, err error) {
 	if _, err := os.Stat(abs); err != nil {
 		return "", GitDirs{}, err
 	}
-	if d, err := FindGitDirs(abs); err == nil {
+	d, err = FindGitDirs(abs)
+	if err == nil {
 		return abs, d, nil
+	}
+	if _, serr := os.Lstat(filepath.Join(abs, ".git")); serr == nil {
+		return "", GitDirs{}, err // a .git here that is broken: say so, not "no .git"
 	}
 	for top := filepath.Dir(abs); ; top = filepath.Dir(top) {
 		if _, err := os.Lstat(filepath.Join(top, ".git")); err == nil {
