@@ -69,8 +69,10 @@ var gens = map[string]generator{
 	// user:password, as curl's -u takes it (the whole pair is the secret).
 	"user-pass": one(func(g *fake.Gen, _ *rand.Rand) string { return "deployer:" + g.String(alnum, 14) + "7!" }),
 	"word-pass": one(func(g *fake.Gen, _ *rand.Rand) string { return g.String(alnum, 12) }),
-	"token32":   one(func(g *fake.Gen, _ *rand.Rand) string { return g.String(alnum, 32) }),
-	"hex40":     one(func(g *fake.Gen, _ *rand.Rand) string { return g.String("0123456789abcdef", 40) }),
+	// A password holding an "@", written into a URL unescaped.
+	"at-password": one(func(g *fake.Gen, _ *rand.Rand) string { return g.String(alnum, 8) + "@" + g.String(alnum, 8) + "7" }),
+	"token32":     one(func(g *fake.Gen, _ *rand.Rand) string { return g.String(alnum, 32) }),
+	"hex40":       one(func(g *fake.Gen, _ *rand.Rand) string { return g.String("0123456789abcdef", 40) }),
 	// A Facebook app access token: the app id, "|" and the app secret.
 	"facebook-token": one(func(g *fake.Gen, _ *rand.Rand) string {
 		return g.String("123456789", 1) + g.String("0123456789", 15) + "|" + g.String(lower+"_-", 32)

@@ -21,6 +21,10 @@ func TestIdentityKeys(t *testing.T) {
 		"cloud/ci.env:2":              "gcp-service-account:ci-deployer@acme-ci.iam.gserviceaccount.com",
 		"cloud/local.settings.json:5": "azure-storage:acmefuncstore",
 		"web/server.js:1":             "mongodb://api@cluster0.ab1cd.mongodb.net",
+		// A driver after the scheme names the same database; a password
+		// with an "@" ends at the last one.
+		"src/models/db.py:6": "postgresql://orders@db.acme.internal",
+		"src/models/db.py:8": "postgis://geo@gis.acme.internal",
 	}
 	d := testDetector(t)
 	got := map[string]string{}

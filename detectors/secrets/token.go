@@ -88,7 +88,7 @@ func sasTime(v string) (time.Time, bool) {
 }
 
 var (
-	connUserHost = regexp.MustCompile(`(?i)^([a-z][a-z0-9+.-]*)://([^\s:/@'"` + "`" + `]{0,100}):[^\s@]*@([^\s'"` + "`" + `/:?,]{1,255})`)
+	connUserHost = regexp.MustCompile(`(?i)^([a-z][a-z0-9+.-]*)://([^\s:/@'"` + "`" + `]{0,100}):[^\s/]*@([^\s'"` + "`" + `/:?,@]{1,255})`)
 	jdbcURL      = regexp.MustCompile(`(?i)\bjdbc:([a-z][\w.-]*):(?:[a-z][\w.-]*:)*(?://)?([^/;?:\s'"` + "`" + `<>]{1,255})`)
 	jdbcUser     = regexp.MustCompile(`(?i)[?&;](?:user|username)=([^&;\s'"` + "`" + `<>]{1,100})`)
 	adoServer    = regexp.MustCompile(`(?i)(?:^|[;\s"'=])(?:Server|Data Source|Host|Address|Addr|Network Address)[ \t]*=[ \t]*(?:tcp:)?([^;,"'\s\\]{1,255})`)
@@ -129,7 +129,9 @@ func identityKey(rule, match, secret string, facts *detectors.SecretFacts) strin
 		return ""
 	}
 	if u := connUserHost.FindStringSubmatch(m); u != nil && safeIdentity(secret, u[2], u[3]) {
-		scheme := strings.ToLower(strings.TrimSuffix(strings.ToLower(u[1]), "+srv"))
+		// One database whatever the driver: postgresql+psycopg2 is
+		// postgresql, mongodb+srv is mongodb.
+		scheme, _, _ := strings.Cut(strings.ToLower(u[1]), "+")
 		return scheme + "://" + u[2] + "@" + strings.ToLower(u[3])
 	}
 	if c, ok := decodeJWT(secret); ok && (c.Iss != "" || c.Sub != "") {
