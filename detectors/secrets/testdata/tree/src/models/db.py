@@ -9,3 +9,4 @@ geo = "postgis://geo:{{gen:at-password}}@gis.acme.internal:5434/geo"  # want: se
 warehouse = create_engine("snowflake://etl:{{gen:password}}@acme-xy12345/analytics")  # want: secret/connection-url-password
 from_env = create_engine(os.environ["DATABASE_URL"])
 template = "postgresql+psycopg2://{user}:{password}@{host}/{db}"
+telemetry = "mqtts://sensor:{{gen:password}}@broker.acme.internal:8883"  # want: secret/connection-url-password
