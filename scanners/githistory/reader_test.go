@@ -156,9 +156,9 @@ func TestObjectReaderMatchesGit(t *testing.T) {
 	}
 }
 
-// objectReaderMatchesGit compares what ObjectReader reads in the
-// repository at dir with what git reads.
-func objectReaderMatchesGit(t *testing.T, dir string) {
+// openObjects opens the object database of the repository at dir, closed
+// when the test ends.
+func openObjects(t *testing.T, dir string) (githistory.GitDirs, *githistory.ObjectReader) {
 	t.Helper()
 	d, err := githistory.FindGitDirs(dir)
 	if err != nil {
@@ -168,7 +168,15 @@ func objectReaderMatchesGit(t *testing.T, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer r.Close()
+	t.Cleanup(r.Close)
+	return d, r
+}
+
+// objectReaderMatchesGit compares what ObjectReader reads in the
+// repository at dir with what git reads.
+func objectReaderMatchesGit(t *testing.T, dir string) {
+	t.Helper()
+	d, r := openObjects(t, dir)
 	checkAllObjects(t, dir, r)
 	head, branch, err := githistory.ReadHead(d)
 	if err != nil || head != objectID(t, gitCmd(t, dir, "rev-parse", "HEAD")) || branch != "main" {
@@ -297,15 +305,7 @@ func TestRootCommitOfShallowClone(t *testing.T) {
 	dir := readerRepo(t)
 	c := filepath.Join(t.TempDir(), "c")
 	gitCmd(t, t.TempDir(), "clone", "-q", "--depth", "2", "file://"+dir, c)
-	d, err := githistory.FindGitDirs(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := githistory.OpenObjects(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	d, r := openObjects(t, c)
 	head, _, _ := githistory.ReadHead(d)
 	want := objectID(t, gitCmd(t, c, "rev-parse", "HEAD~1"))
 	if got := r.RootCommit(head); got != want {

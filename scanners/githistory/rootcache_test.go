@@ -13,16 +13,8 @@ import (
 // rootOf opens dir and returns RootCommit(HEAD) and HEAD.
 func rootOf(t *testing.T, dir string) (root, head githistory.ObjectID) {
 	t.Helper()
-	d, err := githistory.FindGitDirs(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := githistory.OpenObjects(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	head, _, err = githistory.ReadHead(d)
+	d, r := openObjects(t, dir)
+	head, _, err := githistory.ReadHead(d)
 	if err != nil {
 		t.Fatal(err)
 	}
