@@ -16,6 +16,7 @@ import (
 	"unicode/utf16"
 	"unsafe"
 
+	"github.com/pelletier/go-toml/v2"
 	"github.com/rs/zerolog"
 	"github.com/zricethezav/gitleaks/v8/config"
 	"github.com/zricethezav/gitleaks/v8/detect"
@@ -375,7 +376,53 @@ func dropDecodedTwins(fs []detectors.Finding) []detectors.Finding {
 // gitleaks finds, sprawl finds (see "Escaped quotes, encoded values" in
 // docs/ARCHITECTURE.md).
 func (d *Detector) filter(fs []detectors.Finding) []detectors.Finding {
-	return dropKindlessTwins(dropShadowedGeneric(dropDecodedTwins(fs), d.generic), d.generic)
+	fs = dropPercentTwins(dropDecodedTwins(fs))
+	return dropKindlessTwins(dropShadowedGeneric(fs, d.generic), d.generic)
+}
+
+// ownRules are the ids of the rules sprawl's embedded document defines,
+// read on first use (a scan that decodes no percent escape never needs
+// them).
+var ownRules = sync.OnceValue(func() map[string]bool {
+	var doc struct {
+		Rules []struct {
+			ID string `toml:"id"`
+		} `toml:"rules"`
+	}
+	_ = toml.Unmarshal([]byte(rules.SecretsTOML), &doc)
+	m := make(map[string]bool, len(doc.Rules))
+	for _, r := range doc.Rules {
+		m[RulePrefix+r.ID] = true
+	}
+	return m
+})
+
+// dropPercentTwins drops a finding one of sprawl's own rules made in
+// percent-decoded text when the same rule found a secret on that line as
+// written: "%41" in a random WordPress salt is no escape (a third of
+// wp-config.php files have one in some salt), and a URL's password
+// reported as written already names its secret. gitleaks' rules report
+// both forms, as gitleaks does.
+func dropPercentTwins(fs []detectors.Finding) []detectors.Finding {
+	type at struct {
+		rule string
+		line int
+	}
+	var plain map[at]bool
+	for i := range fs {
+		if f := &fs[i]; f.Secret != nil && !decoded(f) {
+			if plain == nil {
+				plain = map[at]bool{}
+			}
+			plain[at{f.RuleID, f.Location.StartLine}] = true
+		}
+	}
+	if plain == nil {
+		return fs
+	}
+	return slices.DeleteFunc(fs, func(f detectors.Finding) bool {
+		return encodingOf(&f) == "percent" && plain[at{f.RuleID, f.Location.StartLine}] && ownRules()[f.RuleID]
+	})
 }
 
 // dropShadowedGeneric applies gitleaks' generic-rule filter across the
