@@ -72,6 +72,13 @@ func mergeConfig(base, extra config.Config) config.Config {
 // LoadConfig returns gitleaks' default rules plus each extra document, in
 // order. Each extra is a gitleaks-format TOML document.
 func LoadConfig(extras ...NamedTOML) (config.Config, error) {
+	cfg, _, err := loadConfig(extras...)
+	return cfg, err
+}
+
+// loadConfig is LoadConfig, and also returns the ids of the rules sprawl's
+// own embedded documents define (the builtin extras), as "secret/<id>".
+func loadConfig(extras ...NamedTOML) (config.Config, map[string]bool, error) {
 	docs := append([]NamedTOML{{Name: "gitleaks default rules", TOML: config.DefaultConfig, builtin: true}}, extras...)
 	cfgs := make([]config.Config, len(docs))
 	errs := make([]error, len(docs))
@@ -95,7 +102,15 @@ func LoadConfig(extras ...NamedTOML) (config.Config, error) {
 			}
 		}
 		if errs[i] != nil {
-			return config.Config{}, errs[i]
+			return config.Config{}, nil, errs[i]
+		}
+	}
+	own := map[string]bool{}
+	for i, d := range docs[1:] {
+		if d.builtin {
+			for id := range cfgs[i+1].Rules {
+				own[RulePrefix+id] = true
+			}
 		}
 	}
 	cfg := cfgs[0]
@@ -114,9 +129,9 @@ func LoadConfig(extras ...NamedTOML) (config.Config, error) {
 		}
 	}
 	if err := splitLineAllowlists(&cfg); err != nil {
-		return config.Config{}, err
+		return config.Config{}, nil, err
 	}
-	return cfg, nil
+	return cfg, own, nil
 }
 
 // gitleaksValueEnd is how most of gitleaks' rules end a value: a quote,

@@ -16,7 +16,6 @@ import (
 	"unicode/utf16"
 	"unsafe"
 
-	"github.com/pelletier/go-toml/v2"
 	"github.com/rs/zerolog"
 	"github.com/zricethezav/gitleaks/v8/config"
 	"github.com/zricethezav/gitleaks/v8/detect"
@@ -78,6 +77,9 @@ type Detector struct {
 	// onlyPaths are the patterns of path-only rules (no content regex).
 	onlyPaths []*pathPattern
 	win       *windower
+	// own holds the ids ("secret/<id>") of the rules sprawl's embedded
+	// document defines, as opposed to gitleaks' (see dropPercentTwins).
+	own map[string]bool
 	// catchAll holds the rules tagged "generic" (see generic).
 	catchAll   map[string]bool
 	classes    sync.Map // path -> pathInfo
@@ -93,7 +95,7 @@ func New(opts Options) (*Detector, error) {
 	var kindsErr error
 	var wg sync.WaitGroup
 	wg.Go(func() { kinds, kindsErr = rules.DefaultCredentials() })
-	cfg, err := LoadConfig(extras...)
+	cfg, own, err := loadConfig(extras...)
 	wg.Wait()
 	if err != nil {
 		return nil, err
@@ -118,7 +120,7 @@ func New(opts Options) (*Detector, error) {
 	win := newWindower(cfg, opts.MaxDecodeDepth > 0)
 	subsets := newRuleSubsets(cfg, gl, glDecode, opts.MaxDecodeDepth, win.kw)
 	subsets.prepare = prepare
-	d := &Detector{gl: gl, glDecode: glDecode, cfg: cfg, kinds: kinds,
+	d := &Detector{gl: gl, glDecode: glDecode, cfg: cfg, kinds: kinds, own: own,
 		win: win, cache: newWindowCache(cacheEntries), subsets: subsets}
 	for _, a := range cfg.Allowlists {
 		if len(a.Paths) > 0 && len(a.Regexes) == 0 && len(a.StopWords) == 0 && len(a.Commits) == 0 {
@@ -376,26 +378,9 @@ func dropDecodedTwins(fs []detectors.Finding) []detectors.Finding {
 // gitleaks finds, sprawl finds (see "Escaped quotes, encoded values" in
 // docs/ARCHITECTURE.md).
 func (d *Detector) filter(fs []detectors.Finding) []detectors.Finding {
-	fs = dropPercentTwins(dropDecodedTwins(fs))
+	fs = dropPercentTwins(dropDecodedTwins(fs), d.own)
 	return dropKindlessTwins(dropShadowedGeneric(fs, d.generic), d.generic)
 }
-
-// ownRules are the ids of the rules sprawl's embedded document defines,
-// read on first use (a scan that decodes no percent escape never needs
-// them).
-var ownRules = sync.OnceValue(func() map[string]bool {
-	var doc struct {
-		Rules []struct {
-			ID string `toml:"id"`
-		} `toml:"rules"`
-	}
-	_ = toml.Unmarshal([]byte(rules.SecretsTOML), &doc)
-	m := make(map[string]bool, len(doc.Rules))
-	for _, r := range doc.Rules {
-		m[RulePrefix+r.ID] = true
-	}
-	return m
-})
 
 // dropPercentTwins drops a finding one of sprawl's own rules made in
 // percent-decoded text when the same rule found a secret on that line as
@@ -403,7 +388,7 @@ var ownRules = sync.OnceValue(func() map[string]bool {
 // wp-config.php files have one in some salt), and a URL's password
 // reported as written already names its secret. gitleaks' rules report
 // both forms, as gitleaks does.
-func dropPercentTwins(fs []detectors.Finding) []detectors.Finding {
+func dropPercentTwins(fs []detectors.Finding, own map[string]bool) []detectors.Finding {
 	type at struct {
 		rule string
 		line int
@@ -421,7 +406,7 @@ func dropPercentTwins(fs []detectors.Finding) []detectors.Finding {
 		return fs
 	}
 	return slices.DeleteFunc(fs, func(f detectors.Finding) bool {
-		return encodingOf(&f) == "percent" && plain[at{f.RuleID, f.Location.StartLine}] && ownRules()[f.RuleID]
+		return encodingOf(&f) == "percent" && plain[at{f.RuleID, f.Location.StartLine}] && own[f.RuleID]
 	})
 }
 
