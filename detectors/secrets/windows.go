@@ -398,29 +398,16 @@ func (w *windower) windows(raw, path string) []window {
 	sc.cand, sc.hs, sc.flags = keep(cand), keep(hs), keep(flags)
 	todo := sc.todo[:0]
 	defer func() { sc.todo = keep(todo) }()
-	// A candidate's bounds come from the newline offsets: a line's start
-	// follows the newline before it, its end is its own newline (or the
-	// end of the content).
-	bounds := func(line int) (start, end int) {
-		end = len(raw)
-		if line < len(lt.nl) {
-			end = lt.nl[line]
-		}
-		if line > 0 {
-			start = lt.nl[line-1] + 1
-		}
-		return start, end
-	}
 	for i, c := range cand {
 		f := flags[i]
 		if f == 0 {
-			at, end := bounds(int(c))
+			at, end := lt.text(int(c))
 			f = w.classify(raw[at:end])
 			w.memo.put(hs[i], f)
 			sc.nearPut(hs[i], f)
 		}
 		if f&(memoHit|memoEncoded) != 0 {
-			at, end := bounds(int(c))
+			at, end := lt.text(int(c))
 			todo = append(todo, flagged{at, end, int(c), f})
 		}
 	}
@@ -1121,6 +1108,15 @@ func (t *lineTable) lines(first, last int) (int, int) {
 	}
 	if last < len(t.nl) {
 		e = t.nl[max(last, 0)] + 1
+	}
+	return s, e
+}
+
+// text is the extent of line (0-based), its newline excluded.
+func (t *lineTable) text(line int) (int, int) {
+	s, e := t.lines(line, line)
+	if line < len(t.nl) {
+		e-- // the newline
 	}
 	return s, e
 }
