@@ -165,6 +165,23 @@ var gens = map[string]generator{
 		return "https://prod-27.westeurope.logic.azure.com:443/workflows/" + g.String(hexDigits, 32) +
 			"/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=" + sig, []string{sig}
 	},
+	// A Discord webhook URL; the secret is its token.
+	"discord-webhook": func(g *fake.Gen, _ *rand.Rand) (string, []string) {
+		token := g.String(alnum+"_-", 68)
+		return "https://discord.com/api/webhooks/1" + g.String("0123456789", 18) + "/" + token, []string{token}
+	},
+	// A Google Chat incoming webhook URL; the secret is its token.
+	"google-chat-webhook": func(g *fake.Gen, _ *rand.Rand) (string, []string) {
+		token := g.String(alnum+"_-", 43)
+		return "https://chat.googleapis.com/v1/spaces/AAAA" + g.String(alnum, 7) + "/messages?key=AIzaSy" + g.String(alnum+"_-", 33) +
+			"&token=" + token + "%3D", []string{token + "="}
+	},
+	// A Discord bot token: the bot's id (a snowflake) in base64, a
+	// timestamp and an HMAC.
+	"discord-bot-token": one(func(g *fake.Gen, _ *rand.Rand) string {
+		id := base64.RawStdEncoding.EncodeToString([]byte(g.String("123456789", 1) + g.String("0123456789", 17)))
+		return id + "." + g.String(alnum+"_-", 6) + "." + g.String(alnum+"_-", 38)
+	}),
 	// A multi-line PEM block; the secret is the block without its final newline.
 	"private-key-pem": func(g *fake.Gen, _ *rand.Rand) (string, []string) {
 		k := strings.TrimRight(g.PrivateKeyPEM(), "\n")

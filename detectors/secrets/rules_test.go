@@ -2,6 +2,7 @@ package secrets
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -69,6 +70,27 @@ func TestEverySprawlRuleHasAKind(t *testing.T) {
 		}
 		if _, ok := kinds.Match(id, ""); !ok {
 			t.Errorf("rule %s has no [[kind]] in rules/credentials.toml", id)
+		}
+	}
+}
+
+// gitleaks joins an allowlist's regexes into one alternation, so a flag set
+// by a bare "(?i)" in one of them carries over to the ones after it:
+// "(?i)^(?:true|false)$" before "^[A-Z0-9_]+$" made the latter allow every
+// alphanumeric secret. Flags must be scoped, "(?i:…)".
+func TestAllowlistFlagsStayInTheirRegex(t *testing.T) {
+	ours, err := parseConfig("rules/secrets.toml", rules.SecretsTOML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bare := regexp.MustCompile(`\(\?[imsU]+\)`)
+	for _, id := range ours.OrderedRules {
+		for i, a := range ours.Rules[id].Allowlists {
+			for j, re := range a.Regexes {
+				if j < len(a.Regexes)-1 && bare.MatchString(re.String()) {
+					t.Errorf("rule %s, allowlist %d, regex %d: a bare flag group leaks into the regexes after it: %s", id, i, j, re)
+				}
+			}
 		}
 	}
 }

@@ -1,0 +1,20 @@
+const mysql = require('mysql2');
+const nodemailer = require('nodemailer');
+
+const pool = mysql.createPool({
+  host: 'db.acme.internal',
+  user: 'orders',
+  password: '{{gen:password}}', // want: secret/code-password
+});
+
+const transport = nodemailer.createTransport({
+  host: 'smtp.acme.io',
+  auth: { user: 'orders@acme.io', pass: '{{gen:password}}' }, // want: secret/code-password
+});
+
+// Forms and validation: labels, not passwords.
+const fields = { password: 'Password', confirmPassword: 'Confirm password' };
+const rules = { password: 'required|min:12|confirmed' };
+const input = { password: process.env.ORDERS_PASSWORD, type: 'password' };
+const schema = { password: { type: 'string', minLength: 12 } };
+const messages = { password: 'password.too_short', newPassword: 'auth.password-mismatch' };
