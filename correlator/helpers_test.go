@@ -49,6 +49,15 @@ func hist(f detectors.Finding, intro string, age int, rm string, rmAge int) dete
 	return f
 }
 
+// withAlt gives f another writing of its secret (detectors.SecretFacts.AltLinks).
+func withAlt(f detectors.Finding, value string) detectors.Finding {
+	s := *f.Secret
+	link := sha256.Sum256([]byte("link:" + value))
+	s.AltLinks = append(s.AltLinks, hex.EncodeToString(link[:]))
+	f.Secret = &s
+	return f
+}
+
 func withKey(f detectors.Finding, key string) detectors.Finding {
 	s := *f.Secret
 	s.IdentityKey = key

@@ -132,6 +132,9 @@ func (c *corr) group() [][]int {
 		p := place{f.Location.Repo, f.Location.Path}
 		if sec {
 			link("link\x00"+f.Secret.Link, i)
+			for _, alt := range f.Secret.AltLinks {
+				link("link\x00"+alt, i)
+			}
 			link("key\x00"+f.Secret.IdentityKey, i)
 			secretsAt[p] = append(secretsAt[p], i)
 		}

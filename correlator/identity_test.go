@@ -101,6 +101,15 @@ func TestIdentities(t *testing.T) {
 			},
 		},
 		{
+			name: "a value and what its encoding stands for are one identity",
+			findings: []detectors.Finding{
+				withAlt(sec("config-password", "static-password", "cGdwYXNzd29yZDE1", repoA, "deploy/secret.yaml", 7), "pgpassword15"),
+				sec("config-password", "static-password", "pgpassword15", repoA, "deploy/secret.yaml", 70),
+			},
+			want: []want{{key: "x", kind: "static-password", workload: "persistent", verdict: "rotation", control: "static-secret",
+				copies: 1, occurrences: 2, reasons: []string{"persistent use (Kubernetes workload in acme/api)", "long-lived (format)"}}},
+		},
+		{
 			name:     "batch job with a classic PAT: dynamic secret",
 			findings: []detectors.Finding{sec("github-pat", "github-classic-pat", "ghp_example0014", repoA, "scripts/sync.sh", 5)},
 			want: []want{{

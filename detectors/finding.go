@@ -30,6 +30,12 @@ type SecretFacts struct {
 	// Link is HMAC-SHA256 under a per-run key: it links copies of one
 	// secret across repositories scanned in one run. Never written out.
 	Link string `json:"-"`
+	// AltLinks are the Links of other writings of the same secret: what
+	// its base64 or percent encoding stands for, the value of a
+	// "key: value" match. The correlator links findings through them into
+	// one identity (a Kubernetes Secret's base64 password and the password
+	// found in its decoding). Never written out.
+	AltLinks []string `json:"-"`
 	// LeadLines is how many lines above the secret its rule's match starts:
 	// gitleaks reports that line, and .gitleaksignore entries name it.
 	LeadLines int `json:"-"`

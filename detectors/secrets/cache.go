@@ -2,6 +2,7 @@ package secrets
 
 import (
 	"hash/maphash"
+	"slices"
 	"sync"
 
 	"github.com/sprawl-dev/sprawl/detectors"
@@ -96,6 +97,7 @@ func cloneFindings(in []detectors.Finding) []detectors.Finding {
 	for i, f := range in {
 		if f.Secret != nil {
 			s := *f.Secret
+			s.AltLinks = slices.Clip(s.AltLinks) // an append makes a copy
 			f.Secret = &s
 		}
 		if f.Properties != nil {

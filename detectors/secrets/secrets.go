@@ -575,6 +575,7 @@ func (d *Detector) scan(ctx context.Context, in detectors.Input, text string, de
 	}
 	lines := newLineIndex(text)
 	out := make([]detectors.Finding, 0, len(found))
+	var values []foundValue
 	for _, f := range found {
 		if text == "" && f.Secret == "" {
 			// A rule on the path alone (a .p12 keystore): the file is the
@@ -593,12 +594,19 @@ func (d *Detector) scan(ctx context.Context, in detectors.Input, text string, de
 			continue
 		}
 		out = append(out, d.finding(in, text, lines, f))
+		values = append(values, foundValue{len(out) - 1, append(otherForms(f.RuleID, f.Secret), f.Secret), f.StartLine, f.EndLine})
+	}
+	if len(values) > 1 {
+		linkCutForms(out, values, in.Hasher)
 	}
 	return out
 }
 
 func (d *Detector) finding(in detectors.Input, raw string, lines lineIndex, f glreport.Finding) detectors.Finding {
 	facts := in.Hasher.Facts(f.Secret)
+	for _, form := range otherForms(f.RuleID, f.Secret) {
+		facts.AltLinks = append(facts.AltLinks, in.Hasher.Link(form))
+	}
 	facts.Entropy = float64(f.Entropy)
 	kind, ok := d.kinds.Match(f.RuleID, f.Secret)
 	if ok {
