@@ -81,7 +81,10 @@ type Detector struct {
 	// document defines, as opposed to gitleaks' (see dropPercentTwins).
 	own map[string]bool
 	// catchAll holds the rules tagged "generic" (see generic).
-	catchAll   map[string]bool
+	catchAll map[string]bool
+	// asWritten holds the ids ("secret/<id>") of the rules tagged
+	// "as-written" (see dropPercentTwins).
+	asWritten  map[string]bool
 	classes    sync.Map // path -> pathInfo
 	classCount atomic.Int64
 }
@@ -136,6 +139,12 @@ func New(opts Options) (*Detector, error) {
 				d.catchAll = map[string]bool{}
 			}
 			d.catchAll[id] = true
+		}
+		if slices.Contains(r.Tags, "as-written") {
+			if d.asWritten == nil {
+				d.asWritten = map[string]bool{}
+			}
+			d.asWritten[RulePrefix+id] = true
 		}
 		if r.Path != nil {
 			d.classPaths = append(d.classPaths, goRegexps(r.Path)...)
@@ -378,7 +387,7 @@ func dropDecodedTwins(fs []detectors.Finding) []detectors.Finding {
 // gitleaks finds, sprawl finds (see "Escaped quotes, encoded values" in
 // docs/ARCHITECTURE.md).
 func (d *Detector) filter(fs []detectors.Finding) []detectors.Finding {
-	fs = dropPercentTwins(dropDecodedTwins(fs), d.own)
+	fs = dropPercentTwins(dropDecodedTwins(fs), d.own, d.asWritten)
 	return dropKindlessTwins(dropShadowedGeneric(fs, d.generic), d.generic)
 }
 
@@ -387,8 +396,11 @@ func (d *Detector) filter(fs []detectors.Finding) []detectors.Finding {
 // written: "%41" in a random WordPress salt is no escape (a third of
 // wp-config.php files have one in some salt), and a URL's password
 // reported as written already names its secret. gitleaks' rules report
-// both forms, as gitleaks does.
-func dropPercentTwins(fs []detectors.Finding, own map[string]bool) []detectors.Finding {
+// both forms, as gitleaks does. A rule tagged "as-written" yields its finds
+// in any decoded text (base64, hex) to its find as written on that line:
+// a password literal in code that happens to be base64 is the password,
+// not what it decodes to.
+func dropPercentTwins(fs []detectors.Finding, own, asWritten map[string]bool) []detectors.Finding {
 	type at struct {
 		rule string
 		line int
@@ -406,7 +418,8 @@ func dropPercentTwins(fs []detectors.Finding, own map[string]bool) []detectors.F
 		return fs
 	}
 	return slices.DeleteFunc(fs, func(f detectors.Finding) bool {
-		return encodingOf(&f) == "percent" && plain[at{f.RuleID, f.Location.StartLine}] && own[f.RuleID]
+		enc := encodingOf(&f)
+		return (enc == "percent" && own[f.RuleID] || enc != "" && asWritten[f.RuleID]) && plain[at{f.RuleID, f.Location.StartLine}]
 	})
 }
 

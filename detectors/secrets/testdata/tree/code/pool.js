@@ -18,3 +18,6 @@ const rules = { password: 'required|min:12|confirmed' };
 const input = { password: process.env.ORDERS_PASSWORD, type: 'password' };
 const schema = { password: { type: 'string', minLength: 12 } };
 const messages = { password: 'password.too_short', newPassword: 'auth.password-mismatch' };
+
+// A password that happens to be base64 is the password, once.
+const legacy = { user: 'reports', password: '{{gen:basic-auth-b64}}' }; // want: secret/code-password
