@@ -21,3 +21,7 @@ const messages = { password: 'password.too_short', newPassword: 'auth.password-m
 
 // A password that happens to be base64 is the password, once.
 const legacy = { user: 'reports', password: '{{gen:basic-auth-b64}}' }; // want: secret/code-password
+
+// A validator's table of values that pass and fail: no passwords.
+const isUUID = { pass: 'f47ac10b-58cc-4372-a567-0e02b3d479ab', fail: 'f47ac10b' };
+const isEmail = { pass: 'orders@acme.io', fail: 'orders@' };
