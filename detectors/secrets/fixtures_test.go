@@ -182,6 +182,20 @@ var gens = map[string]generator{
 		id := base64.RawStdEncoding.EncodeToString([]byte(g.String("123456789", 1) + g.String("0123456789", 17)))
 		return id + "." + g.String(alnum+"_-", 6) + "." + g.String(alnum+"_-", 38)
 	}),
+	// A WireGuard key: 32 bytes in base64.
+	"wireguard-key": one(func(g *fake.Gen, _ *rand.Rand) string {
+		return g.String(alnum+"+/", 42) + g.String("AEIMQUYcgkosw048", 1) + "="
+	}),
+	// An OpenVPN static key block; the secret is the block.
+	"openvpn-static-key": func(g *fake.Gen, _ *rand.Rand) (string, []string) {
+		var b strings.Builder
+		b.WriteString("-----BEGIN OpenVPN Static key V1-----\n")
+		for range 16 {
+			b.WriteString(g.String(hexDigits, 32) + "\n")
+		}
+		b.WriteString("-----END OpenVPN Static key V1-----")
+		return b.String(), []string{b.String()}
+	},
 	// A multi-line PEM block; the secret is the block without its final newline.
 	"private-key-pem": func(g *fake.Gen, _ *rand.Rand) (string, []string) {
 		k := strings.TrimRight(g.PrivateKeyPEM(), "\n")
@@ -581,6 +595,7 @@ var partedTokens = map[string][]tokenPart{
 	"clickup-token":      {lit("pk_"), rnd("0123456789", 8), lit("_"), rnd("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 32)},
 	"stackhawk-key":      {lit("hawk."), rnd(alnum, 20), lit("."), rnd(alnum, 20)},
 	"zoho-token":         {lit("1000."), rnd(hexDigits, 32), lit("."), rnd(hexDigits, 32)},
+	"resend-key":         {lit("re_"), rnd(alnum, 8), lit("_"), rnd(alnum, 24)},
 	"voiceflow-key":      {lit("VF.DM."), rnd(hexDigits, 24), lit("."), rnd(alnum, 16)},
 	"teams-webhook-legacy": {lit("https://outlook.office.com/webhook/"), uuid(), lit("@"), uuid(),
 		lit("/IncomingWebhook/"), rnd(hexDigits, 32), lit("/"), uuid()},

@@ -25,3 +25,7 @@ const legacy = { user: 'reports', password: '{{gen:basic-auth-b64}}' }; // want:
 // A validator's table of values that pass and fail: no passwords.
 const isUUID = { pass: 'f47ac10b-58cc-4372-a567-0e02b3d479ab', fail: 'f47ac10b' };
 const isEmail = { pass: 'orders@acme.io', fail: 'orders@' };
+
+const { Resend } = require('resend');
+const resend = new Resend('{{gen:resend-key}}'); // want: secret/resend-api-key
+const fromEnv = new Resend(process.env.RESEND_API_KEY);
