@@ -100,6 +100,11 @@ func (f *scanFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.summary, "summary", "", "also write a markdown summary to `FILE` (e.g. $GITHUB_STEP_SUMMARY; appended to)")
 	fs.StringVar(&f.html, "html", "", "also write the report as one self-contained HTML page to `FILE` (identities, sprawl, age; no secret values)")
 	fs.StringVar(&f.failOn, "fail-on", "any", "exit 1 when a finding reaches this `level`: any, warning, error, high (severity >= 7), critical (>= 9) or never")
+	// The short forms people type from habit (gitleaks' -f; -o and -q of
+	// most tools).
+	fs.StringVar(&f.format, "f", "text", "short for --format")
+	fs.StringVar(&f.out, "o", "", "short for --out")
+	fs.BoolVar(&f.quiet, "q", false, "short for --quiet")
 }
 
 // archives returns how archives are opened.

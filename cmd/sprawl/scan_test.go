@@ -171,6 +171,26 @@ func TestScanFindsPlantedSecrets(t *testing.T) {
 	}
 }
 
+// -f, -o and -q are --format, --out and --quiet.
+func TestScanShortFlags(t *testing.T) {
+	root, _ := plantedTree(t)
+	out := filepath.Join(t.TempDir(), "report.sarif")
+	code, stdout, stderr := runCLI(t, "scan", "-q", "-f", "sarif", "-o", out, root)
+	if code != ExitFindings {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if stdout != "" {
+		t.Errorf("-q printed %q", stdout)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"version": "2.1.0"`) {
+		t.Errorf("-f sarif -o FILE did not write SARIF: %.200s", b)
+	}
+}
+
 func keys(m map[string]bool) []string {
 	var out []string
 	for k := range m {
