@@ -24,3 +24,12 @@ public class Mailer {
         return new HikariDataSource(c);
     }
 }
+
+class Users {
+    // Spring Security's id-prefixed encodings: a hash, and {noop} plain text
+    // (the password is what follows it).
+    UserDetails admin = User.withUsername("reports").password("{bcrypt}$2a$10$dXJ3SW6G7P50lGmMkkmwe.20cQQubK3.HZWzG3YB1tlRy.fqvM/BG").roles("ADMIN").build();
+    UserDetails ops = User.withUsername("ops").password("{noop}{{gen:password}}").roles("OPS").build(); // want: secret/code-password
+    String encodedPassword = "{{gen:password}}";
+    String hashedPassword = "{{gen:password}}";
+}
