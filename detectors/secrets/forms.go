@@ -84,11 +84,14 @@ type foundValue struct {
 // takes a decoded Secret's first entry up to the first character outside
 // base64's ("ar3ZLt4bnl7" of "ar3ZLt4bnl7!"), which config-password
 // reports whole on that line.
-func linkCutForms(out []detectors.Finding, values []foundValue, h *detectors.Hasher) {
+func linkCutForms(out []detectors.Finding, values []foundValue) {
+	// By first line, so that each finding meets only those starting on
+	// its lines (a window of thousands of findings stays linear).
+	slices.SortStableFunc(values, func(a, b foundValue) int { return a.start - b.start })
 	for a := range values {
-		for b := a + 1; b < len(values); b++ {
+		for b := a + 1; b < len(values) && values[b].start <= values[a].end; b++ {
 			va, vb := &values[a], &values[b]
-			if va.start > vb.end || vb.start > va.end || !cutForms(va.forms, vb.forms) {
+			if !cutForms(va.forms, vb.forms) {
 				continue
 			}
 			fa, fb := out[va.i].Secret, out[vb.i].Secret

@@ -610,7 +610,7 @@ func (d *Detector) scan(ctx context.Context, in detectors.Input, text string, de
 		values = append(values, foundValue{len(out) - 1, append(otherForms(f.RuleID, f.Secret), f.Secret), f.StartLine, f.EndLine})
 	}
 	if len(values) > 1 {
-		linkCutForms(out, values, in.Hasher)
+		linkCutForms(out, values)
 	}
 	return out
 }
