@@ -1028,17 +1028,20 @@ func (w *windower) chunk(lt *lineTable, spans []span, sc *windowScratch) []windo
 	return out
 }
 
-// splitLine cuts raw[s:e], one long line, into pieces of about
-// maxChunkBytes that overlap by chunkOverlap, preferring to cut after a
-// separator so that tokens stay whole.
+// splitLine cuts raw[s:e], one long line, into pieces that overlap by
+// about chunkOverlap. Where a piece ends is content-defined (cutPoint): an
+// edit changes the pieces around it only, and the others keep their text
+// — and their window cache entries — from version to version. Pieces cut
+// at fixed offsets from the line's start made every piece after an edit
+// new: each version of a one-line search index of a documentation site
+// (mkdocs' search_index.json, a megabyte) was scanned whole, which cost
+// Django REST framework's history more time than the rest of it.
 func splitLine(raw string, s, e int) []window {
 	var out []window
 	for s < e {
-		end := min(s+maxChunkBytes, e)
-		if end < e {
-			if j := strings.LastIndexAny(raw[end-chunkOverlap/2:end], " ,;\t"); j >= 0 {
-				end = end - chunkOverlap/2 + j + 1
-			}
+		end := e
+		if e-s > maxChunkBytes {
+			end = cutPoint(raw, s, s+minPieceBytes, s+maxChunkBytes)
 		}
 		out = append(out, window{start: s, end: end})
 		if end == e {
@@ -1050,6 +1053,48 @@ func splitLine(raw string, s, e int) []window {
 		}
 	}
 	return out
+}
+
+const (
+	// minPieceBytes is the least a piece of a long line holds before a
+	// content-defined cut; pieces average about twice that.
+	minPieceBytes = 4 << 10
+	// pieceMask picks content-defined cuts: one position in 4,096.
+	pieceMask = 1<<12 - 1
+)
+
+// gear is a table of random 64-bit values, one per byte, for cutPoint's
+// rolling hash (FastCDC's "gear"): the hash at a position depends on the
+// 64 bytes before it only.
+var gear = func() (t [256]uint64) {
+	x := uint64(0x9e3779b97f4a7c15)
+	for i := range t {
+		// splitmix64
+		x += 0x9e3779b97f4a7c15
+		z := x
+		z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+		z = (z ^ z>>27) * 0x94d049bb133111eb
+		t[i] = z ^ z>>31
+	}
+	return t
+}()
+
+// cutPoint returns where a piece of raw starting at s ends: the first
+// position in [lo, hi) whose rolling hash of the bytes before it has its
+// low bits clear, or hi, moved back past a separator when one is near so
+// that tokens stay whole.
+func cutPoint(raw string, s, lo, hi int) int {
+	var h uint64
+	for i := max(s, lo-64); i < hi; i++ {
+		h = h<<1 + gear[raw[i]]
+		if i+1 >= lo && h&pieceMask == 0 {
+			return i + 1
+		}
+	}
+	if j := strings.LastIndexAny(raw[hi-chunkOverlap/2:hi], " ,;\t"); j >= 0 {
+		return hi - chunkOverlap/2 + j + 1
+	}
+	return hi
 }
 
 // lineHash is FNV-1a of a line, for content-defined chunk boundaries.
