@@ -113,6 +113,41 @@ func TestSplitLineCoversEverything(t *testing.T) {
 	}
 }
 
+// An edit near the start of a long line leaves the pieces past it as they
+// were: their text, and so their window cache entries, carry over to the
+// next version.
+func TestSplitLinePiecesSurviveEdits(t *testing.T) {
+	r := rand.New(rand.NewPCG(14, 14))
+	words := []string{"token", "serializer", "the", "field", "value,", "api", "returns", "a", "list;", "of", "objects"}
+	var b strings.Builder
+	for b.Len() < 400<<10 {
+		b.WriteString(words[r.IntN(len(words))])
+		b.WriteByte(' ')
+	}
+	v1 := b.String()
+	v2 := v1[:5000] + "a few inserted words, " + v1[5000:]
+	pieces := func(line string) map[string]bool {
+		m := map[string]bool{}
+		for _, w := range splitLine(line, 0, len(line)) {
+			if w.end-w.start > maxChunkBytes {
+				t.Errorf("piece of %d bytes", w.end-w.start)
+			}
+			m[line[w.start:w.end]] = true
+		}
+		return m
+	}
+	p1, p2 := pieces(v1), pieces(v2)
+	kept := 0
+	for p := range p2 {
+		if p1[p] {
+			kept++
+		}
+	}
+	if len(p2) < 20 || kept < len(p2)-3 {
+		t.Errorf("%d of %d pieces kept after an edit near the start", kept, len(p2))
+	}
+}
+
 // TestCompanionsStayInOneChunk: a rule whose required companion may be
 // anywhere in the file (kubeconfig-token needs "kind: Config") must see
 // both, even when chunk boundaries fall between them.
