@@ -74,6 +74,32 @@ func TestEverySprawlRuleHasAKind(t *testing.T) {
 	}
 }
 
+// A rule whose match need not hold one of its keywords is checked against
+// the whole of every content holding a keyword (windower.far): a
+// megabyte-long line cost each version that pass, for every such rule. So
+// every match of sprawl's rules holds a keyword, except where the format
+// allows no keyword: a .pgpass line's port may be any number.
+func TestSprawlRulesMatchTheirKeywords(t *testing.T) {
+	ours, err := parseConfig("rules/secrets.toml", rules.SecretsTOML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	farOnPurpose := map[string]bool{"pgpass-password": true}
+	for _, id := range ours.OrderedRules {
+		r := ours.Rules[id]
+		if r.Regex == nil || farOnPurpose[id] {
+			continue
+		}
+		lower := make([]string, len(r.Keywords))
+		for i, k := range r.Keywords {
+			lower[i] = asciiLower(k)
+		}
+		if farFromKeywords(r, lower) {
+			t.Errorf("rule %s: a match need not hold one of its keywords %q", id, r.Keywords)
+		}
+	}
+}
+
 // gitleaks joins an allowlist's regexes into one alternation, so a flag set
 // by a bare "(?i)" in one of them carries over to the ones after it:
 // "(?i)^(?:true|false)$" before "^[A-Z0-9_]+$" made the latter allow every
