@@ -82,6 +82,9 @@ type windower struct {
 	// curl command continued over lines up to its -u option) to how many
 	// lines below a hit their windows reach.
 	below map[string]int
+	// belowRules maps the same keywords to the ids of those rules, joined
+	// by NUL: the only rules a deep window (appendDeep) runs.
+	belowRules map[string]string
 	// pemRules maps PEM keywords ("-----begin") to the ids of the rules
 	// using them, joined by NUL: the rules a header swallowed by the
 	// match before it runs again on (see windows).
@@ -96,7 +99,7 @@ type windower struct {
 
 func newWindower(cfg config.Config, decode bool) *windower {
 	w := &windower{decode: decode, composite: map[string]int{}, anywhere: map[string][]anywhereRule{},
-		spanning: map[string][]spanningRule{}, below: map[string]int{}, pemRules: map[string]string{},
+		spanning: map[string][]spanningRule{}, below: map[string]int{}, belowRules: map[string]string{}, pemRules: map[string]string{},
 		memo: newLineMemo(memoSlots), minKeyword: 1 << 30}
 	seen := map[string]bool{}
 	var kws []string
@@ -137,6 +140,7 @@ func newWindower(cfg config.Config, decode bool) *windower {
 			}
 			if reachBelow > 0 && !strings.Contains(k, "begin") { // PEM blocks have windows of their own
 				w.below[k] = max(w.below[k], reachBelow)
+				w.belowRules[k] = joinIDs(w.belowRules[k], r.RuleID)
 			}
 			if spanning != nil && !strings.Contains(k, "begin") { // PEM blocks have windows of their own
 				w.spanning[k] = append(w.spanning[k], *spanning)
@@ -649,6 +653,12 @@ func (w *windower) appendDeep(deep []window, lt *lineTable, line, pos int, k str
 	last := line
 	for l := line + 1; l <= line+n && l <= len(lt.nl); l++ {
 		s, e := lt.lines(l, l)
+		if s == e {
+			// Past a final newline there is no line: the deep window
+			// of a one-line minified file was the whole file, for every
+			// rule, again in every version.
+			break
+		}
 		if contains(lt.raw[s:e], k, true) {
 			break
 		}
@@ -676,7 +686,11 @@ func (w *windower) appendDeep(deep []window, lt *lineTable, line, pos int, k str
 			s, col = from, utf16Len(lt.raw[s:from])
 		}
 	}
-	return append(deep, window{start: s, end: e, line: line, col: col})
+	// Only the rules that reach below run on it: the others have the
+	// keyword line's own windows, and a one-line minified file with a
+	// comment below it made this window the whole file, for every rule
+	// (axios' dist/ had generic-api-key's NFA over 54 KB a version).
+	return append(deep, window{start: s, end: e, line: line, col: col, rules: w.belowRules[k]})
 }
 
 // keyLikeBody reports whether the text after a PEM header, to where its
