@@ -10,6 +10,7 @@ import (
 	"github.com/sprawl-dev/sprawl/detectors"
 	"github.com/sprawl-dev/sprawl/detectors/secrets/dfa"
 	"github.com/zricethezav/gitleaks/v8/config"
+	glregexp "github.com/zricethezav/gitleaks/v8/regexp"
 )
 
 // Narrowing. A window where a rule matches goes to gitleaks, which runs
@@ -73,12 +74,36 @@ func (d *Detector) scanWindow(ctx context.Context, in detectors.Input, text stri
 	return out
 }
 
-// locator is a rule's Locator, and whether the rule needs whole lines:
-// its pattern holds line anchors (^ or $ with (?m)), or an allowlist of
-// its reads the whole line (regexTarget "line").
+// locator is a rule's Locator, and what decides whether the rule needs
+// the whole lines of a match (see wholeLines).
 type locator struct {
 	*dfa.Locator
-	wholeLines bool
+	anchored bool // the pattern holds line anchors (^ or $ with (?m))
+	// lineAllows are the regexes of the rule's allowlists that read the
+	// whole line (regexTarget "line"); lineAsserts, whether one of them
+	// holds an assertion (^, $, \b) whose answer a cut could change.
+	lineAllows  []*glregexp.Regexp
+	lineAsserts bool
+}
+
+// wholeLines reports whether the rule must see all of lines, the lines a
+// match of it occupies, rather than the bytes around the match: its
+// pattern has line anchors, or an allowlist of it reads the line and
+// could allow something there. A regex without assertions that matches
+// nowhere in the lines matches nowhere in a piece of them, so the piece
+// is allowed what the lines are. generic-api-key reads the line for
+// "import { … } from '…'", and kept whole every line of a minified bundle
+// (54 KB of axios.min.js for its NFA, in each of 47 versions).
+func (l *locator) wholeLines(lines string) bool {
+	if l.anchored || l.lineAsserts {
+		return true
+	}
+	for _, re := range l.lineAllows {
+		if re.MatchString(lines) {
+			return true
+		}
+	}
+	return false
 }
 
 // locatorFor returns r's locator, or nil when r must see whole windows.
@@ -103,11 +128,19 @@ func locatorFor(r config.Rule, companion bool) *locator {
 	if err != nil {
 		return nil
 	}
-	wholeLines := hasOp(re, syntax.OpBeginLine) || hasOp(re, syntax.OpEndLine)
+	loc := &locator{Locator: l, anchored: hasOp(re, syntax.OpBeginLine) || hasOp(re, syntax.OpEndLine)}
 	for _, a := range r.Allowlists {
-		wholeLines = wholeLines || a.RegexTarget == "line"
+		if a.RegexTarget != "line" {
+			continue
+		}
+		for _, x := range a.Regexes {
+			loc.lineAllows = append(loc.lineAllows, x)
+			p, err := syntax.Parse(x.String(), syntax.Perl)
+			loc.lineAsserts = loc.lineAsserts || err != nil || hasOp(p, syntax.OpBeginLine) || hasOp(p, syntax.OpEndLine) ||
+				hasOp(p, syntax.OpBeginText) || hasOp(p, syntax.OpEndText) || hasOp(p, syntax.OpWordBoundary) || hasOp(p, syntax.OpNoWordBoundary)
+		}
 	}
-	return &locator{Locator: l, wholeLines: wholeLines}
+	return loc
 }
 
 // hasOp reports whether op occurs in re.
@@ -143,7 +176,7 @@ func (s *ruleSubsets) narrow(text string, decode bool, only string) []part {
 		rule := uint64(1) << min(len(located), 63)
 		if loc == nil || !loc.Spans(text, func(a, b int) {
 			r := lines.rangeOf(text, lineSpan{lines.of(a), lines.of(b - 1)})
-			if r.end-r.start > longSpan && !loc.wholeLines && !allowedLine(text[r.start:r.end]) {
+			if r.end-r.start > longSpan && !allowedLine(text[r.start:r.end]) && !loc.wholeLines(text[r.start:r.end]) {
 				r = cutAround(text, a, b, r)
 			}
 			r.rules = rule

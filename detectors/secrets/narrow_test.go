@@ -51,6 +51,11 @@ func TestNarrowedWindowsFindWhatWholeWindowsFind(t *testing.T) {
 		minified(r, 5000) + `{"type": "service_account", "private_key": "` +
 			strings.ReplaceAll(fake.New(5).PrivateKeyPEM(), "\n", `\n`) + `", "client_email": "ci@p.iam.gserviceaccount.com"}`,
 		"const cfg = {" + minified(r, 5000) + `api_token: "Zq8Wm3Nc7Vb2Xl5Kj9HgT4rP",` + minified(r, 1000) + "} // gitleaks:allow",
+		// generic-api-key's allowlist reads the line for an ES import: a
+		// piece around the secret would not hold it.
+		"const cfg = {" + minified(r, 5000) + `api_token: "Zq8Wm3Nc7Vb2Xl5Kj9HgT4rP",` + minified(r, 3000) + `}; import { a, b } from "lib";`,
+		// Without one, the piece around the secret is enough.
+		"const cfg = {" + minified(r, 5000) + `api_token: "Wm3Nc7Vb2Xl5Kj9HgT4rPZq8",` + minified(r, 3000) + `};`,
 	}
 	filler := []string{"", "}", "  replicas: 3", "\ttoken, err := client.Token(ctx)", "# the key is rotated weekly"}
 	narrowed, found := 0, 0
