@@ -93,8 +93,12 @@ var (
 func python(lines []string) []Match {
 	var out []Match
 	for i, l := range lines {
-		// Cache decorator on a token getter.
-		if m := pyCacheDeco.FindStringSubmatch(l); m != nil {
+		// Cache decorator on a token getter. (The substring tests before
+		// each pattern are what every match holds: most lines of most files
+		// hold none, and Go's regexp costs a pass each.)
+		if !strings.Contains(l, "@") {
+			// no decorator
+		} else if m := pyCacheDeco.FindStringSubmatch(l); m != nil {
 			if m[3] == "cached" && pyTTLArg.MatchString(m[5]) {
 				continue
 			}
@@ -111,7 +115,7 @@ func python(lines []string) []Match {
 			}
 			continue
 		}
-		if indent(l) != 0 {
+		if indent(l) != 0 || !strings.Contains(l, "=") {
 			continue
 		}
 		// Module-level token fetched at import time.
@@ -173,11 +177,26 @@ var (
 func javascript(lines []string) []Match {
 	var out []Match
 	all := strings.Join(lines, "\n")
-	if jsExpiry.MatchString(all) {
-		return nil
+	// Expiry handling anywhere in the file clears it; looked for once a
+	// line could report (a pass over a bundle of megabytes otherwise).
+	expiry := -1
+	clean := func() bool {
+		if expiry < 0 {
+			expiry = 0
+			if jsExpiry.MatchString(all) {
+				expiry = 1
+			}
+		}
+		return expiry == 1
 	}
 	for i, l := range lines {
+		if l == "" || !strings.Contains("celv", l[:1]) {
+			continue // both patterns start with export, const, let or var
+		}
 		if m := jsModCache.FindStringSubmatch(l); m != nil && tokenish(m[3]) {
+			if clean() {
+				return nil
+			}
 			set := regexp.MustCompile(`\b` + regexp.QuoteMeta(m[3]) + `\.set\(`)
 			for j := range lines {
 				if set.MatchString(lines[j]) {
@@ -191,6 +210,9 @@ func javascript(lines []string) []Match {
 		m := jsModVar.FindStringSubmatch(l)
 		if m == nil || !tokenish(m[3]) {
 			continue
+		}
+		if clean() {
+			return nil
 		}
 		name := m[3]
 		assign := regexp.MustCompile(`^\s+` + regexp.QuoteMeta(name) + `\s*(\?\?|\|\|)?=\s*[^=\s]`)
@@ -223,8 +245,20 @@ var (
 func java(lines []string) []Match {
 	var out []Match
 	all := strings.Join(lines, "\n")
-	expiryInFile := javaExpiry.MatchString(javaBuilderExpiry.ReplaceAllString(all, ""))
+	expiry := -1 // whether the file handles expiry; looked for when needed
+	expiryInFile := func() bool {
+		if expiry < 0 {
+			expiry = 0
+			if javaExpiry.MatchString(javaBuilderExpiry.ReplaceAllString(all, "")) {
+				expiry = 1
+			}
+		}
+		return expiry == 1
+	}
 	for i, l := range lines {
+		if !strings.Contains(l, "static") && !strings.Contains(l, "newBuilder()") {
+			continue // what both patterns need
+		}
 		if javaBuilder.MatchString(l) {
 			stmt, _ := javaStatement(lines, i)
 			head := stmt[:strings.Index(stmt, javaBuilder.FindString(stmt))]
@@ -253,7 +287,7 @@ func java(lines []string) []Match {
 			}
 			continue
 		}
-		if expiryInFile {
+		if expiryInFile() {
 			continue
 		}
 		guard := regexp.MustCompile(`\b` + regexp.QuoteMeta(name) + `\s*==\s*null|null\s*==\s*` + regexp.QuoteMeta(name) + `\b`)
