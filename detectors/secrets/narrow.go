@@ -136,8 +136,13 @@ func locatorFor(r config.Rule, companion bool) *locator {
 		for _, x := range a.Regexes {
 			loc.lineAllows = append(loc.lineAllows, x)
 			p, err := syntax.Parse(x.String(), syntax.Perl)
-			loc.lineAsserts = loc.lineAsserts || err != nil || hasOp(p, syntax.OpBeginLine) || hasOp(p, syntax.OpEndLine) ||
-				hasOp(p, syntax.OpBeginText) || hasOp(p, syntax.OpEndText) || hasOp(p, syntax.OpWordBoundary) || hasOp(p, syntax.OpNoWordBoundary)
+			if err != nil {
+				loc.lineAsserts = true
+				continue
+			}
+			for _, op := range []syntax.Op{syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText, syntax.OpWordBoundary, syntax.OpNoWordBoundary} {
+				loc.lineAsserts = loc.lineAsserts || hasOp(p, op)
+			}
 		}
 	}
 	return loc

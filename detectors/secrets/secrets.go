@@ -78,12 +78,12 @@ type Detector struct {
 	onlyPaths []*pathPattern
 	win       *windower
 	// own holds the ids ("secret/<id>") of the rules sprawl's embedded
-	// document defines, as opposed to gitleaks' (see dropPercentTwins).
+	// document defines, as opposed to gitleaks' (see preferAsWritten).
 	own map[string]bool
 	// catchAll holds the rules tagged "generic" (see generic).
 	catchAll map[string]bool
 	// asWritten holds the ids ("secret/<id>") of the rules tagged
-	// "as-written" (see dropPercentTwins).
+	// "as-written" (see preferAsWritten).
 	asWritten  map[string]bool
 	classes    sync.Map // path -> pathInfo
 	classCount atomic.Int64
@@ -387,11 +387,11 @@ func dropDecodedTwins(fs []detectors.Finding) []detectors.Finding {
 // gitleaks finds, sprawl finds (see "Escaped quotes, encoded values" in
 // docs/ARCHITECTURE.md).
 func (d *Detector) filter(fs []detectors.Finding) []detectors.Finding {
-	fs = dropPercentTwins(dropDecodedTwins(fs), d.own, d.asWritten)
+	fs = preferAsWritten(dropDecodedTwins(fs), d.own, d.asWritten)
 	return dropKindlessTwins(dropShadowedGeneric(fs, d.generic), d.generic)
 }
 
-// dropPercentTwins drops a finding one of sprawl's own rules made in
+// preferAsWritten drops a finding one of sprawl's own rules made in
 // percent-decoded text when the same rule found a secret on that line as
 // written: "%41" in a random WordPress salt is no escape (a third of
 // wp-config.php files have one in some salt), and a URL's password
@@ -400,7 +400,7 @@ func (d *Detector) filter(fs []detectors.Finding) []detectors.Finding {
 // in any decoded text (base64, hex) to its find as written on that line:
 // a password literal in code that happens to be base64 is the password,
 // not what it decodes to.
-func dropPercentTwins(fs []detectors.Finding, own, asWritten map[string]bool) []detectors.Finding {
+func preferAsWritten(fs []detectors.Finding, own, asWritten map[string]bool) []detectors.Finding {
 	type at struct {
 		rule string
 		line int
@@ -606,8 +606,13 @@ func (d *Detector) scan(ctx context.Context, in detectors.Input, text string, de
 		if strings.Contains(f.Line, AllowComment) {
 			continue
 		}
-		out = append(out, d.finding(in, text, lines, f))
-		values = append(values, foundValue{len(out) - 1, append(otherForms(f.RuleID, f.Secret), f.Secret), f.StartLine, f.EndLine})
+		fd := d.finding(in, text, lines, f)
+		forms := otherForms(f.RuleID, f.Secret)
+		for _, form := range forms {
+			fd.Secret.AltLinks = append(fd.Secret.AltLinks, in.Hasher.Link(form))
+		}
+		out = append(out, fd)
+		values = append(values, foundValue{len(out) - 1, append(forms, f.Secret), f.StartLine, f.EndLine})
 	}
 	if len(values) > 1 {
 		linkCutForms(out, values)
@@ -617,9 +622,6 @@ func (d *Detector) scan(ctx context.Context, in detectors.Input, text string, de
 
 func (d *Detector) finding(in detectors.Input, raw string, lines lineIndex, f glreport.Finding) detectors.Finding {
 	facts := in.Hasher.Facts(f.Secret)
-	for _, form := range otherForms(f.RuleID, f.Secret) {
-		facts.AltLinks = append(facts.AltLinks, in.Hasher.Link(form))
-	}
 	facts.Entropy = float64(f.Entropy)
 	kind, ok := d.kinds.Match(f.RuleID, f.Secret)
 	if ok {
