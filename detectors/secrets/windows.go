@@ -1082,8 +1082,10 @@ const (
 	// minPieceBytes is the least a piece of a long line holds before a
 	// content-defined cut; pieces average about twice that.
 	minPieceBytes = 4 << 10
-	// pieceMask picks content-defined cuts: one position in 4,096.
-	pieceMask = 1<<12 - 1
+	// pieceMask picks content-defined cuts: one position in 4,096. It
+	// tests the hash's top bits, which the last 64 bytes all feed (the
+	// low bits see only the last few).
+	pieceMask = (1<<12 - 1) << 52
 )
 
 // gear is a table of random 64-bit values, one per byte, for cutPoint's
