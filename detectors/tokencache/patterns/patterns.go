@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Match is one reported line.
@@ -96,9 +97,11 @@ func python(lines []string) []Match {
 		// Cache decorator on a token getter. (The substring tests before
 		// each pattern are what every match holds: most lines of most files
 		// hold none, and Go's regexp costs a pass each.)
-		if !strings.Contains(l, "@") {
-			// no decorator
-		} else if m := pyCacheDeco.FindStringSubmatch(l); m != nil {
+		var m []string
+		if strings.Contains(l, "@") {
+			m = pyCacheDeco.FindStringSubmatch(l)
+		}
+		if m != nil {
 			if m[3] == "cached" && pyTTLArg.MatchString(m[5]) {
 				continue
 			}
@@ -179,16 +182,7 @@ func javascript(lines []string) []Match {
 	all := strings.Join(lines, "\n")
 	// Expiry handling anywhere in the file clears it; looked for once a
 	// line could report (a pass over a bundle of megabytes otherwise).
-	expiry := -1
-	clean := func() bool {
-		if expiry < 0 {
-			expiry = 0
-			if jsExpiry.MatchString(all) {
-				expiry = 1
-			}
-		}
-		return expiry == 1
-	}
+	clean := sync.OnceValue(func() bool { return jsExpiry.MatchString(all) })
 	for i, l := range lines {
 		if l == "" || !strings.Contains("celv", l[:1]) {
 			continue // both patterns start with export, const, let or var
@@ -245,16 +239,10 @@ var (
 func java(lines []string) []Match {
 	var out []Match
 	all := strings.Join(lines, "\n")
-	expiry := -1 // whether the file handles expiry; looked for when needed
-	expiryInFile := func() bool {
-		if expiry < 0 {
-			expiry = 0
-			if javaExpiry.MatchString(javaBuilderExpiry.ReplaceAllString(all, "")) {
-				expiry = 1
-			}
-		}
-		return expiry == 1
-	}
+	// Whether the file handles expiry, looked for when a field needs it.
+	expiryInFile := sync.OnceValue(func() bool {
+		return javaExpiry.MatchString(javaBuilderExpiry.ReplaceAllString(all, ""))
+	})
 	for i, l := range lines {
 		if !strings.Contains(l, "static") && !strings.Contains(l, "newBuilder()") {
 			continue // what both patterns need
