@@ -93,6 +93,8 @@ var (
 
 func python(lines []string) []Match {
 	var out []Match
+	budget := instanceBudget
+	classExpiry := map[int]bool{}
 	for i, l := range lines {
 		// Cache decorator on a token getter. (The substring tests before
 		// each pattern are what every match holds: most lines of most files
@@ -115,6 +117,12 @@ func python(lines []string) []Match {
 						m[3], d[2])))
 				}
 				break
+			}
+			continue
+		}
+		if strings.Contains(l, "self.") {
+			if m := pyInstanceToken(lines, i, &budget, classExpiry); m != nil {
+				out = append(out, *m)
 			}
 			continue
 		}
@@ -169,6 +177,124 @@ func pyMemo(lines []string, name string) []Match {
 	return out
 }
 
+var (
+	pySelfAssign = regexp.MustCompile(`^\s*self\.(\w+)\s*(:\s*[^=]+)?=\s*([^=].*)$`)
+	pyClassLine  = regexp.MustCompile(`^\s*class\s+\w+`)
+)
+
+// pyInstanceToken reports line i when it fills a token attribute of an
+// object lazily: inside a method (not __init__) that guards on the
+// attribute and returns it, in a class that looks at no expiry and never
+// clears the attribute outside __init__. An API client or SDK wrapper
+// usually lives as long as the process, and so does its first token.
+//
+// classExpiry remembers, by a class's first line, whether the class looks
+// at an expiry anywhere.
+func pyInstanceToken(lines []string, i int, budget *int, classExpiry map[int]bool) *Match {
+	m := pySelfAssign.FindStringSubmatch(lines[i])
+	if m == nil || !tokenish(m[1]) || !lazyFetch(m[3]) || !spend(budget) {
+		return nil
+	}
+	name := m[1]
+	def := enclosing(lines, i, pyDef)
+	if def < 0 {
+		return nil
+	}
+	method := pyDef.FindStringSubmatch(lines[def])[2]
+	class := enclosing(lines, def, pyClassLine)
+	if class < 0 || strings.HasPrefix(method, "__") {
+		return nil
+	}
+	attr := regexp.MustCompile(`\bself\.` + regexp.QuoteMeta(name) + `\b`)
+	guarded, returned := false, false
+	for _, b := range block(lines, def)[1:] {
+		t := strings.TrimSpace(b)
+		switch {
+		case (strings.HasPrefix(t, "if ") || strings.HasPrefix(t, "elif ")) && attr.MatchString(t):
+			guarded = true
+		case strings.HasPrefix(t, "return") && attr.MatchString(t):
+			returned = true
+		}
+	}
+	if !guarded || !returned {
+		return nil
+	}
+	body := block(lines, class)
+	expiry, known := classExpiry[class]
+	if !known {
+		expiry = pyExpiry.MatchString(strings.Join(body, "\n"))
+		classExpiry[class] = expiry
+	}
+	if expiry || clearedOutside(body, name, `self\.`, `=\s*(None|""|'')\s*(#.*)?$`, pyDef, "__init__") {
+		return nil
+	}
+	out := mk("py-instance-token", lines, i, fmt.Sprintf(
+		"self.%s is fetched once and kept on the object, returned on every later call without checking its expiry; a client object living as long as the process serves the token after it expires. Fix: keep expires_at next to it and fetch a new token a minute before it passes, or use the SDK's refreshing credentials.",
+		name))
+	return &out
+}
+
+// constructs matches a right-hand side that builds an object (new
+// TokenClient(…), Python's TokenClient(…)): a sub-client kept on its
+// parent, not a token.
+var constructs = regexp.MustCompile(`^\(?\s*(new\s|[A-Z]\w*(\.[A-Z]\w*)*\()`)
+
+// instanceBudget bounds how many candidate lines of one file the instance
+// patterns examine, each at the cost of a pass over its class or file:
+// past it the file is generated code, and its candidates are left alone.
+const instanceBudget = 256
+
+func spend(budget *int) bool {
+	*budget--
+	return *budget >= 0
+}
+
+// lazyFetch reports whether the right-hand side of an assignment computes
+// a value (a call or an await), not a constant, a parameter or a new
+// object.
+func lazyFetch(rhs string) bool {
+	rhs = strings.TrimSpace(rhs)
+	return strings.Contains(rhs, "(") && !strings.HasPrefix(rhs, "None") && !strings.HasPrefix(rhs, "null") && !constructs.MatchString(rhs)
+}
+
+// enclosing returns the nearest line above i, indented less than line i,
+// that header matches, or -1 when a less indented line that is not one
+// comes first at indent 0.
+func enclosing(lines []string, i int, header *regexp.Regexp) int {
+	in := indent(lines[i])
+	for j := i - 1; j >= 0; j-- {
+		l := lines[j]
+		if strings.TrimSpace(l) == "" || indent(l) >= in {
+			continue
+		}
+		if header.MatchString(l) {
+			return j
+		}
+		if indent(l) == 0 {
+			return -1
+		}
+		in = indent(l)
+	}
+	return -1
+}
+
+// clearedOutside reports whether body resets the attribute name (written
+// after prefix, a value matching clear) anywhere but in the method named
+// init: a reset on 401 or logout is expiry handling of its own.
+func clearedOutside(body []string, name, prefix, clear string, method *regexp.Regexp, init string) bool {
+	reset := regexp.MustCompile(`^\s*` + prefix + regexp.QuoteMeta(name) + `\s*(:\s*[^=]+)?` + clear)
+	for k, b := range body {
+		if !strings.Contains(b, name) || !reset.MatchString(b) {
+			continue
+		}
+		if d := enclosing(body, k, method); d >= 0 && strings.Contains(body[d], init) {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
 // ---- JavaScript / TypeScript ----
 
 var (
@@ -183,7 +309,15 @@ func javascript(lines []string) []Match {
 	// Expiry handling anywhere in the file clears it; looked for once a
 	// line could report (a pass over a bundle of megabytes otherwise).
 	clean := sync.OnceValue(func() bool { return jsExpiry.MatchString(all) })
+	budget := instanceBudget
+	props := sync.OnceValue(func() jsProps { return jsPropsOf(all) })
 	for i, l := range lines {
+		if strings.Contains(l, "this.") {
+			if m := jsInstanceToken(lines, i, props, clean, &budget); m != nil {
+				out = append(out, *m)
+			}
+			continue
+		}
 		if l == "" || !strings.Contains("celv", l[:1]) {
 			continue // both patterns start with export, const, let or var
 		}
@@ -226,6 +360,62 @@ func javascript(lines []string) []Match {
 	return out
 }
 
+var (
+	jsThisAssign = regexp.MustCompile(`^\s*(return\s+)?\(?\s*this\.(#?\w+)\s*(\?\?|\|\|)?=\s*([^=].*)$`)
+	jsMethod     = regexp.MustCompile(`^\s*((public|private|protected|static|async|override|get)\s+)*(#?\w+)\s*(<[^>]*>)?\s*\([^)]*\)\s*(:\s*[^{]+)?\{`)
+)
+
+var (
+	jsGuard   = regexp.MustCompile(`!\s*this\.(#?\w+)|\bthis\.(#?\w+)\s*(?:===?|!==?)\s*(?:null|undefined)|\bif\s*\(\s*this\.(#?\w+)\s*\)|\bthis\.(#?\w+)\s*(?:\?\?|\|\|)=`)
+	jsReturn  = regexp.MustCompile(`\breturn\b[^;]*`)
+	jsThisRef = regexp.MustCompile(`\bthis\.(#?\w+)`)
+)
+
+// jsProps is what a file does with its objects' properties: the names it
+// guards on (!this.x, this.x == null, this.x ??= …) and the names its
+// return statements hand out. One pass each, however many candidates.
+type jsProps struct{ guarded, returned map[string]bool }
+
+func jsPropsOf(all string) jsProps {
+	p := jsProps{guarded: map[string]bool{}, returned: map[string]bool{}}
+	for _, m := range jsGuard.FindAllStringSubmatch(all, -1) {
+		for _, name := range m[1:] {
+			if name != "" {
+				p.guarded[name] = true
+			}
+		}
+	}
+	for _, r := range jsReturn.FindAllString(all, -1) {
+		for _, m := range jsThisRef.FindAllStringSubmatch(r, -1) {
+			p.returned[m[1]] = true
+		}
+	}
+	return p
+}
+
+// jsInstanceToken reports line i when it fills a token property of an
+// object lazily (outside its constructor) in a file that guards on the
+// property, returns it, looks at no expiry and never clears it outside the
+// constructor: an API client instance usually lives as long as the
+// process, and so does its first token.
+func jsInstanceToken(lines []string, i int, props func() jsProps, clean func() bool, budget *int) *Match {
+	m := jsThisAssign.FindStringSubmatch(lines[i])
+	if m == nil || !tokenish(strings.TrimPrefix(m[2], "#")) || !lazyFetch(m[4]) || !spend(budget) {
+		return nil
+	}
+	if d := enclosing(lines, i, jsMethod); d < 0 || strings.Contains(lines[d], "constructor") {
+		return nil
+	}
+	if !props().guarded[m[2]] || !props().returned[m[2]] || clean() ||
+		clearedOutside(lines, m[2], `this\.`, `=\s*(null|undefined|""|''|void 0)\s*;?\s*(//.*)?$`, jsMethod, "constructor") {
+		return nil
+	}
+	out := mk("js-instance-token", lines, i, fmt.Sprintf(
+		"this.%s is fetched once and kept on the object, returned on every later call without checking its expiry; a client instance living as long as the process serves the token after it expires (401s). Fix: keep the expiry (exp claim or expires_in) next to it and refetch a minute before it passes.",
+		m[2]))
+	return &out
+}
+
 // ---- Java ----
 
 var (
@@ -243,9 +433,20 @@ func java(lines []string) []Match {
 	expiryInFile := sync.OnceValue(func() bool {
 		return javaExpiry.MatchString(javaBuilderExpiry.ReplaceAllString(all, ""))
 	})
+	nullChecked := sync.OnceValue(func() map[string]bool {
+		names := map[string]bool{}
+		for _, m := range javaNullCheck.FindAllStringSubmatch(all, -1) {
+			names[m[1]+m[2]] = true
+		}
+		return names
+	})
+	budget := instanceBudget
 	for i, l := range lines {
 		if !strings.Contains(l, "static") && !strings.Contains(l, "newBuilder()") {
-			continue // what both patterns need
+			if strings.Contains(l, "private") || strings.Contains(l, "protected") || strings.Contains(l, "public") {
+				out = append(out, javaInstanceToken(lines, i, nullChecked, expiryInFile, &budget)...)
+			}
+			continue // what both of the other patterns need
 		}
 		if javaBuilder.MatchString(l) {
 			stmt, _ := javaStatement(lines, i)
@@ -289,6 +490,44 @@ func java(lines []string) []Match {
 					"static %s is fetched once (null check) and reused for the life of the JVM without looking at its expiry; requests fail once it expires. Fix: keep the expiry with the token and refresh a minute before it, or use the SDK's refreshing credentials.",
 					name)))
 			}
+		}
+	}
+	return out
+}
+
+// javaNullCheck finds the names a file compares with null.
+var javaNullCheck = regexp.MustCompile(`\b(\w+)\s*==\s*null\b|\bnull\s*==\s*(?:this\.)?(\w+)\b`)
+
+var javaInstanceField = regexp.MustCompile(`^\s*(private|protected|public)\s+(volatile\s+)?([\w.]+(<[^=;]*>)?)\s+(\w+)\s*;`)
+
+// javaInstanceToken reports the lazy fills of the token field declared on
+// line i: a field no expiry check in the file looks at, filled under a
+// null check by a call that fetches a token, and never set back to null
+// (a reset on 401 handles expiry its own way). Services and clients are
+// usually singletons, living as long as the JVM.
+func javaInstanceToken(lines []string, i int, nullChecked func() map[string]bool, expiryInFile func() bool, budget *int) []Match {
+	m := javaInstanceField.FindStringSubmatch(lines[i])
+	if m == nil || !tokenish(m[5]) || !javaTokenType.MatchString(m[3]) || !spend(budget) || expiryInFile() {
+		return nil
+	}
+	if !nullChecked()[m[5]] {
+		return nil
+	}
+	name := regexp.QuoteMeta(m[5])
+	reset := regexp.MustCompile(`^\s*(this\.)?` + name + `\s*=\s*null\s*;`)
+	assign := regexp.MustCompile(`^\s*(this\.)?` + name + `\s*=\s*([^=\s].*)$`)
+	var out []Match
+	for j := i + 1; j < len(lines); j++ {
+		if !strings.Contains(lines[j], m[5]) {
+			continue
+		}
+		if reset.MatchString(lines[j]) {
+			return nil
+		}
+		if a := assign.FindStringSubmatch(lines[j]); a != nil && fetchCall.MatchString(a[2]) {
+			out = append(out, mk("java-instance-token", lines, j, fmt.Sprintf(
+				"field %s is fetched once (null check) and reused for the life of the object without looking at its expiry; a singleton service serves it after it expires. Fix: keep the expiry with the token and refresh a minute before it, or use the SDK's refreshing credentials.",
+				m[5])))
 		}
 	}
 	return out

@@ -1,11 +1,13 @@
 package patterns
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 const want = "want: code/token-cache-outlives-ttl"
@@ -58,5 +60,35 @@ func TestBinaryAndUnknown(t *testing.T) {
 	}
 	if got := Find("ruby", []byte("@cache\ndef get_token(): pass\n")); got != nil {
 		t.Errorf("unknown language reported: %v", got)
+	}
+}
+
+// TestInstancePatternsStayLinear feeds each language a generated class
+// with thousands of lazily filled token attributes: the instance patterns
+// examine a bounded number of them, so the file costs a few passes, not
+// one per line.
+func TestInstancePatternsStayLinear(t *testing.T) {
+	const n = 5000
+	var py, js, java strings.Builder
+	py.WriteString("class Gen:\n")
+	js.WriteString("class Gen {\n")
+	java.WriteString("class Gen {\n")
+	for i := range n {
+		fmt.Fprintf(&py, "    def get_token%d(self):\n        if self.token%d is None:\n            self.token%d = fetch_token()\n        return self.token%d\n", i, i, i, i)
+		fmt.Fprintf(&js, "  async token%d() {\n    if (!this.token%d) {\n      this.token%d = await fetchToken();\n    }\n    return this.token%d;\n  }\n", i, i, i, i)
+		fmt.Fprintf(&java, "    private String token%d;\n", i)
+	}
+	for i := range n {
+		fmt.Fprintf(&java, "    String t%d() { if (token%d == null) {\n        token%d = fetchToken();\n    } return token%d; }\n", i, i, i, i)
+	}
+	for lang, src := range map[string]string{"python": py.String(), "javascript": js.String() + "}\n", "java": java.String() + "}\n"} {
+		start := time.Now()
+		got := Find(lang, []byte(src))
+		if el := time.Since(start); el > 5*time.Second {
+			t.Errorf("%s: %v on a generated file", lang, el)
+		}
+		if len(got) == 0 || len(got) > instanceBudget {
+			t.Errorf("%s: %d reports, want some and at most %d", lang, len(got), instanceBudget)
+		}
 	}
 }

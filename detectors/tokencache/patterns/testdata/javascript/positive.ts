@@ -24,3 +24,22 @@ export async function tokenFor(audience: string): Promise<string> {
   tokenCache.set(audience, t); // want: code/token-cache-outlives-ttl
   return t;
 }
+
+export class ApiClient {
+  private accessToken: string | null = null;
+
+  constructor(private readonly opts: { clientId: string }) {}
+
+  async getAccessToken(): Promise<string> {
+    if (!this.accessToken) {
+      this.accessToken = await requestToken(); // want: code/token-cache-outlives-ttl
+    }
+    return this.accessToken;
+  }
+
+  private async bearer(): Promise<string> {
+    return (this.#jwt ??= await requestToken()); // want: code/token-cache-outlives-ttl
+  }
+
+  #jwt?: string;
+}

@@ -37,3 +37,30 @@ def get_token():
 SA_TOKEN = open("/var/run/secrets/kubernetes.io/serviceaccount/token").read().strip()  # want: code/token-cache-outlives-ttl
 
 ACCESS_TOKEN = fetch_access_token()  # want: code/token-cache-outlives-ttl
+
+
+class InstallationClient:
+    """An API client made once at start-up and shared: its token lives as long."""
+
+    def __init__(self, app_id):
+        self.app_id = app_id
+        self._access_token = None
+
+    def access_token(self):
+        if self._access_token is None:
+            self._access_token = requests.post(TOKEN_URL, data={"app": self.app_id}).json()["token"]  # want: code/token-cache-outlives-ttl
+        return self._access_token
+
+    def headers(self):
+        return {"Authorization": f"Bearer {self.access_token()}"}
+
+
+class Session:
+    def __init__(self):
+        self.bearer = None
+
+    async def get_bearer(self):
+        if self.bearer:
+            return self.bearer
+        self.bearer = await self._login()  # want: code/token-cache-outlives-ttl
+        return self.bearer
