@@ -293,8 +293,22 @@ func Detect(ctx context.Context, f scanners.Fragment, dets []detectors.Detector,
 }
 
 // allowComments silence every finding on their line, whichever detector
-// made it: sprawl's own and gitleaks' (for repositories that come from it).
-var allowComments = [][]byte{[]byte("sprawl:allow"), []byte("gitleaks:allow")}
+// made it: sprawl's own, and those of the scanners a repository may come
+// from, so that adopting sprawl does not bring back what a team already
+// judged — gitleaks and Betterleaks, TruffleHog, GitGuardian's ggshield,
+// Yelp's detect-secrets (and its older spelling).
+var allowComments = [][]byte{
+	[]byte("sprawl:allow"),
+	[]byte("gitleaks:allow"),
+	[]byte("trufflehog:ignore"),
+	[]byte("ggignore"),
+	[]byte("pragma: allowlist secret"),
+	[]byte("pragma: whitelist secret"),
+}
+
+// allowNextLine silences the line below it (detect-secrets' form for a
+// line that cannot hold a comment, such as a multi-line string's).
+var allowNextLine = []byte("pragma: allowlist nextline secret")
 
 func hasAllowComment(content []byte) bool {
 	for _, c := range allowComments {
@@ -302,7 +316,7 @@ func hasAllowComment(content []byte) bool {
 			return true
 		}
 	}
-	return false
+	return bytes.Contains(content, allowNextLine)
 }
 
 // dropAllowed drops the findings whose first line holds an allow comment.
@@ -317,11 +331,12 @@ func dropAllowed(fs []detectors.Finding, content []byte) []detectors.Finding {
 	return out
 }
 
-// allowedLines returns the 1-based numbers of the lines holding an allow
-// comment, in one pass over content whatever the number of findings.
+// allowedLines returns the 1-based numbers of the lines an allow comment
+// silences, in one pass a comment over content whatever the number of
+// findings.
 func allowedLines(content []byte) map[int]bool {
 	allowed := map[int]bool{}
-	for _, c := range allowComments {
+	mark := func(c []byte, below int) {
 		line, counted := 1, 0 // line holds content[counted]
 		for at := 0; ; {
 			i := bytes.Index(content[at:], c)
@@ -330,10 +345,14 @@ func allowedLines(content []byte) map[int]bool {
 			}
 			line += bytes.Count(content[counted:at+i], []byte{'\n'})
 			counted = at + i
-			allowed[line] = true
+			allowed[line+below] = true
 			at += i + len(c)
 		}
 	}
+	for _, c := range allowComments {
+		mark(c, 0)
+	}
+	mark(allowNextLine, 1)
 	return allowed
 }
 

@@ -244,8 +244,9 @@ func (everyLine) Detect(_ context.Context, in detectors.Input) []detectors.Findi
 	return out
 }
 
-// TestAllowCommentsSilenceEveryDetector: sprawl:allow and gitleaks:allow
-// silence their line whichever detector reports it.
+// TestAllowCommentsSilenceEveryDetector: sprawl:allow, gitleaks:allow and
+// the other scanners' inline comments silence their line whichever
+// detector reports it.
 func TestAllowCommentsSilenceEveryDetector(t *testing.T) {
 	for _, tt := range []struct {
 		content string
@@ -255,6 +256,11 @@ func TestAllowCommentsSilenceEveryDetector(t *testing.T) {
 		{"a\nb\n", []int{1, 2, 3}},
 		{"x: 1 # sprawl:allow", nil},
 		{"a # sprawl:allow gitleaks:allow\nb\nc # sprawl:allow\nd # gitleaks:allow sprawl:allow", []int{2}},
+		// The peers' inline comments: TruffleHog, ggshield, detect-secrets.
+		{"a # trufflehog:ignore\nb # ggignore\nc # pragma: allowlist secret\nd  # pragma: whitelist secret\ne", []int{5}},
+		// detect-secrets' nextline form silences the line below, not its own.
+		{"a\n# pragma: allowlist nextline secret\nb\nc", []int{1, 2, 4}},
+		{"# pragma: allowlist nextline secret", []int{1}},
 	} {
 		frag := scanners.Fragment{Content: []byte(tt.content), Occurrences: []scanners.Occurrence{{Path: "a.env", InHead: true}}}
 		got, _ := Detect(context.Background(), frag, []detectors.Detector{everyLine{}}, detectors.NewHasher(nil, nil))
