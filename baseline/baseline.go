@@ -100,10 +100,13 @@ func secretKey(rule, fingerprint string) string { return rule + "|" + fingerprin
 
 // Rule is one line of a .sprawlignore file.
 type Rule struct {
-	// Exactly one of Key, Fingerprint, Glob, Spot or PathPattern is set.
+	// Exactly one of Key, Fingerprint, Glob, Spot, Listed or PathPattern
+	// is set.
 	Key, Fingerprint, Glob string
 	// Spot is an entry of a .gitleaksignore file.
 	Spot *Spot
+	// Listed is an entry of a detect-secrets baseline.
+	Listed *Listed
 	// PathPattern is a path regexp of a gitleaks allowlist (see
 	// AllowlistPaths).
 	PathPattern *regexp.Regexp
@@ -219,6 +222,10 @@ func (ig Ignore) Match(f detectors.Finding) (Rule, bool) {
 			if r.Spot.matches(f) {
 				return r, true
 			}
+		case r.Listed != nil:
+			if r.Listed.matches(f) {
+				return r, true
+			}
 		case r.PathPattern != nil:
 			if r.PathPattern.MatchString(filepath.ToSlash(f.Location.Path)) {
 				return r, true
@@ -231,15 +238,16 @@ func (ig Ignore) Match(f detectors.Finding) (Rule, bool) {
 // Filter splits findings into those to report and the number suppressed by
 // the baseline keys and by ig.
 //
-// A .gitleaksignore entry (Spot) accepts a secret in a file: every finding
-// of that secret in that file goes with it. sprawl may report one secret
+// A .gitleaksignore entry (Spot) or a detect-secrets baseline entry
+// (Listed) accepts a secret in a file: every finding of that secret in that
+// file goes with it. sprawl may report one secret
 // under more rules than gitleaks did, or from lines gitleaks did not see
 // (a key above its value in history), and those have no entry of their own.
 func Filter(findings []detectors.Finding, known map[string]bool, ig Ignore) (kept []detectors.Finding, baselined, ignored int) {
 	var accepted map[string]bool // path + secret fingerprint
 	spotKey := func(f *detectors.Finding) string { return f.Location.Path + "\x00" + f.Secret.Fingerprint }
 	for _, f := range findings {
-		if r, ok := ig.Match(f); ok && r.Spot != nil && f.Secret != nil {
+		if r, ok := ig.Match(f); ok && (r.Spot != nil || r.Listed != nil) && f.Secret != nil {
 			if accepted == nil {
 				accepted = map[string]bool{}
 			}

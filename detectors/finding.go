@@ -39,6 +39,11 @@ type SecretFacts struct {
 	// LeadLines is how many lines above the secret its rule's match starts:
 	// gitleaks reports that line, and .gitleaksignore entries name it.
 	LeadLines int `json:"-"`
+	// Listed is the hashed_secret of the detect-secrets baseline entry
+	// naming this value (hex SHA-1 of the secret, as that baseline already
+	// holds it), set only when a baseline lists it; see baseline.Listed.
+	// Never written out.
+	Listed string `json:"-"`
 	// Preview shows at most the first four characters.
 	Preview string `json:"preview"`
 	// Kind is the credential kind id from rules/credentials.toml.

@@ -2,6 +2,7 @@ package detectors
 
 import (
 	"crypto/hmac"
+	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/hex"
 	"sync"
@@ -16,6 +17,9 @@ type Hasher struct {
 	linkKey []byte
 	idOnce  sync.Once
 	id      string
+	// listed holds the hashed_secret values of a detect-secrets baseline
+	// (hex SHA-1 of a secret): see SecretFacts.Listed.
+	listed map[string]bool
 }
 
 // NewHasher returns a Hasher with the given emitted and link keys.
@@ -33,9 +37,21 @@ func (h *Hasher) Link(secret string) string {
 	return mac(h.linkKey, secret)
 }
 
+// ListSHA1 gives the hasher the hashed_secret values of a detect-secrets
+// baseline (hex SHA-1 digests of the secrets it accepted); Facts then marks
+// the secrets among them. Call it before the hasher is used.
+func (h *Hasher) ListSHA1(hashes map[string]bool) { h.listed = hashes }
+
 // Facts fills the fingerprint, link and preview of a secret.
 func (h *Hasher) Facts(secret string) *SecretFacts {
-	return &SecretFacts{Fingerprint: h.Fingerprint(secret), Link: h.Link(secret), Preview: Preview(secret)}
+	f := &SecretFacts{Fingerprint: h.Fingerprint(secret), Link: h.Link(secret), Preview: Preview(secret)}
+	if len(h.listed) > 0 {
+		sum := sha1.Sum([]byte(secret))
+		if d := hex.EncodeToString(sum[:]); h.listed[d] {
+			f.Listed = d
+		}
+	}
+	return f
 }
 
 func mac(key []byte, secret string) string {

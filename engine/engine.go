@@ -37,6 +37,10 @@ type Options struct {
 	// Timeout bounds the scan of each source (0 = none). A source that runs
 	// out of time keeps what it found, with an error saying it is partial.
 	Timeout time.Duration
+	// ListedSHA1 holds the hashed_secret values of a detect-secrets
+	// baseline; findings of those secrets carry them (SecretFacts.Listed)
+	// so that the baseline's entries can be matched without the values.
+	ListedSHA1 map[string]bool
 }
 
 // Progress is a snapshot of a running scan.
@@ -89,6 +93,7 @@ func Run(ctx context.Context, sources []scanners.Source, opts Options) (*Result,
 		repo := src.Repo()
 		emitKey, keySource := FingerprintKey(opts.FingerprintKey, repo)
 		hasher := detectors.NewHasher(emitKey, linkKey)
+		hasher.ListSHA1(opts.ListedSHA1)
 		hist := false
 		if h, ok := src.(HistorySource); ok {
 			hist = h.IsHistory()

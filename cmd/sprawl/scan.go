@@ -94,7 +94,7 @@ func (f *scanFlags) register(fs *flag.FlagSet) {
 	f.maxAge = 90 * 24 * time.Hour
 	fs.Var(ageValue{&f.maxAge}, "max-age", "`age` past which a secret counts as long-lived: days (90d) or a duration (36h)")
 	fs.StringVar(&f.baseline, "baseline", "", "report only findings not in the baseline `FILE` (see: sprawl baseline create)")
-	fs.BoolVar(&f.repoSettings, "repo-settings", false, "for a URL or a bare repository: apply the .sprawl.toml, .gitleaks.toml, .sprawlignore and .gitleaksignore committed at its HEAD")
+	fs.BoolVar(&f.repoSettings, "repo-settings", false, "for a URL or a bare repository: apply the .sprawl.toml, .gitleaks.toml, .sprawlignore, .gitleaksignore and .secrets.baseline committed at its HEAD")
 	fs.StringVar(&f.ignoreFile, "ignore-file", "", "ignore `FILE` of finding keys, fingerprints and path globs (default: .sprawlignore in the first PATH)")
 	fs.DurationVar(&f.timeout, "timeout", 0, "stop scanning a repository after `DURATION` (e.g. 10m) and report what was found, marked partial")
 	fs.StringVar(&f.summary, "summary", "", "also write a markdown summary to `FILE` (e.g. $GITHUB_STEP_SUMMARY; appended to)")
@@ -289,6 +289,15 @@ func scan(ctx context.Context, f *scanFlags, in io.Reader, stderr io.Writer) (*o
 		if glIgnore, err = baseline.LoadGitleaksIgnore(filepath.Join(root, ".gitleaksignore")); err != nil {
 			return fail("%v", err)
 		}
+		// And one moving from detect-secrets keeps its baseline's accepted
+		// secrets. Another tool's file that does not parse is that tool's
+		// problem: a warning, and the scan goes on without it.
+		ds, err := baseline.LoadDetectSecretsBaseline(filepath.Join(root, ".secrets.baseline"))
+		if err != nil {
+			ds.Warnings = append(ds.Warnings, err.Error()+"; not applied")
+		}
+		glIgnore.Rules = append(glIgnore.Rules, ds.Rules...)
+		glIgnore.Warnings = append(glIgnore.Warnings, ds.Warnings...)
 	}
 	if !f.quiet {
 		for _, w := range append(ignore.Warnings, glIgnore.Warnings...) {
@@ -419,7 +428,7 @@ func scan(ctx context.Context, f *scanFlags, in io.Reader, stderr io.Writer) (*o
 		return fail("%v", b.err)
 	}
 
-	opts := engine.Options{Detectors: dets, Timeout: f.timeout}
+	opts := engine.Options{Detectors: dets, Timeout: f.timeout, ListedSHA1: glIgnore.ListedSHA1()}
 	if k := os.Getenv("SPRAWL_FINGERPRINT_KEY"); k != "" {
 		opts.FingerprintKey = []byte(k)
 	}

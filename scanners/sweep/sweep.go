@@ -360,7 +360,18 @@ func scanRepo(ctx context.Context, t Target, opts Options, out *RepoOutcome) (*d
 			dets = own
 		}
 	}
-	res, err := engine.Run(ctx, []scanners.Source{src}, engine.Options{Detectors: dets, FingerprintKey: opts.FingerprintKey})
+	// The repository's own ignore files, committed at HEAD, apply as they
+	// would to a scan of its checkout: .gitleaksignore and a detect-secrets
+	// baseline before correlation (nothing is derived from an accepted
+	// secret), .sprawlignore after. A broken ignore file is the
+	// repository's problem, not the sweep's: it is reported and not applied.
+	var ignore, glIgnore baseline.Ignore
+	if opts.RepoIgnores {
+		var warnings []string
+		ignore, glIgnore, warnings = HeadIgnores(dir)
+		out.Warnings = append(out.Warnings, warnings...)
+	}
+	res, err := engine.Run(ctx, []scanners.Source{src}, engine.Options{Detectors: dets, FingerprintKey: opts.FingerprintKey, ListedSHA1: glIgnore.ListedSHA1()})
 	if err != nil {
 		return nil, err
 	}
@@ -370,20 +381,8 @@ func scanRepo(ctx context.Context, t Target, opts Options, out *RepoOutcome) (*d
 		}
 		out.Commits += rr.Stats.Commits
 	}
-	// The repository's own ignore files, committed at HEAD, apply as they
-	// would to a scan of its checkout: .gitleaksignore before correlation
-	// (nothing is derived from an accepted secret), .sprawlignore after.
-	var ignore baseline.Ignore
-	if opts.RepoIgnores {
-		// A broken ignore file is the repository's problem, not the
-		// sweep's: it is reported and not applied.
-		var glIgnore baseline.Ignore
-		var warnings []string
-		ignore, glIgnore, warnings = HeadIgnores(dir)
-		out.Warnings = append(out.Warnings, warnings...)
-		if len(glIgnore.Rules) > 0 {
-			res.Findings, _, _ = baseline.Filter(res.Findings, nil, glIgnore)
-		}
+	if len(glIgnore.Rules) > 0 {
+		res.Findings, _, _ = baseline.Filter(res.Findings, nil, glIgnore)
 	}
 	rep := correlator.Correlate(res, opts.Correlate)
 	if len(ignore.Rules) > 0 {
@@ -493,7 +492,8 @@ func Transient(err error) bool {
 
 // HeadIgnores reads the .sprawlignore and .gitleaksignore at HEAD of the
 // repository without a working tree at dir (a bare clone), the latter
-// with the paths allowlisted outright by the .gitleaks.toml and
+// with the entries of the detect-secrets baseline there (.secrets.baseline),
+// the paths allowlisted outright by the .gitleaks.toml and
 // .sprawl.toml there (baseline.ParseAllowlistPaths) and the paths the
 // .sprawl.toml excludes (baseline.ParseExcludes); each is empty when
 // absent. A file that cannot be read or parsed is left out, with a
@@ -506,6 +506,7 @@ func HeadIgnores(dir string) (ignore, glIgnore baseline.Ignore, warnings []strin
 	}{
 		{".sprawlignore", baseline.ParseIgnore, &ignore},
 		{".gitleaksignore", baseline.ParseGitleaksIgnore, &glIgnore},
+		{".secrets.baseline", baseline.ParseDetectSecretsBaseline, &glIgnore},
 	} {
 		data, found, err := githistory.HeadFile(dir, f.name)
 		if err != nil {
@@ -520,7 +521,10 @@ func HeadIgnores(dir string) (ignore, glIgnore baseline.Ignore, warnings []strin
 			warnings = append(warnings, fmt.Sprintf("%s not applied: %v", f.name, err))
 			continue
 		}
-		*f.into = ig
+		if f.into.Path == "" {
+			f.into.Path = ig.Path
+		}
+		f.into.Rules = append(f.into.Rules, ig.Rules...)
 		warnings = append(warnings, ig.Warnings...)
 	}
 	// Paths the repository's gitleaks allowlists allowlist outright go
