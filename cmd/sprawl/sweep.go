@@ -137,7 +137,7 @@ func runSweep(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.DurationVar(&f.timeout, "timeout", sweep.DefaultTimeout, "give up on one repository after `DURATION` (fetch and scan)")
 	fs.IntVar(&f.retries, "retries", sweep.DefaultRetries, "retries of a transient fetch error, with backoff (-1: none)")
 	fs.BoolVar(&f.resume, "resume", false, "continue the newest unfinished sweep without a --run name (of the same --shard), skipping repositories it finished")
-	fs.BoolVar(&f.repoIgnores, "repo-ignores", false, "apply the .sprawlignore, .gitleaksignore, .gitleaks.toml and .sprawl.toml rules, allowlists and excludes committed at each repository's HEAD")
+	fs.BoolVar(&f.repoIgnores, "repo-ignores", false, "apply the .sprawlignore, .gitleaksignore, .secrets.baseline, .gitleaks.toml and .sprawl.toml rules, allowlists and excludes committed at each repository's HEAD")
 	fs.BoolVar(&f.full, "full", false, "scan every commit again, not only those new since the last sweep (SARIF then covers everything)")
 	fs.StringVar(&f.shard, "shard", "", "sweep only shard `i/n` of the repositories (stable hash of the URL)")
 	fs.StringVar(&f.run, "run", "", "name of this run, the same for all its shards (e.g. a CI run id); running a shard of a `NAME`d run again continues it")
