@@ -21,7 +21,7 @@ const MaxFileSize = 1 << 20
 type detector struct{}
 
 // New returns the token-cache detector for .go, .py, .js/.mjs/.cjs/.jsx,
-// .ts/.tsx/.mts/.cts and .java files.
+// .ts/.tsx/.mts/.cts, .java, .cs, .kt/.kts and .rb files.
 func New() detectors.Detector { return detector{} }
 
 func (detector) Name() string { return "tokencache" }
@@ -41,6 +41,12 @@ func (detector) PathClass(p string) string {
 		return "javascript"
 	case ".java":
 		return "java"
+	case ".cs":
+		return "csharp"
+	case ".kt", ".kts":
+		return "kotlin"
+	case ".rb":
+		return "ruby"
 	}
 	return ""
 }

@@ -1,7 +1,7 @@
 // Package patterns holds sprawl's careful, line-based token-cache rules for
-// Python, JavaScript/TypeScript and Java. They trade recall for few false
-// alarms: each needs a token-named getter, variable or cache and the absence
-// of any expiry handling nearby before it reports.
+// Python, JavaScript/TypeScript, Java, C#, Kotlin and Ruby. They trade
+// recall for few false alarms: each needs a token-named getter, variable or
+// cache and the absence of any expiry handling nearby before it reports.
 package patterns
 
 import (
@@ -23,8 +23,8 @@ type Match struct {
 	Line, StartColumn, EndColumn int
 }
 
-// Find runs the patterns of lang ("python", "javascript" or "java") over
-// src.
+// Find runs the patterns of lang ("python", "javascript", "java",
+// "csharp", "kotlin" or "ruby") over src.
 func Find(lang string, src []byte) []Match {
 	if bytes.IndexByte(src, 0) >= 0 {
 		return nil
@@ -38,6 +38,12 @@ func Find(lang string, src []byte) []Match {
 		out = javascript(lines)
 	case "java":
 		out = java(lines)
+	case "csharp":
+		out = csharp(lines)
+	case "kotlin":
+		out = kotlin(lines)
+	case "ruby":
+		out = ruby(lines)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Line < out[j].Line })
 	return out

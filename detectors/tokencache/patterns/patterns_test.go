@@ -12,7 +12,7 @@ import (
 
 const want = "want: code/token-cache-outlives-ttl"
 
-var langs = map[string]string{".py": "python", ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript", ".ts": "javascript", ".tsx": "javascript", ".java": "java"}
+var langs = map[string]string{".py": "python", ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript", ".ts": "javascript", ".tsx": "javascript", ".java": "java", ".cs": "csharp", ".kt": "kotlin", ".kts": "kotlin", ".rb": "ruby"}
 
 // TestFixtures runs every file under testdata and checks that exactly the
 // lines carrying a "want: code/token-cache-outlives-ttl" comment are reported.
@@ -81,7 +81,21 @@ func TestInstancePatternsStayLinear(t *testing.T) {
 	for i := range n {
 		fmt.Fprintf(&java, "    String t%d() { if (token%d == null) {\n        token%d = fetchToken();\n    } return token%d; }\n", i, i, i, i)
 	}
-	for lang, src := range map[string]string{"python": py.String(), "javascript": js.String() + "}\n", "java": java.String() + "}\n"} {
+	var cs, kt, rb strings.Builder
+	cs.WriteString("class Gen {\n")
+	kt.WriteString("class Gen {\n")
+	rb.WriteString("class Gen\n  def self.tokens\n")
+	for i := range n {
+		fmt.Fprintf(&cs, "    private static string token%d;\n", i)
+		fmt.Fprintf(&kt, "    private var token%d: String? = null\n", i)
+		fmt.Fprintf(&rb, "    @token%d ||= fetch_token\n", i)
+	}
+	for i := range n {
+		fmt.Fprintf(&cs, "    string T%d() { if (token%d == null) {\n        token%d = GetToken();\n    } return token%d; }\n", i, i, i, i)
+		fmt.Fprintf(&kt, "    fun t%d(): String { if (token%d == null) {\n        token%d = fetchToken()\n    }; return token%d!! }\n", i, i, i, i)
+	}
+	for lang, src := range map[string]string{"python": py.String(), "javascript": js.String() + "}\n", "java": java.String() + "}\n",
+		"csharp": cs.String() + "}\n", "kotlin": kt.String() + "}\n", "ruby": rb.String() + "  end\nend\n"} {
 		start := time.Now()
 		got := Find(lang, []byte(src))
 		if el := time.Since(start); el > 5*time.Second {
