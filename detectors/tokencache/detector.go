@@ -1,8 +1,9 @@
 // Package tokencache finds code that keeps a token or credential longer
 // than it lives (rule code/token-cache-outlives-ttl). Go files go through
 // the type-aware analyzers in the sub-packages, run in process on the single
-// file (see RunGoFile); Python, JavaScript/TypeScript and Java files go
-// through the careful line patterns of package tokencache/patterns.
+// file (see RunGoFile); Python, JavaScript/TypeScript, Java, C#, Kotlin and
+// Ruby files go through the careful line patterns of package
+// tokencache/patterns.
 package tokencache
 
 import (
