@@ -491,6 +491,17 @@ func (c *corr) identity(members []int) (Identity, detectors.Finding) {
 		// whatever holds it must mint it on demand.
 		id.Recommendation = rules.VerdictDynamic
 		reasons = append(reasons, fmt.Sprintf("%s lives %s at most: issue it on demand instead of storing it", name, kind.Lifetime))
+	case len(secrets) == 0 && id.CurrentControl == controlDynamic:
+		// Already issued as dynamic secrets (a Vault role): the control
+		// fits; what its config findings say (leases of days) is tuning.
+		id.Recommendation = rules.VerdictDynamic
+		reasons = append(reasons, "already issued as dynamic secrets ("+uses[0].label+")")
+		for _, i := range configs {
+			if c.findings[i].RuleID == "config/vault-long-ttl" {
+				misfits = append(misfits, "dynamic secrets leased for days: standing exposure between issue and expiry")
+				break
+			}
+		}
 	case allTask && (kind.Dynamic || allBroker):
 		id.Recommendation = rules.VerdictDynamic
 		reasons = append(reasons, "task-scoped use ("+strings.Join(taskKinds, ", ")+")")

@@ -299,6 +299,21 @@ func TestIdentities(t *testing.T) {
 				msg: []string{"use the job's GITHUB_TOKEN"},
 			}},
 		},
+		{
+			name: "a Vault database role leasing for days: already dynamic, leases to shorten",
+			findings: []detectors.Finding{
+				cfg("vault-long-ttl", repoA, "vault/database.tf", 21, detectors.WorkloadFacts{Kind: "persistent", Platform: "vault",
+					Name: "resource vault_database_secret_backend_role.app in vault/database.tf", CurrentControl: "dynamic-secret",
+					Credential: "vault_database_secret_backend_role.app"}),
+			},
+			want: []want{{
+				key: "vault:vault_database_secret_backend_role.app@acme/api", kind: "unknown", workload: "persistent",
+				verdict: "dynamic-secret", control: "dynamic-secret", misfit: true, occurrences: 1,
+				reasons: []string{"already issued as dynamic secrets (resource vault_database_secret_backend_role.app in vault/database.tf)",
+					"dynamic secrets leased for days: standing exposure between issue and expiry"},
+				msg: []string{"keep the dynamic secrets and shorten their leases"},
+			}},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
