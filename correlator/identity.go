@@ -471,6 +471,16 @@ func (c *corr) identity(members []int) (Identity, detectors.Finding) {
 		}
 	}
 
+	// The longest lifetime the secrets' own claims give (exp - iat), 0 when
+	// none says: a JWT issued for an hour is short-lived whatever its kind
+	// allows.
+	var claimed time.Duration
+	for _, i := range secrets {
+		if s := c.findings[i].Secret; s != nil && s.IssuedAt != nil && s.ExpiresAt != nil {
+			claimed = max(claimed, s.ExpiresAt.Sub(*s.IssuedAt))
+		}
+	}
+
 	// The decision (DESIGN.md): removable -> workload identity; task-scoped
 	// and able to re-authenticate -> dynamic secrets; else rotation.
 	var reasons, misfits []string
@@ -491,6 +501,10 @@ func (c *corr) identity(members []int) (Identity, detectors.Finding) {
 		// whatever holds it must mint it on demand.
 		id.Recommendation = rules.VerdictDynamic
 		reasons = append(reasons, fmt.Sprintf("%s lives %s at most: issue it on demand instead of storing it", name, kind.Lifetime))
+	case known && kind.Dynamic && claimed > 0 && claimed <= c.dec.LongLived:
+		// Its claims say so (a JWT issued for an hour): the same.
+		id.Recommendation = rules.VerdictDynamic
+		reasons = append(reasons, fmt.Sprintf("%s issued for %s (its claims): issue it on demand instead of storing it", name, days(claimed)))
 	case len(secrets) == 0 && id.CurrentControl == controlDynamic:
 		// Already issued as dynamic secrets (a Vault role): the control
 		// fits; what its config findings say (leases of days) is tuning.

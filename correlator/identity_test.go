@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sprawl-dev/sprawl/detectors"
 )
@@ -212,7 +213,7 @@ func TestIdentities(t *testing.T) {
 				key: "x", kind: "stripe-secret-key", workload: "persistent", verdict: "rotation", control: "static-secret",
 				misfit: true, copies: 1, occurrences: 1,
 				reasons: []string{"persistent use (application in acme/api)", "long-lived (format)", "deleted but alive in history (removed in f2000000)"},
-				msg:     []string{": revoke it at its issuer now (deleting it left it in git history), then move it to a secret store"},
+				msg:     []string{": revoke it at its issuer now (deleting it left it in git history), then roll the key in the Stripe dashboard"},
 			}},
 		},
 		{
@@ -254,10 +255,24 @@ func TestIdentities(t *testing.T) {
 				withClaims(jwtInCache, ptr(daysAgo(1)), ptr(now.Add(-23*60*60*1e9)), false),
 				cache(repoA, "internal/auth/client.go", 44),
 			},
+			// Its claims give it an hour: issued on demand, not rotated.
+			want: []want{{
+				key: "x", kind: "jwt", workload: "persistent", verdict: "dynamic-secret", control: "static-secret",
+				misfit: true, copies: 1, occurrences: 2,
+				reasons: []string{"JSON Web Token issued for 1 hour (its claims): issue it on demand instead of storing it",
+					"token cached past its TTL at internal/auth/client.go:44"},
+			}},
+		},
+		{
+			name: "a JWT whose claims give it a year: rotation, the signing key being what revokes it",
+			findings: []detectors.Finding{
+				withClaims(sec("jwt", "jwt", "eyJyearlongtoken1", repoA, "config/app.yaml", 3), ptr(daysAgo(10)), ptr(daysAgo(10).Add(365*24*time.Hour)), false),
+			},
 			want: []want{{
 				key: "x", kind: "jwt", workload: "persistent", verdict: "rotation", control: "static-secret",
-				misfit: true, copies: 1, occurrences: 2,
-				reasons: []string{"persistent use (application in acme/api)", "token cached past its TTL at internal/auth/client.go:44"},
+				copies: 1, occurrences: 1,
+				reasons: []string{"persistent use (application in acme/api)", "long-lived (claims)"},
+				msg:     []string{"rotating the key that signed it"},
 			}},
 		},
 		{

@@ -450,5 +450,8 @@ func days(d time.Duration) string {
 	if d >= 48*time.Hour {
 		return fmt.Sprintf("%d days", int(d/(24*time.Hour)))
 	}
-	return fmt.Sprintf("%d hours", int(d/time.Hour))
+	if h := int(d / time.Hour); h != 1 {
+		return fmt.Sprintf("%d hours", h)
+	}
+	return "1 hour"
 }

@@ -83,7 +83,8 @@ func TestFirstActionMostSpecific(t *testing.T) {
 		{VerdictWorkloadIdentity, "azure-sas-token", "cloud", nil, "platform identity"},
 		{VerdictDynamic, "database-password", "database", []string{"mcp"}, "per-run database credentials"},
 		{VerdictDynamic, "ai-api-key", "saas", []string{"mcp"}, "session-scoped"},
-		{VerdictRotation, "slack-token", "saas", nil, "rotate it on a schedule"},
+		{VerdictRotation, "ai-api-key", "saas", nil, "rotate it on a schedule"},
+		{VerdictRotation, "slack-token", "saas", nil, "turn on token rotation"},
 	}
 	for _, tt := range tests {
 		if got := d.FirstAction(tt.verdict, tt.kind, tt.family, tt.platforms); !strings.Contains(got, tt.want) {
