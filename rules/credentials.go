@@ -113,6 +113,10 @@ func (c *Credentials) Kind(id string) (CredentialKind, bool) {
 	return k, ok
 }
 
+// Covers reports whether some kind names rule (which of them applies may
+// depend on the secret's prefix: see Match).
+func (c *Credentials) Covers(rule string) bool { return len(c.byRule[rule]) > 0 }
+
 // Match returns the kind for a secret found by rule; kinds with prefixes win
 // over a kind without, and the longest matching prefix wins.
 func (c *Credentials) Match(rule, secret string) (CredentialKind, bool) {
