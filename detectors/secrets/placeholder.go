@@ -22,6 +22,9 @@ var placeholderPatterns = []*regexp.Regexp{
 	regexp.MustCompile(`^#\{[^}]*\}$`),                     // #{var}
 	regexp.MustCompile(`^@[A-Za-z_][\w]*@$`),               // @VAR@
 	regexp.MustCompile(`(?i)^(?:x{3,}|\*{3,}|\.{3,})`),
+	// env.DB_PASSWORD, ENV['API_KEY']: a reference to the environment
+	// (a config module's env object, Ruby's ENV).
+	regexp.MustCompile(`^(?:env|ENV|Env)(?:\.[A-Za-z_]\w*|\[["'][A-Za-z_]\w*["']\])$`),
 }
 
 // placeholderWords are whole values (case-insensitive, separators ignored)
@@ -119,6 +122,37 @@ func sameChar(s string) bool {
 		}
 	}
 	return true
+}
+
+// standInPassword is the password half of a documented "user:password"
+// pair that names what goes there: access-token, api_key, your-password.
+var standInPassword = regexp.MustCompile(`(?i)^[a-z]+(?:[-_][a-z]+)+$`)
+
+// curlUserRule is gitleaks' rule for curl -u "user:password"; its secret
+// keeps the quotes.
+const curlUserRule = "curl-auth-user"
+
+// standInCurlUser reports whether a curl-auth-user finding's password is a
+// stand-in: a placeholder, or words naming a credential ("username:
+// access-token" in a workflow's comment). A lone word (hunter, monkeypass)
+// is still reported: on a real server it is a weak password.
+func standInCurlUser(ruleID, secret string) bool {
+	if ruleID != curlUserRule {
+		return false
+	}
+	_, pass, ok := strings.Cut(strings.Trim(secret, `"'`), ":")
+	if !ok {
+		return false
+	}
+	lower := strings.ToLower(pass)
+	return isPlaceholder(pass) || standInPassword.MatchString(pass) &&
+		(strings.Contains(lower, "token") || strings.Contains(lower, "key") || strings.Contains(lower, "secret") || strings.Contains(lower, "pass"))
+}
+
+// droppedOnPurpose reports whether a secret rule found is one sprawl does
+// not report: empty, a stand-in, or not the credentials its rule is for.
+func droppedOnPurpose(ruleID, secret string) bool {
+	return secret == "" || isPlaceholder(secret) || notBasicCredentials(ruleID, secret) || standInCurlUser(ruleID, secret)
 }
 
 // basicAuthRule is the rule whose secret is base64 of user:password.

@@ -35,10 +35,33 @@ func TestIsPlaceholder(t *testing.T) {
 		{"AKIA" + "****************", true},
 		{"ghp_xxxxxxxxxx" + "aB3dE5fG7h", true},
 		{"fm2_1234xxxxxx567890" + "zyxwvutsrqponmlkjihgfedcbaZYXWVUTSRQPONMLKJIHGFEDCBA0123456789", false},
+		// References to the environment.
+		{"env.SEQ_DB2_PW", true},
+		{"ENV['STRIPE_KEY']", true},
+		{"env.x9Qz.k2", false},
 	}
 	for _, c := range cases {
 		if got := isPlaceholder(c.secret); got != c.want {
 			t.Errorf("isPlaceholder(%q) = %v, want %v", c.secret, got, c.want)
+		}
+	}
+}
+
+func TestStandInCurlUser(t *testing.T) {
+	for _, tt := range []struct {
+		rule, secret string
+		want         bool
+	}{
+		{curlUserRule, `"username:access-token"`, true},
+		{curlUserRule, `"user:your_api_key"`, true},
+		{curlUserRule, `"admin:${PASSWORD}"`, true},
+		{curlUserRule, `"deploy:Qw8rT2zLm4Xp9Kd"`, false},
+		{curlUserRule, `"admin:hunter"`, false}, // a weak password, not a stand-in
+		{curlUserRule, `"svc:correct-horse-battery"`, false},
+		{"url-credentials", `"username:access-token"`, false},
+	} {
+		if got := standInCurlUser(tt.rule, tt.secret); got != tt.want {
+			t.Errorf("standInCurlUser(%s, %s) = %v, want %v", tt.rule, tt.secret, got, tt.want)
 		}
 	}
 }

@@ -600,7 +600,7 @@ func (d *Detector) scan(ctx context.Context, in detectors.Input, text string, de
 			out = append(out, fd)
 			continue
 		}
-		if f.Secret == "" || isPlaceholder(f.Secret) || notBasicCredentials(f.RuleID, f.Secret) {
+		if droppedOnPurpose(f.RuleID, f.Secret) {
 			continue
 		}
 		if strings.Contains(f.Line, AllowComment) {
