@@ -526,7 +526,7 @@ func writeReport(o *outcome, f *scanFlags, stdout, stderr io.Writer) int {
 		w = file
 	}
 	textOpts := text.Options{Color: !f.noColor && isTerminal(stdout), Rules: o.resolver,
-		Baselined: o.baselined, Ignored: o.ignored}
+		Baselined: o.baselined, Ignored: o.ignored, PreCommit: f.staged}
 	var err error
 	switch f.format {
 	case "json":

@@ -25,6 +25,10 @@ type Options struct {
 	// Baselined and Ignored count findings left out by a baseline and by
 	// .sprawlignore.
 	Baselined, Ignored int
+	// PreCommit shapes the report for a commit hook: no identity list
+	// (verdicts belong to full scans), and when something was found, what
+	// to do about the blocked commit.
+	PreCommit bool
 }
 
 const (
@@ -78,7 +82,7 @@ func Write(w io.Writer, r *correlator.Report, opts Options) error {
 			p.printf("      %s\n", p.paint(dim, fmt.Sprintf("introduced in %s by %s %s%s", short(c.Hash), c.Author, on, extra)))
 		}
 	}
-	if len(r.Identities) > 0 {
+	if len(r.Identities) > 0 && !opts.PreCommit {
 		p.printf("\n%s\n", p.paint(bold, "Identities"))
 		for _, id := range r.Identities {
 			mis := ""
@@ -92,6 +96,10 @@ func Write(w io.Writer, r *correlator.Report, opts Options) error {
 	p.total(r)
 	if opts.Baselined+opts.Ignored > 0 {
 		p.printf("%s\n", p.paint(dim, fmt.Sprintf("left out: %d in the baseline, %d ignored (.sprawlignore, .gitleaksignore)", opts.Baselined, opts.Ignored)))
+	}
+	if opts.PreCommit && len(r.Findings) > 0 {
+		p.printf("\n%s take the secret out of the change and read it at run time instead (rotate it if it was ever pushed or shared).\n", p.paint(bold, "Commit blocked:"))
+		p.printf("%s\n", p.paint(dim, "A false positive? Add a sprawl:allow comment on its line, or its fingerprint (sprawl scan --staged --format json) to .sprawlignore with a reason. Skip the check once: git commit --no-verify."))
 	}
 	return p.err
 }
@@ -213,19 +221,29 @@ func (p *printer) total(r *correlator.Report) {
 		fam = append(fam, fmt.Sprintf("%d %s", n, k))
 	}
 	sort.Strings(fam)
-	scanned := fmt.Sprintf("%d files, %s", files, human(bytes))
+	scanned := fmt.Sprintf("%s, %s", count(files, "file"), human(bytes))
 	if commits > 0 {
-		scanned = fmt.Sprintf("%d commits, %d blobs, %s", commits, blobs, human(bytes))
+		scanned = fmt.Sprintf("%s, %s, %s", count(commits, "commit"), count(blobs, "blob"), human(bytes))
 	}
 	if len(r.Findings) == 0 {
 		p.printf("\n%s no findings (%s scanned in %s)\n", p.paint(bold, "sprawl:"), scanned, r.Duration.Round(1e6))
 		return
 	}
-	line := fmt.Sprintf("%d findings (%s), %d distinct secrets", len(r.Findings), strings.Join(fam, ", "), len(secrets))
+	line := fmt.Sprintf("%s (%s), %d distinct %s", count(int64(len(r.Findings)), "finding"), strings.Join(fam, ", "), len(secrets), plural(len(secrets), "secret"))
 	if atHead+historyOnly > 0 {
 		line += fmt.Sprintf(" — %d at HEAD, %d only in history", atHead, historyOnly)
 	}
 	p.printf("\n%s %s; %s scanned in %s\n", p.paint(bold, "sprawl:"), line, scanned, r.Duration.Round(1e6))
+}
+
+// count renders n things: "1 file", "3 files".
+func count(n int64, thing string) string { return fmt.Sprintf("%d %s", n, plural(int(n), thing)) }
+
+func plural(n int, thing string) string {
+	if n == 1 {
+		return thing
+	}
+	return thing + "s"
 }
 
 func short(h string) string {

@@ -64,3 +64,41 @@ func TestNotesCountWhatWasDropped(t *testing.T) {
 		})
 	}
 }
+
+// TestPreCommitReport: a commit hook's report says what blocked the commit
+// and how to go on, leaves identity verdicts to full scans, and counts in
+// the singular when there is one of a thing.
+func TestPreCommitReport(t *testing.T) {
+	r := &correlator.Report{
+		Result: &engine.Result{Repos: []engine.RepoResult{{Stats: scanners.Stats{Files: 1, Bytes: 44}}}},
+		Findings: []detectors.Finding{{
+			RuleID: "secret/stripe-access-token", Message: "Stripe key (sk_l…)",
+			Location: detectors.Location{Path: ".env", StartLine: 1, StartColumn: 12},
+			Secret:   &detectors.SecretFacts{Fingerprint: "f1", Preview: "sk_l…"},
+		}},
+		Identities: []correlator.Identity{{Key: "stripe-secret-key:f1", Kind: "stripe-secret-key", Recommendation: "rotation"}},
+	}
+	for _, tt := range []struct {
+		preCommit  bool
+		want, omit []string
+	}{
+		{true, []string{"1 finding (1 secret), 1 distinct secret; 1 file, 44 B", "Commit blocked:", "sprawl:allow", "git commit --no-verify"}, []string{"Identities", "1 findings"}},
+		{false, []string{"Identities", "1 finding (1 secret)"}, []string{"Commit blocked:"}},
+	} {
+		var buf bytes.Buffer
+		if err := Write(&buf, r, Options{PreCommit: tt.preCommit}); err != nil {
+			t.Fatal(err)
+		}
+		out := buf.String()
+		for _, w := range tt.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("pre-commit %v: output lacks %q:\n%s", tt.preCommit, w, out)
+			}
+		}
+		for _, o := range tt.omit {
+			if strings.Contains(out, o) {
+				t.Errorf("pre-commit %v: output has %q:\n%s", tt.preCommit, o, out)
+			}
+		}
+	}
+}
