@@ -25,6 +25,12 @@ var placeholderPatterns = []*regexp.Regexp{
 	// env.DB_PASSWORD, ENV['API_KEY']: a reference to the environment
 	// (a config module's env object, Ruby's ENV).
 	regexp.MustCompile(`^(?:env|ENV|Env)(?:\.[A-Za-z_]\w*|\[["'][A-Za-z_]\w*["']\])$`),
+	// ${VAR:?message with spaces}: the value as a rule cut it, at the first
+	// space.
+	regexp.MustCompile(`^\$\{[A-Za-z_]\w*:?[-=?+]`),
+	// {EventBus.inputs.password}: a deployment manifest's reference
+	// (.NET Aspire, Bicep outputs).
+	regexp.MustCompile(`^\{[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+\}$`),
 }
 
 // placeholderWords are whole values (case-insensitive, separators ignored)
@@ -37,6 +43,7 @@ var placeholderWords = map[string]bool{
 	"null": true, "nil": true, "undefined": true, "todo": true, "fixme": true, "replaceme": true,
 	"insertkeyhere": true, "apikeyhere": true, "tokenhere": true, "secrethere": true, "passwordhere": true,
 	"notasecret": true, "notreal": true, "fake": true, "fakepassword": true, "faketoken": true,
+	"changethis": true, "changemeplease": true,
 }
 
 // placeholderMarkers inside a value mark it as a stand-in.
@@ -44,6 +51,7 @@ var placeholderMarkers = []string{
 	"your_", "your-", "yourapi", "insert_", "insert-", "replace_", "replace-", "replace_me", "change_me",
 	"changeme", "placeholder", "dummy", "example_", "_example",
 	"-example", "example-", "examplekey", "fakefake", "notarealtoken", "not_a_real",
+	"change-in-prod", "changed-in-prod", "change_in_prod", "changed_in_prod", "to-change-in", "should-be-changed",
 }
 
 // embeddedTemplate is a template or environment reference inside a value
@@ -83,11 +91,41 @@ func isPlaceholder(secret string) bool {
 			return true
 		}
 	}
-	if embeddedTemplate.MatchString(s) || angleHint.MatchString(s) || masked(lower) {
+	if embeddedTemplate.MatchString(s) || angleHint.MatchString(s) || masked(lower) || yourWeak(lower) {
+		return true
+	}
+	// A default written in base64 says what it is once decoded
+	// (JHipster's "my-secret-key-which-should-be-changed-in-production…").
+	if d, ok := decodedText(s); ok && isPlaceholder(d) {
 		return true
 	}
 	// AWS documents AKIAIOSFODNN7EXAMPLE and wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY.
 	return strings.HasSuffix(s, "EXAMPLE") || strings.HasSuffix(s, "EXAMPLEKEY")
+}
+
+// yourWeak reports a value that says whose it should be: "yourWeak(!)Password",
+// "YourStrongPassword1": a stand-in for the reader's own.
+func yourWeak(lower string) bool {
+	return strings.HasPrefix(lower, "your") && (strings.Contains(lower, "password") || strings.Contains(lower, "secret") || strings.Contains(lower, "token") || strings.Contains(lower, "key"))
+}
+
+// decodedText decodes s when it is standard base64 of printable ASCII text
+// of 16 characters or more, the shape of a passphrase written encoded.
+func decodedText(s string) (string, bool) {
+	if len(s) < 24 || len(s)%4 != 0 {
+		return "", false
+	}
+	raw, err := base64.StdEncoding.DecodeString(s)
+	raw = []byte(strings.TrimRight(string(raw), "\r\n")) // echo "…" | base64 keeps the newline
+	if err != nil || len(raw) < 16 {
+		return "", false
+	}
+	for _, b := range raw {
+		if b < 0x20 || b > 0x7e {
+			return "", false
+		}
+	}
+	return string(raw), true
 }
 
 // masked reports whether runs of five or more x or * (lower-cased s)

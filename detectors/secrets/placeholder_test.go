@@ -39,6 +39,18 @@ func TestIsPlaceholder(t *testing.T) {
 		{"env.SEQ_DB2_PW", true},
 		{"ENV['STRIPE_KEY']", true},
 		{"env.x9Qz.k2", false},
+		// Cut at the first space: ${VAR:?message}.
+		{"${FIRST_SUPERUSER_PASSWORD:?Variable", true},
+		{"{EventBus.inputs.password}", true},
+		{"{postgres-password.value}", true},
+		{"{Qz9x}", false},
+		{"yourWeak(!)Password", true},
+		{"changethis", true},
+		{"my-secret-token-to-change-in-production", true},
+		// JHipster's default, base64 of a sentence saying to change it.
+		{"bXktc2VjcmV0LWtleS13aGljaC1zaG91bGQtYmUtY2hhbmdlZC1pbi1wcm9kdWN0aW9uLWFuZC1iZS1iYXNlNjQtZW5jb2RlZAo=", true},
+		// A random key in base64 stays a secret.
+		{"q2Xh0vY7mB3kLr9TzW1cN5pQe8uJ4sF6aD0gH2jK", false},
 	}
 	for _, c := range cases {
 		if got := isPlaceholder(c.secret); got != c.want {
