@@ -4,6 +4,7 @@ import (
 	"regexp/syntax"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Whether every match of a pattern holds a keyword. gitleaks selects a
@@ -300,4 +301,80 @@ func union(x, y []string) []string {
 		return []string{""}
 	}
 	return out
+}
+
+// maxReach bounds the rules checked around their keywords only: a rule
+// whose matches may be longer reads the whole text.
+const maxReach = 4096
+
+// keywordReach returns the most bytes a match of pattern's existence
+// pattern (existencePattern) can span when every such match holds one of
+// keywords (lower-cased), or -1 when a match may hold none, has no bound,
+// or may be longer than maxReach.
+func keywordReach(pattern string, keywords []string) int {
+	re, err := syntax.Parse(existencePattern(pattern), syntax.Perl)
+	if err != nil {
+		return -1
+	}
+	lower := make([]string, len(keywords))
+	for i, k := range keywords {
+		lower[i] = asciiLower(k)
+	}
+	if !mustContain(re, lower) {
+		return -1
+	}
+	if n := maxBytes(re); n >= 0 && n <= maxReach {
+		return n
+	}
+	return -1
+}
+
+// maxBytes is the most bytes a match of re can span in UTF-8, or -1 when
+// there is no bound (or it passes maxReach on the way).
+func maxBytes(re *syntax.Regexp) int {
+	switch re.Op {
+	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return 0
+	case syntax.OpLiteral:
+		n := 0
+		for _, r := range re.Rune {
+			n += utf8.RuneLen(max(r, 0))
+		}
+		return n
+	case syntax.OpCharClass:
+		hi := rune(0)
+		for i := 1; i < len(re.Rune); i += 2 {
+			hi = max(hi, re.Rune[i])
+		}
+		return utf8.RuneLen(min(hi, utf8.MaxRune))
+	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return utf8.UTFMax
+	case syntax.OpCapture, syntax.OpQuest:
+		return maxBytes(re.Sub[0])
+	case syntax.OpRepeat:
+		n := maxBytes(re.Sub[0])
+		if n < 0 || re.Max < 0 || n*re.Max > maxReach {
+			return -1
+		}
+		return n * re.Max
+	case syntax.OpConcat, syntax.OpAlternate:
+		total := 0
+		for _, sub := range re.Sub {
+			n := maxBytes(sub)
+			if n < 0 {
+				return -1
+			}
+			if re.Op == syntax.OpConcat {
+				total += n
+			} else {
+				total = max(total, n)
+			}
+			if total > maxReach {
+				return -1
+			}
+		}
+		return total
+	}
+	return -1 // star, plus, anything else
 }

@@ -162,7 +162,7 @@ func TestRuleSubsetsFindWhatAllRulesFind(t *testing.T) {
 			text := string(f.content)
 			want := full.DetectString(text)
 			var got []glreport.Finding
-			if sub := d.subsets.detector(text, decode, ""); sub != nil {
+			if sub := d.subsets.detector(text, decode, "", nil); sub != nil {
 				got = sub.DetectString(text)
 			}
 			key := func(fs []glreport.Finding) []string {

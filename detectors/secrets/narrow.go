@@ -63,7 +63,7 @@ func (d *Detector) scanWindow(ctx context.Context, in detectors.Input, text stri
 	if len(text) < narrowMin || strings.HasPrefix(only, forcePrefix) {
 		return d.scan(ctx, in, text, decode, class, only)
 	}
-	parts := d.subsets.narrow(text, decode, only)
+	parts := d.subsets.narrow(text, decode, only, d.offPathRules(class))
 	var out []detectors.Finding
 	for _, p := range parts {
 		for _, f := range d.scan(ctx, in, text[p.start:p.end], p.decode, class, p.only) {
@@ -165,7 +165,7 @@ func hasOp(re *syntax.Regexp, op syntax.Op) bool {
 // the lines the narrowable selected rules can match, the whole text for
 // the others, and, with decode, the lines around each line whose decoded
 // text a rule matches.
-func (s *ruleSubsets) narrow(text string, decode bool, only string) []part {
+func (s *ruleSubsets) narrow(text string, decode bool, only string, skip map[string]bool) []part {
 	lines := newLineIndex(text)
 	var parts []part
 	whole := func(ids []string, decode bool, only string) {
@@ -176,7 +176,7 @@ func (s *ruleSubsets) narrow(text string, decode bool, only string) []part {
 	}
 	var wide, located []string
 	var ranges []byteRange
-	for _, id := range s.selected([]string{text}, only) {
+	for _, id := range s.selected([]string{text}, only, skip) {
 		loc := s.locators[id]()
 		rule := uint64(1) << min(len(located), 63)
 		if loc == nil || !loc.Spans(text, func(a, b int) {
@@ -215,7 +215,7 @@ func (s *ruleSubsets) narrow(text string, decode bool, only string) []part {
 		whole(nil, true, only)
 		return parts
 	}
-	decoded, wideDecoded, all := s.decodedMatchLines(text, only)
+	decoded, wideDecoded, all := s.decodedMatchLines(text, only, skip)
 	if all {
 		whole(nil, true, only)
 		return parts
@@ -238,7 +238,7 @@ func (s *ruleSubsets) narrow(text string, decode bool, only string) []part {
 // decodedMatchLines returns the lines of text (0-based) whose decoded
 // layers some selected rule with a Locator matches in, the selected rules
 // without one (wide), or all when layers cannot be told line by line.
-func (s *ruleSubsets) decodedMatchLines(text, only string) (out []int, wide []string, all bool) {
+func (s *ruleSubsets) decodedMatchLines(text, only string, skip map[string]bool) (out []int, wide []string, all bool) {
 	lines := strings.Split(text, "\n")
 	encoded, most := encodedLines(lines, s.decodeDepth)
 	if len(encoded) == 0 {
@@ -270,7 +270,7 @@ func (s *ruleSubsets) decodedMatchLines(text, only string) (out []int, wide []st
 		if hasCodePoint(layer) {
 			return nil, nil, true
 		}
-		for _, id := range s.selected([]string{layer}, only) {
+		for _, id := range s.selected([]string{layer}, only, skip) {
 			if slices.Contains(wide, id) {
 				continue
 			}

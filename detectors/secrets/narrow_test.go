@@ -134,7 +134,7 @@ func TestNarrowBoundsParts(t *testing.T) {
 		fmt.Fprintf(&b, "secret_key = \"%s\"\n", g.String("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 30))
 	}
 	text := b.String()
-	parts := d.subsets.narrow(text, false, "")
+	parts := d.subsets.narrow(text, false, "", nil)
 	located := 0
 	for _, p := range parts {
 		if p.start == 0 && p.end == len(text) {

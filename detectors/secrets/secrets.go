@@ -71,6 +71,11 @@ type Detector struct {
 	// skipPaths are global allowlists that only list paths: files there are
 	// not scanned at all.
 	skipPaths []*pathPattern
+	// rulePath maps each content rule with a path pattern to the pattern's
+	// index in classPaths; offPath memoizes, by path class, the rules whose
+	// path pattern the class says does not match (see offPathRules).
+	rulePath map[string]int
+	offPath  sync.Map // class -> map[string]bool
 	// classPaths are path patterns that change results (rule paths, path
 	// allowlists with other conditions); PathClass encodes which match.
 	classPaths []*pathPattern
@@ -147,6 +152,12 @@ func New(opts Options) (*Detector, error) {
 			d.asWritten[RulePrefix+id] = true
 		}
 		if r.Path != nil {
+			if r.Regex != nil {
+				if d.rulePath == nil {
+					d.rulePath = map[string]int{}
+				}
+				d.rulePath[id] = len(d.classPaths)
+			}
 			d.classPaths = append(d.classPaths, goRegexps(r.Path)...)
 			if r.Regex == nil {
 				d.onlyPaths = append(d.onlyPaths, goRegexps(r.Path)...)
@@ -219,6 +230,34 @@ func (d *Detector) pathClass(pt pathText) string {
 		}
 	}
 	return b.String()
+}
+
+// offPathRules returns the content rules whose path pattern a file of the
+// given path class does not match: gitleaks would skip them on that file,
+// so nothing needs to check whether their patterns occur in its text (a
+// minified bundle named ".js" holds "pass" for every .php, .pypirc and
+// compose-file rule). nil when there are none.
+func (d *Detector) offPathRules(class string) map[string]bool {
+	if len(d.rulePath) == 0 || class == "" {
+		return nil
+	}
+	if v, ok := d.offPath.Load(class); ok {
+		return v.(map[string]bool)
+	}
+	on := map[int]bool{}
+	for _, part := range strings.Split(class, ".")[1:] {
+		if i, err := strconv.Atoi(part); err == nil {
+			on[i] = true
+		}
+	}
+	off := map[string]bool{}
+	for id, i := range d.rulePath {
+		if !on[i] {
+			off[id] = true
+		}
+	}
+	d.offPath.Store(class, off)
+	return off
 }
 
 // Detect implements detectors.Detector.
@@ -575,7 +614,7 @@ func (d *Detector) scan(ctx context.Context, in detectors.Input, text string, de
 	var gl *detect.Detector
 	if text == "" {
 		gl = d.gl()
-	} else if gl = d.subsets.detector(text, decode, only); gl == nil {
+	} else if gl = d.subsets.detector(text, decode, only, d.offPathRules(class)); gl == nil {
 		return nil // no rule's keyword occurs, even decoded
 	}
 	path := in.Path

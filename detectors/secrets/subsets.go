@@ -31,6 +31,12 @@ type ruleSubsets struct {
 	// exists holds each content rule's existence check (prefilter.go),
 	// compiled on first use: a pre-commit scan needs few of them.
 	exists map[string]func() *existence
+	// reach holds, for each rule whose every match holds one of its
+	// keywords and is at most so many bytes long, that bound (keywordReach);
+	// -1 for the others. Computed on first use.
+	reach map[string]func() int
+	// ruleKeywords maps a rule to its keywords' indexes in kw.
+	ruleKeywords map[string][]int
 	// locators holds each rule's Locator for narrowing (narrow.go), or
 	// nil for rules that must see whole windows; built on first use.
 	locators map[string]func() *locator
@@ -57,7 +63,8 @@ func newRuleSubsets(cfg config.Config, full, fullDecode func() *detect.Detector,
 	kw *keywords.Automaton) *ruleSubsets {
 	s := &ruleSubsets{cfg: cfg, full: full, fullDecode: fullDecode, decodeDepth: decodeDepth,
 		byKeyword: map[string][]string{}, detectors: map[string]*detect.Detector{},
-		exists: map[string]func() *existence{}, locators: map[string]func() *locator{}}
+		exists: map[string]func() *existence{}, locators: map[string]func() *locator{},
+		reach: map[string]func() int{}, ruleKeywords: map[string][]int{}}
 	companions := map[string]bool{}
 	for _, r := range cfg.Rules {
 		for _, req := range r.RequiredRules {
@@ -70,6 +77,7 @@ func newRuleSubsets(cfg config.Config, full, fullDecode func() *detect.Detector,
 		s.locators[id] = sync.OnceValue(func() *locator { return locatorFor(r, companions[id]) })
 		if re := r.Regex; re != nil {
 			s.exists[id] = sync.OnceValue(func() *existence { return newExistenceNeeding(re, secretNeed(r)) })
+			s.reach[id] = sync.OnceValue(func() int { return keywordReach(re.String(), r.Keywords) })
 		}
 		if len(r.Keywords) == 0 && r.Regex != nil {
 			// Path-only rules read no text: Detect runs them once a file.
@@ -93,6 +101,9 @@ func newRuleSubsets(cfg config.Config, full, fullDecode func() *detect.Detector,
 	s.byPattern = make([][]string, len(kws))
 	for i, k := range kws {
 		s.byPattern[i] = s.byKeyword[k]
+		for _, id := range s.byKeyword[k] {
+			s.ruleKeywords[id] = append(s.ruleKeywords[id], i)
+		}
 	}
 	return s
 }
@@ -109,7 +120,7 @@ func sameSet(a, b []string) bool {
 // only's, when only is not empty: rule ids joined by NUL), or nil when no
 // rule can match. With decode, text is decoded as gitleaks
 // would first, and decoding stays on only when something decodes.
-func (s *ruleSubsets) detector(text string, decode bool, only string) *detect.Detector {
+func (s *ruleSubsets) detector(text string, decode bool, only string, skip map[string]bool) *detect.Detector {
 	if forced, ok := strings.CutPrefix(only, forcePrefix); ok {
 		return s.forced(text, forced)
 	}
@@ -122,7 +133,7 @@ func (s *ruleSubsets) detector(text string, decode bool, only string) *detect.De
 	} else {
 		decode = false
 	}
-	ids := s.selected(texts, only)
+	ids := s.selected(texts, only, skip)
 	if len(ids) == 0 {
 		return nil
 	}
@@ -131,15 +142,28 @@ func (s *ruleSubsets) detector(text string, decode bool, only string) *detect.De
 
 // selected returns the rules (sorted) whose keywords occur in one of texts
 // and that match in one of them, of only's when only is not empty.
-func (s *ruleSubsets) selected(texts []string, only string) []string {
+func (s *ruleSubsets) selected(texts []string, only string, skip map[string]bool) []string {
 	ids := slices.Clone(s.always)
 	// Each keyword's rules once, whatever how often it occurs.
 	hit := make([]bool, len(s.byPattern))
-	for _, t := range texts {
-		s.kw.Each(t, func(_, k int) bool {
+	// Where each keyword ends, in texts long enough for a rule to be
+	// checked around its keywords only (localText).
+	var ends []map[int][]int
+	for ti, t := range texts {
+		local := len(t) >= localText
+		if local && ends == nil {
+			ends = make([]map[int][]int, len(texts))
+		}
+		s.kw.Each(t, func(end, k int) bool {
 			if !hit[k] {
 				hit[k] = true
 				ids = append(ids, s.byPattern[k]...)
+			}
+			if local {
+				if ends[ti] == nil {
+					ends[ti] = map[int][]int{}
+				}
+				ends[ti][k] = append(ends[ti][k], end)
 			}
 			return true
 		})
@@ -147,12 +171,23 @@ func (s *ruleSubsets) selected(texts []string, only string) []string {
 	// Only rules that match somewhere in some layer can report anything.
 	slices.Sort(ids)
 	ids = slices.DeleteFunc(slices.Compact(ids), func(id string) bool {
+		if skip[id] {
+			return true // its path pattern does not match the file
+		}
 		exists := s.exists[id]
 		if exists == nil {
 			return false
 		}
 		e := exists()
-		for _, t := range texts {
+		for ti, t := range texts {
+			if ends != nil && ends[ti] != nil {
+				if found, ok := s.existsNearKeywords(id, e, t, ends[ti]); ok {
+					if found {
+						return false
+					}
+					continue
+				}
+			}
 			if e.MatchString(t) {
 				return false
 			}
@@ -164,6 +199,63 @@ func (s *ruleSubsets) selected(texts []string, only string) []string {
 		ids = slices.DeleteFunc(ids, func(id string) bool { return !slices.Contains(allowed, id) })
 	}
 	return ids
+}
+
+// localText is the length from which a rule whose matches hold a keyword
+// is checked only around its keywords' occurrences: a minified bundle's
+// piece names "key" or "token" somewhere for dozens of rules, and each
+// would otherwise read all of it.
+const localText = 2048
+
+// existsNearKeywords answers e for rule id on text by reading only the
+// bytes around its keywords' occurrences (ends: keyword index -> where
+// each occurrence ends), when every match of the rule holds one of its
+// keywords and is at most reach bytes long: such a match lies within
+// reach of the keyword it holds, and a byte more on each side keeps the
+// context of its assertions. ok is false when the rule is not such a rule,
+// or when the stretches would cover half the text anyway.
+func (s *ruleSubsets) existsNearKeywords(id string, e *existence, text string, ends map[int][]int) (found, ok bool) {
+	reach := s.reach[id]
+	if reach == nil {
+		return false, false
+	}
+	l := reach()
+	if l < 0 {
+		return false, false
+	}
+	var spans [][2]int
+	for _, k := range s.ruleKeywords[id] {
+		kl := len(s.kw.Keywords()[k])
+		for _, end := range ends[k] {
+			spans = append(spans, [2]int{max(end-kl-l-1, 0), min(end+l+1, len(text))})
+		}
+	}
+	if len(spans) == 0 {
+		return false, true // no keyword of this rule in this text
+	}
+	slices.SortFunc(spans, func(a, b [2]int) int { return a[0] - b[0] })
+	merged := spans[:1]
+	total := 0
+	for _, sp := range spans[1:] {
+		last := &merged[len(merged)-1]
+		if sp[0] <= last[1] {
+			last[1] = max(last[1], sp[1])
+			continue
+		}
+		merged = append(merged, sp)
+	}
+	for _, sp := range merged {
+		total += sp[1] - sp[0]
+	}
+	if 2*total >= len(text) {
+		return false, false
+	}
+	for _, sp := range merged {
+		if e.MatchString(text[sp[0]:sp[1]]) {
+			return true, true
+		}
+	}
+	return false, true
 }
 
 // build returns a detector for ids (sorted), and their companions.
