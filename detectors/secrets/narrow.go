@@ -1,6 +1,7 @@
 package secrets
 
 import (
+	"cmp"
 	"context"
 	"regexp/syntax"
 	"slices"
@@ -215,7 +216,7 @@ func (s *ruleSubsets) narrow(text string, decode bool, only string, skip map[str
 		whole(nil, true, only)
 		return parts
 	}
-	decoded, wideDecoded, all := s.decodedMatchLines(text, only, skip)
+	decoded, above, wideDecoded, all := s.decodedMatchLines(text, only, skip)
 	if all {
 		whole(nil, true, only)
 		return parts
@@ -232,20 +233,29 @@ func (s *ruleSubsets) narrow(text string, decode bool, only string, skip map[str
 	for _, sp := range around {
 		parts = append(parts, lines.part(text, lines.rangeOf(text, sp), true, only))
 	}
+	for _, sr := range above {
+		sp := lineSpan{sr.first, min(sr.last+1, len(lines)-1)}
+		parts = append(parts, lines.part(text, lines.rangeOf(text, sp), true, strings.Join(sr.ids, "\x00")))
+	}
 	return parts
 }
 
 // decodedMatchLines returns the lines of text (0-based) whose decoded
 // layers some selected rule with a Locator matches in, the selected rules
-// without one (wide), or all when layers cannot be told line by line.
-func (s *ruleSubsets) decodedMatchLines(text, only string, skip map[string]bool) (out []int, wide []string, all bool) {
+// without one (wide), or all when layers cannot be told line by line. A
+// match that starts lines above the decoded value it reaches
+// (kubernetes-secret-yaml: "kind: Secret", then "data:", then the value)
+// also gets its lines, for its rule alone (above).
+func (s *ruleSubsets) decodedMatchLines(text, only string, skip map[string]bool) (out []int, above []spanRules, wide []string, all bool) {
 	lines := strings.Split(text, "\n")
 	encoded, most := encodedLines(lines, s.decodeDepth)
 	if len(encoded) == 0 {
-		return nil, nil, false
+		return nil, nil, nil, false
 	}
 	type changed struct{ start, end, line int }
 	marked := map[int]bool{}
+	spans := map[lineSpan][]string{}
+	starts := make([]int, len(lines)) // where each line begins in the layer
 	cur := slices.Clone(lines)
 	var b strings.Builder
 	for k := range most {
@@ -253,6 +263,7 @@ func (s *ruleSubsets) decodedMatchLines(text, only string, skip map[string]bool)
 		var ch []changed
 		j := 0
 		for i, l := range cur {
+			starts[i] = b.Len()
 			if j < len(encoded) && encoded[j].at == i {
 				if k < len(encoded[j].layers) {
 					l = encoded[j].layers[k]
@@ -268,7 +279,7 @@ func (s *ruleSubsets) decodedMatchLines(text, only string, skip map[string]bool)
 		}
 		layer := b.String()
 		if hasCodePoint(layer) {
-			return nil, nil, true
+			return nil, nil, nil, true
 		}
 		for _, id := range s.selected([]string{layer}, only, skip) {
 			if slices.Contains(wide, id) {
@@ -279,8 +290,18 @@ func (s *ruleSubsets) decodedMatchLines(text, only string, skip map[string]bool)
 				// Changed lines the span touches (ends inclusive: a
 				// decoded segment may be a line's whole text).
 				i := sort.Search(len(ch), func(i int) bool { return ch[i].end >= a })
+				first := -1
 				for ; i < len(ch) && ch[i].start <= e; i++ {
 					marked[ch[i].line] = true
+					if first < 0 {
+						first = max(sort.Search(len(starts), func(l int) bool { return starts[l] > a })-1, 0)
+					}
+					if first < ch[i].line-1 {
+						sp := lineSpan{first, ch[i].line}
+						if !slices.Contains(spans[sp], id) {
+							spans[sp] = append(spans[sp], id)
+						}
+					}
 				}
 			}) {
 				wide = append(wide, id)
@@ -291,7 +312,18 @@ func (s *ruleSubsets) decodedMatchLines(text, only string, skip map[string]bool)
 		out = append(out, l)
 	}
 	slices.Sort(out)
-	return out, wide, false
+	for sp, ids := range spans {
+		slices.Sort(ids)
+		above = append(above, spanRules{sp, ids})
+	}
+	slices.SortFunc(above, func(a, b spanRules) int { return cmp.Or(a.first-b.first, a.last-b.last) })
+	return out, above, wide, false
+}
+
+// spanRules is a range of lines and the rules that match across it.
+type spanRules struct {
+	lineSpan
+	ids []string
 }
 
 // lineSpan is a range of lines, both ends included, 0-based.

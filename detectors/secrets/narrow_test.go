@@ -2,6 +2,7 @@ package secrets
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"math/rand/v2"
 	"sort"
@@ -152,5 +153,40 @@ func TestNarrowBoundsParts(t *testing.T) {
 	}
 	if located < len(text)/maxPart {
 		t.Errorf("%d located parts for %d bytes of matched lines", located, len(text))
+	}
+}
+
+// TestDecodedMatchesStartingAboveTheirValue: kubernetes-secret-yaml's
+// matches start at "kind: Secret", lines above the base64 value they
+// decode. Narrowing kept only the decoded line and its neighbours, so once
+// a file grew past what made the rule read it whole (a trailing resource
+// after traefik's CRD fixtures), every decoded finding went missing.
+func TestDecodedMatchesStartingAboveTheirValue(t *testing.T) {
+	d := testDetector(t)
+	var b strings.Builder
+	b.WriteString("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: foo\n")
+	for i := range 8 {
+		v := base64.StdEncoding.EncodeToString([]byte(fmt.Sprintf("TESTROOTCAS%02dX", i)))
+		fmt.Fprintf(&b, "\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: root-ca%d\n  namespace: foo\n\ndata:\n  ca.crt: %s\n", i, v)
+	}
+	secrets := b.String()
+	tail := "\n---\napiVersion: traefik.io/v1alpha1\nkind: ServersTransport\nmetadata:\n  name: test\n  namespace: foo\nspec:\n  serverName: \"test\"\n  insecureSkipVerify: true\n  maxIdleConnsPerHost: 42\n  peerCertURI: foo://bar\n  forwardingTimeouts:\n    dialTimeout: 42\n    responseHeaderTimeout: 42s\n  spiffe:\n    ids:\n      - spiffe://foo/buz\n      - spiffe://bar/biz\n    trustDomain: spiffe://lol\n"
+	decoded := func(content string) int {
+		n := 0
+		for _, f := range d.Detect(context.Background(), detectors.Input{Path: "fixtures/with_servers_transport.yml", Content: []byte(content), Hasher: testHasher}) {
+			if f.RuleID == RulePrefix+"kubernetes-secret-yaml" && f.Properties["encoding"] == "base64" {
+				n++
+			}
+		}
+		return n
+	}
+	want := decoded(secrets)
+	if want < 8 {
+		t.Fatalf("%d decoded findings in 8 Secrets alone", want)
+	}
+	for _, extra := range []string{tail, tail + tail, strings.Repeat(tail, 6)} {
+		if got := decoded(secrets + extra); got != want {
+			t.Errorf("with %d more lines after them: %d decoded findings, want %d", strings.Count(extra, "\n"), got, want)
+		}
 	}
 }
