@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"crypto/sha1"
 	"encoding/hex"
 	"encoding/json"
@@ -11,9 +10,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/zricethezav/gitleaks/v8/detect"
-	"github.com/zricethezav/gitleaks/v8/sources"
 
 	"github.com/sprawl-dev/sprawl/fixtures/gitgen"
 )
@@ -30,20 +26,13 @@ func TestDetectSecretsBaselineCarriesOver(t *testing.T) {
 	}
 	dir := filepath.Join(t.TempDir(), "repo")
 	gitgen.Build(t, dir, randomHistory(rand.New(rand.NewPCG(11, 3)), ruleGenerators(t), true))
-	gl, err := detect.NewDetectorDefaultConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	tree, err := gl.DetectSource(context.Background(), &sources.Files{Config: &gl.Config, Path: dir, Sema: gl.Sema, MaxFileSize: 10 << 20})
-	if err != nil {
-		t.Fatal(err)
-	}
+	tree := gitleaksDir(t, dir)
 	all, h := sprawlJSON(t, dir, "scan")
 	type pair struct{ path, secret string }
 	var pairs []pair
 	seen := map[pair]bool{}
 	for _, f := range tree {
-		p := pair{strings.TrimPrefix(filepath.ToSlash(strings.TrimPrefix(f.File, dir)), "/"), f.Secret}
+		p := pair{f.File, f.Secret}
 		if !seen[p] && all[p.path+"\x00"+h.Fingerprint(p.secret)] {
 			seen[p] = true
 			pairs = append(pairs, p)

@@ -30,17 +30,7 @@ func TestGitleaksIgnoreCarriesOver(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "repo")
 	gitgen.Build(t, dir, randomHistory(rand.New(rand.NewPCG(7, 9)), ruleGenerators(t), true))
 
-	gl, err := detect.NewDetectorDefaultConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	tree, err := gl.DetectSource(context.Background(), &sources.Files{Config: &gl.Config, Path: dir, Sema: gl.Sema, MaxFileSize: 10 << 20})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range tree {
-		tree[i].File = strings.TrimPrefix(filepath.ToSlash(strings.TrimPrefix(tree[i].File, dir)), "/")
-	}
+	tree := gitleaksDir(t, dir)
 	for _, mode := range []struct {
 		name  string
 		found []report.Finding
@@ -100,4 +90,22 @@ func TestGitleaksIgnoreCarriesOver(t *testing.T) {
 			t.Logf("%d pairs, %d ignored", len(order), len(lines))
 		})
 	}
+}
+
+// gitleaksDir returns what gitleaks' default rules find in dir's files,
+// with paths relative to dir.
+func gitleaksDir(t *testing.T, dir string) []report.Finding {
+	t.Helper()
+	gl, err := detect.NewDetectorDefaultConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree, err := gl.DetectSource(context.Background(), &sources.Files{Config: &gl.Config, Path: dir, Sema: gl.Sema, MaxFileSize: 10 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range tree {
+		tree[i].File = strings.TrimPrefix(filepath.ToSlash(strings.TrimPrefix(tree[i].File, dir)), "/")
+	}
+	return tree
 }

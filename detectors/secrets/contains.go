@@ -359,22 +359,29 @@ func maxBytes(re *syntax.Regexp) int {
 		}
 		return n * re.Max
 	case syntax.OpConcat, syntax.OpAlternate:
-		total := 0
-		for _, sub := range re.Sub {
-			n := maxBytes(sub)
-			if n < 0 {
-				return -1
-			}
-			if re.Op == syntax.OpConcat {
-				total += n
-			} else {
-				total = max(total, n)
-			}
-			if total > maxReach {
-				return -1
-			}
+		if n := foldBound(re, maxBytes); n <= maxReach {
+			return n
 		}
-		return total
+		return -1
 	}
 	return -1 // star, plus, anything else
+}
+
+// foldBound combines the bounds bound gives re's subexpressions as re
+// does: a concatenation's add up, an alternation's largest wins; -1 when
+// one has none.
+func foldBound(re *syntax.Regexp, bound func(*syntax.Regexp) int) int {
+	total := 0
+	for _, sub := range re.Sub {
+		n := bound(sub)
+		if n < 0 {
+			return -1
+		}
+		if re.Op == syntax.OpConcat {
+			total += n
+		} else {
+			total = max(total, n)
+		}
+	}
+	return total
 }

@@ -1411,19 +1411,7 @@ func maxNewlines(re *syntax.Regexp) int {
 	case syntax.OpQuest, syntax.OpCapture:
 		return maxNewlines(re.Sub[0])
 	case syntax.OpConcat, syntax.OpAlternate:
-		total := 0
-		for _, sub := range re.Sub {
-			n := maxNewlines(sub)
-			if n < 0 {
-				return -1
-			}
-			if re.Op == syntax.OpConcat {
-				total += n
-			} else {
-				total = max(total, n)
-			}
-		}
-		return total
+		return foldBound(re, maxNewlines)
 	}
 	return 0
 }
