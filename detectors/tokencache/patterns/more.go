@@ -62,10 +62,10 @@ func csharp(lines []string) []Match {
 // fieldFills reports the assignments to field name below line i that fetch
 // a token (a call such as GetAccessTokenAsync(…), maybe awaited, maybe
 // through ??=), unless the field is set back to null somewhere: a reset on
-// 401 handles expiry its own way.
+// 401 handles expiry its own way. Java, C# and Kotlin fields share it.
 func fieldFills(lines []string, i int, name string, static bool, id, lifetime string) []Match {
 	q := regexp.QuoteMeta(name)
-	reset := regexp.MustCompile(`^\s*(?:this\.)?` + q + `\s*=\s*null\s*;?\s*$`)
+	reset := regexp.MustCompile(`^\s*(?:this\.)?` + q + `\s*=\s*null\s*(?:;|$)`)
 	assign := regexp.MustCompile(`^\s*(?:this\.)?` + q + `\s*(?:\?\?)?=\s*([^=\s].*)$`)
 	also := regexp.MustCompile(`\{\s*(?:this\.)?` + q + `\s*=\s*it\s*\}`)
 	owner := "object"

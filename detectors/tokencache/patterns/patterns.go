@@ -519,24 +519,7 @@ func javaInstanceToken(lines []string, i int, nullChecked func() map[string]bool
 	if !nullChecked()[m[5]] {
 		return nil
 	}
-	name := regexp.QuoteMeta(m[5])
-	reset := regexp.MustCompile(`^\s*(this\.)?` + name + `\s*=\s*null\s*;`)
-	assign := regexp.MustCompile(`^\s*(this\.)?` + name + `\s*=\s*([^=\s].*)$`)
-	var out []Match
-	for j := i + 1; j < len(lines); j++ {
-		if !strings.Contains(lines[j], m[5]) {
-			continue
-		}
-		if reset.MatchString(lines[j]) {
-			return nil
-		}
-		if a := assign.FindStringSubmatch(lines[j]); a != nil && fetchCall.MatchString(a[2]) {
-			out = append(out, mk("java-instance-token", lines, j, fmt.Sprintf(
-				"field %s is fetched once (null check) and reused for the life of the object without looking at its expiry; a singleton service serves it after it expires. Fix: keep the expiry with the token and refresh a minute before it, or use the SDK's refreshing credentials.",
-				m[5])))
-		}
-	}
-	return out
+	return fieldFills(lines, i, m[5], false, "java-instance-token", "JVM")
 }
 
 // javaStatement joins lines from i until a ';' ends the statement.
